@@ -1,0 +1,236 @@
+"""Applications: their JSON Schema (generated from a matter's facts), validation, normalisation.
+
+An application is the application date, the facts, and the materials presented. It is checked
+against a schema generated from the matter, so a misspelt fact or a string where a number is
+expected is refused with the field named, never silently treated as unknown. Then every value
+is normalised into the flat fact the engine receives (durable-rules does not coerce types).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .compiler import piece_field, promise_field
+from .errors import CheckerError, Location, Problem
+from .functions import to_date
+from .model import Matter
+from .typecheck import Type
+from .yamlsource import Document, load_file
+
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+PRESENTED_FORMS = ["original", "copy", "original_and_copy", "electronic"]
+
+
+def _value_schema(t: Type, spec: dict | None = None) -> dict:
+    spec = spec or {}
+    if t.kind == "bool":
+        s: dict = {"type": "boolean"}
+    elif t.kind == "integer":
+        s = {"type": "integer"}
+    elif t.kind == "number":
+        s = {"type": "number"}
+    elif t.kind == "string":
+        s = {"type": "string"}
+    elif t.kind == "enum":
+        s = {"enum": list(t.values)}
+    elif t.kind == "date":
+        s = {"type": "string", "pattern": DATE_PATTERN, "format": "date"}
+    else:  # list of records
+        s = {"type": "array", "items": {
+            "type": "object", "additionalProperties": False,
+            "properties": {k: {"anyOf": [_value_schema(v), {"type": "null"}]} for k, v in t.fields}}}
+    for key in ("minimum", "maximum"):
+        if spec.get(key) is not None and t.numeric:
+            s[key] = spec[key]
+    return s
+
+
+def application_schema(matter: Matter) -> dict:
+    """The JSON Schema of a valid application for this matter."""
+    facts = {}
+    for name, f in matter.facts.items():
+        s = _value_schema(f.type, {"minimum": f.minimum, "maximum": f.maximum})
+        s = {"anyOf": [s, {"type": "null"}], "description": f.question["zh"] + " / " + f.question["en"]}
+        if f.unit:
+            s["description"] += f" ({f.unit})"
+        facts[name] = s
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"Application for {matter.id} ({matter.name['zh']})",
+        "type": "object",
+        "required": ["date"],
+        "additionalProperties": False,
+        "properties": {
+            "matter": {"const": matter.id},
+            "date": {"type": "string", "pattern": DATE_PATTERN, "format": "date",
+                     "description": "application date (申请日期), YYYY-MM-DD"},
+            "reference": {"type": "string", "description": "the office's own case reference"},
+            "applicant": {"type": "object", "additionalProperties": False, "properties": {
+                "name": {"type": "string"}, "contact": {"type": "string"},
+                "phone": {"type": "string"}, "id_number": {"type": "string"}}},
+            "facts": {"type": "object", "additionalProperties": False, "properties": facts},
+            "materials": {"type": "array", "items": {
+                "type": "object", "required": ["id"], "additionalProperties": False,
+                "properties": {
+                    "id": {"enum": matter.all_piece_ids},
+                    "form": {"enum": PRESENTED_FORMS},
+                    "copies": {"type": "integer", "minimum": 0},
+                    "signed": {"type": "boolean"},
+                    "sealed": {"type": "boolean"},
+                    "valid_until": {"type": "string", "pattern": DATE_PATTERN, "format": "date"},
+                    "note": {"type": "string"}}}},
+            "promised": {"type": "array", "uniqueItems": True,
+                         "items": {"enum": [m.id for m in matter.materials if m.promise_allowed] or ["-"]},
+                         "description": "materials replaced by a written promise (告知承诺)"},
+            "rongque": {"type": "boolean", "description": "the applicant asks for 容缺受理"},
+        },
+    }
+
+
+@dataclass
+class Application:
+    date: str
+    facts: dict[str, Any]
+    presented: dict[str, dict]  # piece ID -> attributes
+    promised: list[str] = field(default_factory=list)
+    rongque: bool = False
+    applicant: dict = field(default_factory=dict)
+    reference: str = ""
+    digest: str = ""
+    source: str = ""
+
+    def engine_facts(self) -> dict[str, Any]:
+        """The flat fact asserted into the engine: facts, application date, materials."""
+        out: dict[str, Any] = {k: v for k, v in self.facts.items() if v is not None}
+        out["application_date"] = self.date
+        for pid, attrs in self.presented.items():
+            out[piece_field(pid)] = True
+            for key, value in attrs.items():
+                if key != "note" and value is not None:
+                    out[piece_field(pid, key)] = value
+        for mid in self.promised:
+            out[promise_field(mid)] = True
+        return out
+
+
+def digest(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def load_application(path: Path | str, matter: Matter) -> Application:
+    doc = load_file(path)
+    return parse_application(doc.data, matter, doc)
+
+
+def parse_application(data: Any, matter: Matter, doc: Document | None = None,
+                      where: Location | None = None) -> Application:
+    """Validate raw application data and normalise it; raise CheckerError naming every bad field."""
+    name = doc.path if doc else (where.file if where else "<application>")
+
+    def loc(path: tuple, key: bool = False) -> Location:
+        if doc is not None:
+            return doc.where(path, key=key)
+        return where or Location(name)
+
+    if not isinstance(data, dict):
+        raise CheckerError(Problem(loc(()), "A001", "an application must be a mapping",
+                                   "see `checker schema MATTER`"))
+    problems: list[Problem] = []
+    validator = jsonschema.Draft202012Validator(application_schema(matter))
+    for err in validator.iter_errors(data):
+        problems.append(_problem(err, matter, loc))
+    if problems:
+        raise CheckerError(sorted(set(problems)))
+    facts: dict[str, Any] = {}
+    for key, value in (data.get("facts") or {}).items():
+        t = matter.facts[key].type
+        facts[key] = _normalise(t, value, ("facts", key), loc, problems)
+    for key, f in matter.facts.items():
+        if f.type.kind == "list" and facts.get(key) is not None:
+            fields = [n for n, _ in f.type.fields]
+            facts[key] = [{n: r.get(n) for n in fields} for r in facts[key]]
+    if to_date(data["date"]) is None:
+        problems.append(Problem(loc(("date",)), "A003", f"'{data['date']}' is not a real date",
+                                "write YYYY-MM-DD"))
+    presented: dict[str, dict] = {}
+    for i, item in enumerate(data.get("materials") or []):
+        pid = item["id"]
+        if pid in presented:
+            problems.append(Problem(loc(("materials", i, "id")), "A004",
+                                    f"material {pid} is listed twice", "merge the two entries"))
+            continue
+        vu = item.get("valid_until")
+        if vu is not None and to_date(vu) is None:
+            problems.append(Problem(loc(("materials", i, "valid_until")), "A003",
+                                    f"'{vu}' is not a real date"))
+        presented[pid] = {k: v for k, v in item.items() if k != "id"}
+    if problems:
+        raise CheckerError(sorted(set(problems)))
+    return Application(date=data["date"], facts=facts, presented=presented,
+                       promised=list(data.get("promised") or []), rongque=bool(data.get("rongque")),
+                       applicant=data.get("applicant") or {}, reference=data.get("reference", ""),
+                       digest=digest(data), source=name)
+
+
+def _normalise(t: Type, value: Any, path: tuple, loc, problems: list[Problem]) -> Any:
+    if value is None:
+        return None
+    if t.kind == "integer":
+        return int(value)
+    if t.kind == "number":
+        return float(value)
+    if t.kind == "date" and to_date(value) is None:
+        problems.append(Problem(loc(path), "A003", f"'{value}' is not a real date", "write YYYY-MM-DD"))
+    if t.kind == "list":
+        fields = dict(t.fields)
+        return [{k: _normalise(fields[k], v, path + (i, k), loc, problems) for k, v in record.items()}
+                for i, record in enumerate(value)]
+    return value
+
+
+def _problem(err: jsonschema.ValidationError, matter: Matter, loc) -> Problem:
+    path = tuple(err.absolute_path)
+    field_name = ".".join(str(p) for p in path) or "(top level)"
+    if err.validator == "additionalProperties":
+        allowed = sorted(err.schema.get("properties", {}))
+        extra = sorted(set(err.instance) - set(allowed))[0]
+        if path == ("facts",) and extra in matter.derived:
+            return Problem(loc(path + (extra,), True), "A002",
+                           f"facts.{extra} is derived by the checker, not given",
+                           "remove it; it is computed from other facts")
+        close = difflib.get_close_matches(extra, allowed, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(allowed)
+        return Problem(loc(path + (extra,), True), "A002",
+                       f"{field_name}: unknown field '{extra}'", hint)
+    if err.validator == "anyOf" and err.context:
+        # a fact: report the type it should have
+        inner = [e for e in err.context if e.validator != "type" or e.validator_value != "null"]
+        best = inner[0] if inner else err
+        return Problem(loc(path), "A002", f"{field_name}: {best.message}", _expect(best))
+    if err.validator == "enum" and path and path[-1] == "id":
+        close = difflib.get_close_matches(str(err.instance), [str(v) for v in err.validator_value], n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "see `checker show` for the material IDs"
+        return Problem(loc(path), "A002", f"{field_name}: '{err.instance}' is not a material of {matter.id}",
+                       hint)
+    return Problem(loc(path), "A002", f"{field_name}: {err.message}", _expect(err))
+
+
+def _expect(err: jsonschema.ValidationError) -> str:
+    v = err.validator
+    if v == "type":
+        return f"expected {err.validator_value}"
+    if v == "enum":
+        return "one of: " + ", ".join(str(x) for x in err.validator_value)
+    if v == "pattern":
+        return "write a date as YYYY-MM-DD" if err.validator_value == DATE_PATTERN else ""
+    if v == "required":
+        return "add it"
+    return ""

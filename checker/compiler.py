@@ -1,0 +1,400 @@
+"""Compile a Matter into a durable-rules ruleset.
+
+Every rule of the YAML becomes engine rules over one flat "application fact":
+
+* an eligibility rule, a material requirement, an alternative's applicability: a rule that
+  fires when the condition is TRUE and one that fires when it is FALSE. Neither firing means
+  UNKNOWN (three-valued logic), so the notice can ask for the missing information instead of
+  treating it as false;
+* a derived fact: a rule that fires when its `when` holds (and one for `otherwise`), whose
+  action computes the value;
+* a check of a presented material (form, copies, signed, sealed, expiry): a rule that fires on
+  the defect.
+
+The engine compares fields with constants or with other fields. Anything else in a condition
+(arithmetic, dates, ID-number functions, counts over lists) is *lifted* into a computed term,
+evaluated by an action one stage earlier. Derived facts and terms are stratified: stage k's
+fact carries every value computed at stages < k, and a rule is matched only at the stage where
+all its inputs exist (forward chaining, stage by stage).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .expr import (BoolOp, Call, Compare, ListLit, Lit, Name, Node, Not, unparse)
+from .kleene import UNKNOWN, evaluate
+from .model import Matter
+
+ALWAYS = True
+NEVER = False
+_NEGATE = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+_FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+_DURABLE_OP = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
+
+# presented form -> required forms it satisfies
+ACCEPTED_FORMS = {
+    "original": ["original", "original_and_copy"],
+    "copy": ["copy", "original_and_copy"],
+    "original_and_copy": ["original_and_copy"],
+    "electronic": ["electronic"],
+    "original_or_electronic": ["original", "original_and_copy", "electronic"],
+}
+
+
+def piece_field(piece_id: str, attribute: str = "") -> str:
+    """The application-fact field for a presented material (or one of its attributes)."""
+    base = "mat_" + piece_id.replace("-", "_").replace("/", "_")
+    return f"{base}__{attribute}" if attribute else base
+
+
+def promise_field(material_id: str) -> str:
+    return "promised_" + material_id.replace("-", "_")
+
+
+@dataclass
+class Condition:
+    """One condition the engine decides: TRUE, FALSE or (neither fired) UNKNOWN."""
+
+    id: str  # e.g. "rule:male-age", "req:IB-05", "opt:IB-03/lease", "defect:IB-02:expired"
+    source: Node  # as written (for explanations)
+    lowered: Node  # with lifted terms
+    stage: int
+    needs_false: bool = True
+
+
+@dataclass
+class Term:
+    name: str
+    node: Node
+    stage: int  # evaluated by the action of this stage; available from stage + 1
+
+
+@dataclass
+class CompiledMatter:
+    matter: Matter
+    conditions: dict[str, Condition]
+    terms: dict[str, Term]
+    derived_stage: dict[str, int]
+    stages: int
+    rules: dict[str, dict]  # durable rule name -> definition without 'run'
+    actions: dict[str, Callable[[dict], dict]]  # durable rule name -> values it adds
+    rule_index: dict[str, tuple[str, str]]  # durable rule name -> (condition or derived id, 'T'|'F'|'D'|'E'|'S')
+    digest: str = ""
+
+    @property
+    def ruleset_name(self) -> str:
+        return f"{self.matter.id}-{self.digest[:16]}"
+
+
+class _Compiler:
+    def __init__(self, matter: Matter):
+        self.matter = matter
+        self.avail: dict[str, int] = {}
+        self.terms: dict[str, Term] = {}
+        self.term_by_text: dict[str, str] = {}
+        self.conditions: dict[str, Condition] = {}
+        self.derived_stage: dict[str, int] = {}
+
+    # --- stages ---------------------------------------------------------------------------
+    def stage_of(self, node: Node) -> int:
+        """The first stage at which every name in `node` has its value."""
+        stage = 0
+        for name in _free_names(node):
+            stage = max(stage, self.avail.get(name, 0))
+        return stage
+
+    # --- lowering -------------------------------------------------------------------------
+    def lift(self, node: Node) -> Name:
+        text = unparse(node)
+        name = self.term_by_text.get(text)
+        if name is None:
+            name = f"_t{len(self.terms) + 1}"
+            stage = self.stage_of(node)
+            self.terms[name] = Term(name, node, stage)
+            self.term_by_text[text] = name
+            self.avail[name] = stage + 1
+        return Name(name, pos=node.pos)
+
+    def simple(self, node: Node) -> Node:
+        return node if isinstance(node, (Name, Lit)) else self.lift(node)
+
+    def lower(self, node: Node) -> Node:
+        """Rewrite a boolean tree so that every leaf is something the engine can match."""
+        if isinstance(node, BoolOp):
+            return BoolOp(node.op, tuple(self.lower(i) for i in node.items), pos=node.pos)
+        if isinstance(node, Not):
+            return Not(self.lower(node.operand), pos=node.pos)
+        if isinstance(node, (Lit, Name)):
+            return node
+        if isinstance(node, Call) and node.func == "known":
+            return node
+        if isinstance(node, Compare):
+            if node.op in ("in", "not in"):
+                assert isinstance(node.right, ListLit)
+                if all(isinstance(i, Lit) for i in node.right.items):
+                    return Compare(node.op, self.simple(node.left), node.right, pos=node.pos)
+                return self.lift(node)
+            return Compare(node.op, self.simple(node.left), self.simple(node.right), pos=node.pos)
+        return self.lift(node)
+
+    def add(self, cid: str, node: Node, needs_false: bool = True) -> None:
+        lowered = self.lower(node)
+        self.conditions[cid] = Condition(cid, node, lowered, self.stage_of(lowered), needs_false)
+
+    # --- the matter -----------------------------------------------------------------------
+    def run(self) -> CompiledMatter:
+        m = self.matter
+        for d in m.derived.values():  # already in dependency order
+            stage = self.stage_of(d.value)
+            if d.otherwise is not None:
+                stage = max(stage, self.stage_of(d.otherwise))
+            if d.when is not None:
+                self.add(f"derive:{d.name}", d.when, needs_false=d.otherwise is not None)
+                stage = max(stage, self.conditions[f"derive:{d.name}"].stage)
+            self.derived_stage[d.name] = stage
+            self.avail[d.name] = stage + 1
+        for r in m.rules:
+            self.add(f"rule:{r.id}", r.when)
+        for mat in m.materials:
+            self.add(f"req:{mat.id}", _with_dates(mat.when, mat.effective_from, mat.effective_until))
+            for o in mat.options:
+                if o.when is not None:
+                    self.add(f"opt:{mat.id}/{o.key}", o.when)
+            for piece in _pieces(mat):
+                self.defects(mat, *piece)
+        return self.emit()
+
+    def defects(self, mat, piece_id: str, form: str, copies: int) -> None:
+        present = Name(piece_field(piece_id))
+        checks: list[tuple[str, Node]] = [
+            ("form", Compare("not in", Name(piece_field(piece_id, "form")),
+                             ListLit(tuple(Lit(f, "string") for f in ACCEPTED_FORMS[form])))),
+        ]
+        if copies > 0:
+            checks.append(("copies", Compare("<", Name(piece_field(piece_id, "copies")),
+                                             Lit(copies, "number"))))
+        for check in mat.checks:
+            if check in ("signed", "sealed"):
+                checks.append((f"un{check}", Compare("==", Name(piece_field(piece_id, check)),
+                                                     Lit(False, "bool"))))
+            elif check == "unexpired":
+                checks.append(("expired", Compare("<", Name(piece_field(piece_id, "valid_until")),
+                                                  Name("application_date"))))
+        for kind, node in checks:
+            self.add(f"defect:{piece_id}:{kind}", BoolOp("and", (present, node)), needs_false=False)
+
+    def emit(self) -> CompiledMatter:
+        stages = max([0, *self.avail.values(), *(c.stage for c in self.conditions.values())])
+        rules: dict[str, dict] = {}
+        actions: dict[str, Callable[[dict], dict]] = {}
+        index: dict[str, tuple[str, str]] = {}
+
+        def rule(kind: str, ref: str, stage: int, cond: Any, action=None) -> None:
+            if cond is NEVER:
+                return
+            name = f"r{len(rules):04d}"
+            parts: list[Any] = [{"t": "app"}, {"stage": stage}]
+            if cond is not ALWAYS:
+                parts.append(cond)
+            rules[name] = {"all": [{"m": {"$and": parts}}]}
+            actions[name] = action or _no_values
+            index[name] = (ref, kind)
+
+        # one catch-all rule per stage: every fact matches a rule (durable-rules raises
+        # otherwise), and its action computes the lifted terms of that stage.
+        for stage in range(stages + 1):
+            terms = [t for t in self.terms.values() if t.stage == stage]
+            rule("S", f"stage:{stage}", stage, ALWAYS, _term_action(terms))
+        for d in self.matter.derived.values():
+            stage = self.derived_stage[d.name]
+            if d.when is None:
+                rule("D", d.name, stage, ALWAYS, _value_action(d.name, d.value))
+                continue
+            c = self.conditions[f"derive:{d.name}"]
+            rule("D", d.name, stage, to_durable(c.lowered, True), _value_action(d.name, d.value))
+            if d.otherwise is not None:
+                rule("E", d.name, stage, to_durable(c.lowered, False),
+                     _value_action(d.name, d.otherwise))
+        for cid, c in self.conditions.items():
+            if cid.startswith("derive:"):
+                continue
+            rule("T", cid, c.stage, to_durable(c.lowered, True))
+            if c.needs_false:
+                rule("F", cid, c.stage, to_durable(c.lowered, False))
+        compiled = CompiledMatter(self.matter, self.conditions, self.terms, self.derived_stage,
+                                  stages, rules, actions, index)
+        compiled.digest = rules_digest(self.matter)
+        return compiled
+
+
+def _pieces(mat) -> list[tuple[str, str, int]]:
+    if mat.options:
+        seen: dict[str, tuple[str, str, int]] = {}
+        for o in mat.options:
+            for p in o.parts:
+                seen.setdefault(p.id, (p.id, p.form, p.copies))
+        return list(seen.values())
+    return [(mat.id, mat.form, mat.copies)]
+
+
+def _with_dates(when: Node | None, start: str | None, until: str | None) -> Node:
+    items: list[Node] = [] if when is None else [when]
+    if start:
+        items.append(Compare(">=", Name("application_date"), Lit(start, "date")))
+    if until:
+        items.append(Compare("<", Name("application_date"), Lit(until, "date")))
+    if not items:
+        return Lit(True, "bool")
+    return items[0] if len(items) == 1 else BoolOp("and", tuple(items))
+
+
+def _free_names(node: Node) -> set[str]:
+    """Names that refer to the application fact (not to record fields inside aggregates)."""
+    from .expr import children
+    out: set[str] = set()
+
+    def visit(n: Node, in_record: bool) -> None:
+        if isinstance(n, Name):
+            if not in_record:
+                out.add(n.name)
+            else:
+                out.add(n.name)  # may also be a fact; harmless for staging
+            return
+        if isinstance(n, Call) and n.func in ("count", "sum", "min", "max", "any", "all"):
+            visit(n.args[0], in_record)
+            for a in n.args[1:]:
+                visit(a, True)
+            return
+        for ch in children(n):
+            visit(ch, in_record)
+
+    visit(node, False)
+    return out
+
+
+def _no_values(values: dict) -> dict:
+    return {}
+
+
+def _term_action(terms: list[Term]) -> Callable[[dict], dict]:
+    if not terms:
+        return _no_values
+
+    def compute(values: dict) -> dict:
+        out = {}
+        for t in terms:
+            v = evaluate(t.node, values)
+            if v is not UNKNOWN:
+                out[t.name] = v
+        return out
+    return compute
+
+
+def _value_action(name: str, node: Node) -> Callable[[dict], dict]:
+    def compute(values: dict) -> dict:
+        v = evaluate(node, values)
+        return {} if v is UNKNOWN else {name: v}
+    return compute
+
+
+# --- durable-rules condition JSON ---------------------------------------------------------
+
+def _and(items: list[Any]) -> Any:
+    if any(i is NEVER for i in items):
+        return NEVER
+    items = [i for i in items if i is not ALWAYS]
+    if not items:
+        return ALWAYS
+    return items[0] if len(items) == 1 else {"$and": items}
+
+
+def _or(items: list[Any]) -> Any:
+    if any(i is ALWAYS for i in items):
+        return ALWAYS
+    items = [i for i in items if i is not NEVER]
+    if not items:
+        return NEVER
+    return items[0] if len(items) == 1 else {"$or": items}
+
+
+def _exists(name: str) -> dict:
+    return {"$ex": {name: 1}}
+
+
+def _cmp(op: str, name: str, value: Any) -> dict:
+    if op == "==":
+        return {name: value}
+    return {_DURABLE_OP[op]: {name: value}}
+
+
+def to_durable(node: Node, polarity: bool) -> Any:
+    """The durable-rules condition that holds when `node` is TRUE (polarity) or FALSE (not polarity).
+
+    An absent field matches neither, which is how UNKNOWN is represented. Every comparison
+    is guarded by `$ex`: measured, durable-rules matches `a <= b` when b is absent.
+    """
+    if isinstance(node, Lit):
+        assert node.kind == "bool"
+        return ALWAYS if node.value == polarity else NEVER
+    if isinstance(node, Name):
+        return {node.name: polarity}
+    if isinstance(node, Not):
+        return to_durable(node.operand, not polarity)
+    if isinstance(node, BoolOp):
+        parts = [to_durable(i, polarity) for i in node.items]
+        conj = (node.op == "and") == polarity
+        return _and(parts) if conj else _or(parts)
+    if isinstance(node, Call) and node.func == "known":
+        name = node.args[0].name  # type: ignore[attr-defined]
+        return {"$ex": {name: 1}} if polarity else {"$nex": {name: 1}}
+    if isinstance(node, Compare):
+        left, right, op = node.left, node.right, node.op
+        if op in ("in", "not in"):
+            assert isinstance(left, (Name, Lit)) and isinstance(right, ListLit)
+            values = [i.value for i in right.items]  # type: ignore[attr-defined]
+            member = (op == "in") == polarity
+            if isinstance(left, Lit):
+                return ALWAYS if (left.value in values) == member else NEVER
+            if member:
+                return _and([_exists(left.name), _or([_cmp("==", left.name, v) for v in values])])
+            return _and([_exists(left.name)] + [_cmp("!=", left.name, v) for v in values])
+        if not polarity:
+            op = _NEGATE[op]
+        if isinstance(left, Lit) and isinstance(right, Lit):
+            return ALWAYS if _python_compare(op, left.value, right.value) else NEVER
+        if isinstance(left, Lit):
+            left, right, op = right, left, _FLIP[op]
+        assert isinstance(left, Name)
+        if isinstance(right, Lit):
+            return _and([_exists(left.name), _cmp(op, left.name, right.value)])
+        assert isinstance(right, Name)
+        return _and([_exists(left.name), _exists(right.name),
+                     _cmp(op, left.name, {"$m": right.name})])
+    raise TypeError(f"not lowered: {unparse(node)}")  # pragma: no cover
+
+
+def _python_compare(op: str, a: Any, b: Any) -> bool:
+    return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+
+
+def rules_digest(matter: Matter) -> str:
+    """sha256 over every rule file read for this matter (path names and bytes, sorted)."""
+    from pathlib import Path
+    h = hashlib.sha256()
+    for path in sorted(matter.files):
+        h.update(Path(path).name.encode() + b"\0")
+        h.update(hashlib.sha256(matter.files[path]).digest())
+    return h.hexdigest()
+
+
+def compile_matter(matter: Matter) -> CompiledMatter:
+    return _Compiler(matter).run()
+
+
+def dump_ruleset(compiled: CompiledMatter) -> str:
+    """The ruleset as durable-rules receives it, for `checker show --engine` and debugging."""
+    return json.dumps(compiled.rules, ensure_ascii=False, indent=1, sort_keys=True)

@@ -1,0 +1,279 @@
+"""From the engine's findings to the notice: the outcome under 行政许可法 art. 32 and every item.
+
+Precedence of outcomes: another agency is competent (redirect) > no licence needed
+(not_required) > ineligible (refuse) > something to supply, fix or answer (correct) >
+only secondary materials missing, deferred under a promise (rongque) > accept.
+
+When the application cannot be accepted at all (redirect, not_required, refuse), materials are
+not asked for: the notice must not demand materials unrelated to what can be granted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import __version__
+from .application import Application
+from .compiler import CompiledMatter, _free_names
+from .evaluate import Findings
+from .kleene import UNKNOWN
+from .model import Material, Matter
+from .notice import (OUTCOME_BASIS, Alternative, FactValue, InfoNeeded, MaterialItem, Notice,
+                     PartStatus, Problem, Reason)
+
+CREDIT_FACT = "credit_barred"  # declared by rules/credit.yaml
+
+_DEFECT_TEXT = {
+    "form": ("提交形式不符合要求：应为{form_zh}，实际为{got_zh}", "wrong form: {form_en} is required, {got_en} was presented"),
+    "copies": ("份数不足：应提交{copies}份，实际{got}份", "not enough copies: {copies} required, {got} presented"),
+    "unsigned": ("未签字", "not signed"),
+    "unsealed": ("未盖章", "not sealed"),
+    "expired": ("已于{got}失效，申请日期为{date}", "expired on {got}; the application is dated {date}"),
+}
+FORM_TEXT = {
+    "original": ("原件", "the original"),
+    "copy": ("复印件", "a copy"),
+    "original_and_copy": ("原件核验并提交复印件", "the original for checking plus a copy"),
+    "electronic": ("电子证照", "an electronic document"),
+    "original_or_electronic": ("原件或电子证照", "the original or an electronic document"),
+}
+
+
+def display(matter: Matter, name: str, value: Any) -> dict:
+    """A value in words, for explanations."""
+    fact = matter.facts.get(name)
+    unit = fact.unit if fact else (matter.derived[name].unit if name in matter.derived else "")
+    if value is UNKNOWN or value is None:
+        return {"zh": "未知", "en": "unknown"}
+    if isinstance(value, bool):
+        return {"zh": "是" if value else "否", "en": "yes" if value else "no"}
+    if isinstance(value, list):
+        return {"zh": f"{len(value)} 条记录", "en": f"{len(value)} record(s)"}
+    if fact and value in fact.value_labels:
+        return dict(fact.value_labels[value])
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = f"{value} {unit}".strip() if unit else str(value)
+    return {"zh": text, "en": text}
+
+
+def _label(matter: Matter, name: str) -> dict:
+    if name in matter.facts:
+        return matter.facts[name].label
+    if name in matter.derived:
+        return matter.derived[name].label
+    if name == "application_date":
+        return {"zh": "申请日期", "en": "application date"}
+    return {"zh": name, "en": name}
+
+
+def _explaining_facts(matter: Matter, node, values: dict) -> list[FactValue]:
+    names = sorted(n for n in _free_names(node)
+                   if n in matter.facts or n in matter.derived or n == "application_date")
+    return [FactValue(n, _label(matter, n), values.get(n), display(matter, n, values.get(n, UNKNOWN)))
+            for n in names if values.get(n) is not None]
+
+
+def _unknown_inputs(matter: Matter, node, values: dict, seen: set[str] | None = None) -> set[str]:
+    """Input facts the application did not give that `node` depends on (through derived facts)."""
+    seen = seen if seen is not None else set()
+    out: set[str] = set()
+    for n in _free_names(node):
+        if n in seen or values.get(n) is not None:
+            continue
+        seen.add(n)
+        if n in matter.facts:
+            out.add(n)
+        elif n in matter.derived:
+            d = matter.derived[n]
+            for sub in (d.value, d.when, d.otherwise):
+                if sub is not None:
+                    out |= _unknown_inputs(matter, sub, values, seen)
+    return out
+
+
+class _Decider:
+    def __init__(self, compiled: CompiledMatter, app: Application, findings: Findings):
+        self.compiled = compiled
+        self.matter = compiled.matter
+        self.app = app
+        self.f = findings
+        self.values = findings.values
+        self.info: dict[str, set[str]] = {}
+
+    def need(self, cid: str, node, affects: str) -> None:
+        for fact in _unknown_inputs(self.matter, node, self.values):
+            self.info.setdefault(fact, set()).add(affects)
+
+    def reasons(self) -> list[Reason]:
+        out = []
+        for r in self.matter.rules:
+            status = self.f.of(f"rule:{r.id}")
+            if status is True:
+                out.append(Reason(r.id, r.outcome, r.reason, r.basis,
+                                  _explaining_facts(self.matter, r.when, self.values),
+                                  r.redirect_to, r.note, r.confidence))
+            elif status is UNKNOWN:
+                self.need(f"rule:{r.id}", r.when, r.id)
+        return out
+
+    def item(self, m: Material, why: dict, facts: list[FactValue]) -> MaterialItem:
+        return MaterialItem(m.id, m.name, m.form, m.copies, m.standard, m.source, why, facts,
+                            m.basis, m.secondary, m.promise_allowed, note=m.note,
+                            confidence=m.confidence)
+
+    def why(self, m: Material) -> tuple[dict, list[FactValue]]:
+        facts = _explaining_facts(self.matter, m.when, self.values) if m.when is not None else []
+        if m.why:
+            why = dict(m.why)
+        elif m.when is None:
+            why = {"zh": "本事项必须提交的材料", "en": "required for every application of this matter"}
+        else:
+            why = {"zh": f"适用条件：{m.when_text}", "en": f"applies when: {m.when_text}"}
+        if m.effective_until or m.effective_from:
+            span_zh, span_en = [], []
+            if m.effective_from:
+                span_zh.append(f"自{m.effective_from}起")
+                span_en.append(f"from {m.effective_from}")
+            if m.effective_until:
+                span_zh.append(f"{m.effective_until}前")
+                span_en.append(f"before {m.effective_until}")
+            why = {"zh": why["zh"] + f"（申请日期 {self.app.date}，该要求适用于{''.join(span_zh)}的申请）",
+                   "en": why["en"] + f" (application dated {self.app.date}; this requirement applies to "
+                                     f"applications {' and '.join(span_en)})"}
+        return why, facts
+
+    def defects(self, piece_id: str, form: str, copies: int) -> list[Problem]:
+        attrs = self.app.presented.get(piece_id, {})
+        out = []
+        for kind, (zh, en) in _DEFECT_TEXT.items():
+            if self.f.of(f"defect:{piece_id}:{kind}") is True:
+                got = attrs.get({"form": "form", "copies": "copies", "expired": "valid_until"}.get(kind, kind))
+                fz, fe = FORM_TEXT[form]
+                gz, ge = FORM_TEXT.get(got, (got, got)) if kind == "form" else (got, got)
+                fill = dict(form_zh=fz, form_en=fe, got_zh=gz, got_en=ge, got=got, copies=copies,
+                            date=self.app.date)
+                out.append(Problem(kind, {"zh": zh.format(**fill), "en": en.format(**fill)}))
+        return out
+
+    def materials(self) -> dict[str, list]:
+        lists: dict[str, list] = {k: [] for k in
+                                  ("missing", "defective", "possibly_required", "promised", "exempt", "accepted")}
+        credit = self.values.get(CREDIT_FACT) if CREDIT_FACT in self.matter.facts else False
+        for m in self.matter.materials:
+            status = self.f.of(f"req:{m.id}")
+            if status is False:
+                continue
+            why, facts = self.why(m)
+            item = self.item(m, why, facts)
+            if m.shared:
+                if status is True:
+                    item.why = {"zh": "无需提交：由受理部门通过数据共享获取（免提交）",
+                                "en": "not needed: obtained by the agency through data sharing"}
+                    lists["exempt"].append(item)
+                continue
+            satisfied, problems = self.satisfaction(m, item)
+            if satisfied and not problems:
+                lists["accepted"].append({"id": m.id, "name": m.name})
+                continue
+            if status is UNKNOWN:
+                if not satisfied:
+                    self.need(f"req:{m.id}", m.when, m.id)
+                    lists["possibly_required"].append(item)
+                continue
+            if problems:
+                item.problems = problems
+                lists["defective"].append(item)
+                continue
+            if m.id in self.app.promised and m.promise_allowed:
+                if credit is True:
+                    item.why = {"zh": why["zh"] + "；申请人有严重失信记录，不适用告知承诺",
+                                "en": why["en"] + "; the applicant's credit record bars a written promise"}
+                elif credit is UNKNOWN or credit is None:
+                    self.info.setdefault(CREDIT_FACT, set()).add(m.id)
+                    lists["promised"].append(item)
+                    continue
+                else:
+                    lists["promised"].append(item)
+                    continue
+            lists["missing"].append(item)
+        return lists
+
+    def satisfaction(self, m: Material, item: MaterialItem) -> tuple[bool, list[Problem]]:
+        """Whether the material is presented (by some applicable alternative), and its defects."""
+        if not m.options:
+            if m.id not in self.app.presented:
+                return False, []
+            return True, self.defects(m.id, m.form, m.copies)
+        routes = []
+        for o in m.options:
+            applies = True if o.when is None else self.f.of(f"opt:{m.id}/{o.key}")
+            if applies is False:
+                continue
+            parts = [PartStatus(p.id, p.name, p.id in self.app.presented) for p in o.parts]
+            routes.append((o, applies, parts))
+            if all(p.presented for p in parts):
+                problems = [pr for p in o.parts for pr in self.defects(p.id, p.form, p.copies)]
+                return True, problems
+        for o, applies, parts in routes:
+            if applies is UNKNOWN:
+                self.need(f"opt:{m.id}/{o.key}", o.when, m.id)
+        item.alternatives = [Alternative(o.key, o.name, parts, True if applies is True else None)
+                             for o, applies, parts in routes]
+        return False, []
+
+
+def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> Notice:
+    matter = compiled.matter
+    d = _Decider(compiled, app, findings)
+    reasons = d.reasons()
+    fired = {r.outcome for r in reasons}
+    lists = {k: [] for k in ("missing", "defective", "possibly_required", "promised", "exempt", "accepted")}
+    for outcome in ("redirect", "not_required", "refuse"):
+        if outcome in fired:
+            d.info.clear()
+            break
+    else:
+        lists = d.materials()
+        outcome = "accept"
+        to_supply = lists["missing"] + lists["defective"]
+        if to_supply or lists["possibly_required"] or d.info or "correct" in fired:
+            outcome = "correct"
+            if (matter.rongque and app.rongque and to_supply and not lists["possibly_required"]
+                    and not d.info and "correct" not in fired
+                    and all(i.secondary for i in to_supply)):
+                credit = findings.values.get(CREDIT_FACT) if CREDIT_FACT in matter.facts else False
+                if credit is False:
+                    outcome = "rongque"
+                elif credit is None:
+                    d.info.setdefault(CREDIT_FACT, set()).add("rongque")
+    deferred: list[MaterialItem] = []
+    if outcome == "rongque":
+        deferred = lists["missing"] + lists["defective"]
+        lists["missing"], lists["defective"] = [], []
+    info = [InfoNeeded(fact, matter.facts[fact].question, str(matter.facts[fact].type.kind),
+                       list(matter.facts[fact].type.values), sorted(affects))
+            for fact, affects in sorted(d.info.items()) if fact in matter.facts]
+    derived = {n: findings.values[n] for n in matter.derived if findings.values.get(n) is not None}
+    promised_days = (matter.time_limit.get("promised") or matter.time_limit.get("statutory") or {}).get("days")
+    return Notice(
+        outcome=outcome,
+        outcome_basis=OUTCOME_BASIS[outcome],
+        matter={"id": matter.id, "name": matter.name, "code": matter.code,
+                "department": matter.department, "basis": matter.basis},
+        application={"date": app.date, "reference": app.reference, "applicant": app.applicant},
+        reasons=reasons,
+        missing=lists["missing"], defective=lists["defective"],
+        possibly_required=lists["possibly_required"], info_needed=info, deferred=deferred,
+        promised=lists["promised"], exempt=lists["exempt"], accepted=lists["accepted"],
+        derived=derived,
+        deadline={
+            "notice_within_working_days": 5,
+            "deemed_accepted_if_not_notified": True,
+            "supply_within_days": promised_days if outcome == "rongque" else None,
+            "basis": OUTCOME_BASIS["correct"],
+        },
+        time_limit=matter.time_limit, fee=matter.fee,
+        rules_sha256=compiled.digest, application_sha256=app.digest,
+        checker_version=__version__,
+    )

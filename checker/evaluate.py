@@ -1,0 +1,42 @@
+"""Run a compiled matter over one application: what the engine decided, condition by condition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .application import Application
+from .compiler import CompiledMatter
+from .engine import engine
+from .kleene import UNKNOWN
+
+
+@dataclass
+class Findings:
+    """Each condition's status (True, False or UNKNOWN), every value known at the end, and the trace."""
+
+    status: dict[str, Any]
+    values: dict[str, Any]
+    trace: list[tuple[str, str, str, int]]  # (durable rule, condition or derived id, kind, stage)
+
+    def of(self, cid: str) -> Any:
+        return self.status.get(cid, UNKNOWN)
+
+
+def evaluate(compiled: CompiledMatter, app: Application) -> Findings:
+    ruleset = engine().ruleset(compiled.ruleset_name,
+                               lambda: (compiled.rules, compiled.actions, compiled.stages))
+    result = ruleset.evaluate(app.engine_facts())
+    status: dict[str, Any] = {cid: UNKNOWN for cid in compiled.conditions}
+    for cid, c in compiled.conditions.items():
+        if not c.needs_false and not cid.startswith("derive:"):
+            status[cid] = False  # defects: only the defect fires; silence means none found
+    trace = []
+    for fired in result.fired:
+        ref, kind = compiled.rule_index[fired.rule]
+        trace.append((fired.rule, ref, kind, fired.stage))
+        if kind == "T":
+            status[ref] = True
+        elif kind == "F":
+            status[ref] = False
+    return Findings(status, result.values, trace)

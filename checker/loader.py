@@ -1,0 +1,417 @@
+"""Load matter files and the shared rule sets they include into typed Matter objects.
+
+Every problem found is collected with its file, line and column (schema violations, unknown
+facts, type errors in conditions, duplicate IDs, dependency cycles, a template that does not
+exist) and raised together, so an author fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .errors import CheckerError, Location, Problem
+from .expr import Node, ParseError, names_in, parse
+from .model import Derived, Example, Fact, Material, Matter, Option, Part, Rule
+from .typecheck import DATE, Checker, Type, TypeProblem, fact_type
+from .yamlsource import Document, load_file
+
+BUILTIN_FACTS = {"application_date": DATE}
+
+
+@lru_cache(maxsize=None)
+def schema(kind: str) -> dict:
+    """The shipped JSON Schema for 'matter' or 'ruleset' files."""
+    text = resources.files("checker").joinpath("schemas", f"{kind}.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def schema_problems(doc: Document, kind: str) -> list[Problem]:
+    """JSON Schema violations of a document, each at the line and column of the offending value."""
+    validator = jsonschema.Draft202012Validator(schema(kind))
+    problems = []
+    for err in validator.iter_errors(doc.data):
+        problems.append(_schema_problem(doc, err))
+    return sorted(set(problems))
+
+
+def _schema_problem(doc: Document, err: jsonschema.ValidationError) -> Problem:
+    # With oneOf/anyOf/if-then the most specific sub-error says the most.
+    best = jsonschema.exceptions.best_match([err]) if err.context else err
+    path = tuple(best.absolute_path)
+    where = ".".join(str(p) for p in path) or "(top level)"
+    message, hint = best.message, ""
+    if best.validator == "additionalProperties" and isinstance(best.instance, dict):
+        allowed = sorted(best.schema.get("properties", {}))
+        extra = sorted(set(best.instance) - set(allowed))
+        if extra:
+            path = path + (extra[0],)
+            message = f"unknown key '{extra[0]}'"
+            import difflib
+            close = difflib.get_close_matches(extra[0], allowed, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(allowed)
+            return Problem(doc.where(path, key=True), "S001", f"{where}: {message}", hint)
+    if best.validator == "required":
+        hint = "add it"
+    elif best.validator == "enum":
+        hint = "one of: " + ", ".join(str(v) for v in best.validator_value)
+    elif best.validator == "pattern":
+        hint = _PATTERN_HINTS.get(best.validator_value, f"must match {best.validator_value}")
+        message = f"{best.instance!r} is not well formed"
+    return Problem(doc.where(path), "S001", f"{where}: {message}", hint)
+
+
+_PATTERN_HINTS = {
+    r"^\d{4}-\d{2}-\d{2}$": "write a date as YYYY-MM-DD",
+    r"^[A-Z]{2,4}-\d{2}$": "a reference material ID such as IB-01",
+    r"^[a-z][a-z0-9_]*$": "snake_case, e.g. filed_by_agent",
+    r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$": "kebab-case, e.g. marriage-registration",
+    r"^[a-z][a-z0-9-]*$": "lower-case letters, digits and '-'",
+}
+
+
+class _Build:
+    """State while one matter is assembled from its file and its includes."""
+
+    def __init__(self, rules_dir: Path):
+        self.rules_dir = rules_dir
+        self.problems: list[Problem] = []
+        self.files: dict[str, bytes] = {}
+        self.facts: dict[str, Fact] = {}
+        self.derived_specs: list[tuple[Document, tuple, str, dict, str]] = []
+        self.templates: dict[str, tuple[Document, tuple, dict]] = {}
+        self.rule_specs: list[tuple[Document, tuple, dict, str]] = []
+
+    def problem(self, doc: Document, path: tuple, code: str, message: str, hint: str = "",
+                key: bool = False) -> None:
+        self.problems.append(Problem(doc.where(path, key=key), code, message, hint))
+
+    def read(self, path: Path, kind: str) -> Document | None:
+        try:
+            doc = load_file(path)
+        except CheckerError as e:
+            self.problems.extend(e.problems)
+            return None
+        self.files[str(path)] = doc.text.encode("utf-8")
+        if not isinstance(doc.data, dict):
+            self.problem(doc, (), "S002", f"a {kind} file must be a mapping of keys to values")
+            return None
+        found = schema_problems(doc, kind)
+        if found:
+            self.problems.extend(found)
+            return None
+        return doc
+
+    def add_facts(self, doc: Document, origin: str) -> None:
+        for name, spec in (doc.data.get("facts") or {}).items():
+            loc = doc.where(("facts", name), key=True)
+            if name in self.facts or name in BUILTIN_FACTS:
+                first = self.facts[name].origin if name in self.facts else "the checker (built in)"
+                self.problems.append(Problem(loc, "M001", f"fact '{name}' is declared twice",
+                                             f"already declared by {first}; remove one"))
+                continue
+            self.facts[name] = Fact(
+                name=name, type=fact_type(spec), question=spec["question"],
+                label=spec.get("label") or spec["question"], unit=spec.get("unit", ""),
+                shared=spec.get("shared", False), value_labels=spec.get("value_labels", {}),
+                minimum=spec.get("minimum"), maximum=spec.get("maximum"), note=spec.get("note"),
+                confidence=spec.get("confidence", ""), origin=origin, location=loc)
+            for value in spec.get("value_labels", {}):
+                if spec["type"] != "enum" or value not in spec["values"]:
+                    self.problem(doc, ("facts", name, "value_labels", value), "M002",
+                                 f"'{value}' is not a value of fact '{name}'", key=True)
+        for name, spec in (doc.data.get("derived") or {}).items():
+            self.derived_specs.append((doc, ("derived", name), name, spec, origin))
+
+    def parse(self, doc: Document, path: tuple, text: str) -> Node | None:
+        try:
+            return parse(text)
+        except ParseError as e:
+            self.problems.append(Problem(_offset(doc, path, e.offset), "C001",
+                                         f"syntax error: {e.message}", e.hint))
+            return None
+
+    def typed(self, checker: Checker, doc: Document, path: tuple, node: Node | None,
+              condition: bool = True) -> Type | None:
+        if node is None:
+            return None
+        try:
+            if condition:
+                checker.condition(node)
+                return None
+            return checker.check(node)
+        except TypeProblem as e:
+            self.problems.append(Problem(_offset(doc, path, e.pos), "C002", e.message, e.hint))
+            return None
+
+
+def _offset(doc: Document, path: tuple, offset: int) -> Location:
+    """The location of a character inside a condition string written at `path`."""
+    loc = doc.where(path)
+    if not loc.line:
+        return loc
+    lines = doc.text.splitlines()
+    line_text = lines[loc.line - 1] if loc.line - 1 < len(lines) else ""
+    start = loc.column - 1
+    quoted = start < len(line_text) and line_text[start] in "\"'"
+    return Location(loc.file, loc.line, loc.column + offset + (1 if quoted else 0))
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The folder holding matters/ and rules/: from start upwards, else beside the package."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "matters").is_dir():
+            return folder
+    return Path(__file__).resolve().parent.parent
+
+
+def load_matter(path: Path | str, rules_dir: Path | str | None = None) -> Matter:
+    """Load, validate, parse and type-check one matter file with the rule sets it includes."""
+    path = Path(path)
+    rules_dir = Path(rules_dir) if rules_dir else path.resolve().parent.parent / "rules"
+    b = _Build(rules_dir)
+    doc = b.read(path, "matter")
+    if doc is None:
+        raise CheckerError(b.problems)
+    data = doc.data
+    b.add_facts(doc, f"matter {data['matter']}")
+    includes: list[str] = data.get("include", [])
+    for i, name in enumerate(includes):
+        _include(b, doc, ("include", i), name)
+    for i, spec in enumerate(data.get("rules", [])):
+        b.rule_specs.append((doc, ("rules", i), spec, ""))
+
+    env: dict[str, Type] = dict(BUILTIN_FACTS)
+    env.update({n: f.type for n, f in b.facts.items()})
+    derived = _derived(b, env)
+    checker = Checker(env)
+    materials = _materials(b, doc, checker)
+    rules = _rules(b, checker)
+    examples = [Example(name=e["name"], application=e["application"], expect=e["expect"],
+                        source=e.get("source", ""), location=doc.where(("examples", i)), index=i)
+                for i, e in enumerate(data.get("examples", []))]
+    if b.problems:
+        raise CheckerError(sorted(set(b.problems)))
+    return Matter(
+        id=data["matter"], name=data["name"], department=data["department"], level=data["level"],
+        type=data["type"], basis=data["basis"], time_limit=data["time_limit"], fee=data["fee"],
+        facts=b.facts, derived=derived, materials=materials, rules=rules, examples=examples,
+        code=data.get("code", ""), handling=data.get("handling", {}),
+        rongque=data.get("rongque", False), sources=data.get("sources", []),
+        note=data.get("note"), path=str(path), includes=includes, files=b.files, raw=data)
+
+
+def _include(b: _Build, doc: Document, at: tuple, name: str) -> None:
+    path = b.rules_dir / f"{name}.yaml"
+    if not path.is_file():
+        available = sorted(p.stem for p in b.rules_dir.glob("*.yaml")) if b.rules_dir.is_dir() else []
+        b.problem(doc, at, "M010", f"no shared rule set '{name}' in {b.rules_dir}",
+                  "available: " + (", ".join(available) or "none"))
+        return
+    rdoc = b.read(path, "ruleset")
+    if rdoc is None:
+        return
+    if rdoc.data["ruleset"] != name:
+        b.problem(rdoc, ("ruleset",), "M011",
+                  f"rule set file {path.name} names itself '{rdoc.data['ruleset']}'",
+                  f"write ruleset: {name}")
+    b.add_facts(rdoc, f"rule set {name}")
+    for key, spec in (rdoc.data.get("templates") or {}).items():
+        b.templates[f"{name}.{key}"] = (rdoc, ("templates", key), spec)
+    for i, spec in enumerate(rdoc.data.get("rules", [])):
+        b.rule_specs.append((rdoc, ("rules", i), spec, name))
+
+
+def _derived(b: _Build, env: dict[str, Type]) -> dict[str, Derived]:
+    """Parse derived facts, order them by dependency, and type-check each in that order."""
+    parsed: dict[str, tuple] = {}
+    for doc, path, name, spec, origin in b.derived_specs:
+        if name in env or name in parsed:
+            b.problem(doc, path, "M001", f"'{name}' is declared twice", "rename the derived fact",
+                      key=True)
+            continue
+        nodes = {k: b.parse(doc, path + (k,), spec[k]) if k in spec else None
+                 for k in ("value", "when", "otherwise")}
+        parsed[name] = (doc, path, spec, origin, nodes)
+    # dependency order (Kahn), reporting cycles
+    deps = {n: {r for node in p[4].values() if node is not None for r in names_in(node)} & set(parsed)
+            for n, p in parsed.items()}
+    order: list[str] = []
+    ready = sorted(n for n, d in deps.items() if not d)
+    remaining = {n: set(d) for n, d in deps.items() if d}
+    while ready:
+        n = ready.pop(0)
+        order.append(n)
+        for m in sorted(remaining):
+            remaining[m].discard(n)
+            if not remaining[m]:
+                del remaining[m]
+                ready.append(m)
+    for n in sorted(remaining):
+        doc, path = parsed[n][0], parsed[n][1]
+        b.problem(doc, path, "M003", f"derived fact '{n}' depends on itself",
+                  "through: " + ", ".join(sorted(remaining[n])), key=True)
+    out: dict[str, Derived] = {}
+    for name in order:
+        doc, path, spec, origin, nodes = parsed[name]
+        declared = fact_type(spec)
+        checker = Checker(env)
+        for key in ("value", "otherwise"):
+            t = b.typed(checker, doc, path + (key,), nodes[key], condition=False)
+            if t is not None and not _assignable(declared, t):
+                b.problem(doc, path + (key,), "C003",
+                          f"'{name}' is declared {declared} but its {key} is a {t}",
+                          "change the type or the expression")
+        b.typed(checker, doc, path + ("when",), nodes["when"])
+        env[name] = declared
+        if nodes["value"] is None:
+            continue
+        out[name] = Derived(name=name, type=declared, value=nodes["value"], value_text=spec["value"],
+                            label=spec["label"], when=nodes["when"], when_text=spec.get("when", ""),
+                            otherwise=nodes["otherwise"], unit=spec.get("unit", ""), origin=origin,
+                            location=doc.where(path, key=True))
+    return out
+
+
+def _assignable(declared: Type, got: Type) -> bool:
+    if declared.kind == "number":
+        return got.numeric
+    if declared.kind == "enum":
+        return got.textual and (got.kind == "string" or set(got.values) <= set(declared.values))
+    if declared.kind == "string":
+        return got.textual
+    return declared.kind == got.kind
+
+
+def _materials(b: _Build, doc: Document, checker: Checker) -> list[Material]:
+    out: list[Material] = []
+    seen: dict[str, tuple] = {}
+    for i, raw in enumerate(doc.data["materials"]):
+        path = ("materials", i)
+        src_doc, src_path, spec = doc, path, raw
+        if "use" in raw:
+            found = b.templates.get(raw["use"])
+            if found is None:
+                ruleset = raw["use"].split(".")[0]
+                hint = (f"add '{ruleset}' to include" if ruleset not in (doc.data.get("include") or [])
+                        else "templates: " + ", ".join(sorted(b.templates)))
+                b.problem(doc, path + ("use",), "M012", f"no material template '{raw['use']}'", hint)
+                continue
+            src_doc, src_path, template = found
+            spec = {**template, **raw}
+        mid = spec["id"]
+        if mid in seen:
+            b.problem(doc, path + ("id",), "M004", f"material ID '{mid}' is used twice",
+                      f"first at line {doc.where(seen[mid]).line}")
+            continue
+        seen[mid] = path
+
+        def cond(key: str, sub: tuple = ()) -> Node | None:
+            # a condition from the matter itself, else from the template it uses
+            where_doc, where = (doc, path) if key in raw and not sub else (src_doc, src_path)
+            text = _dig(spec, sub + (key,))
+            if text is None:
+                return None
+            node = b.parse(where_doc, where + sub + (key,), text)
+            b.typed(checker, where_doc, where + sub + (key,), node)
+            return node
+
+        options = []
+        keys: set[str] = set()
+        for j, o in enumerate(spec.get("alternatives", [])):
+            if o["option"] in keys:
+                b.problem(src_doc, src_path + ("alternatives", j, "option"), "M005",
+                          f"option '{o['option']}' appears twice in {mid}")
+            keys.add(o["option"])
+            parts = [Part(id=f"{mid}/{p['part']}", name=p["name"], form=p.get("form", spec["form"]),
+                          copies=p.get("copies", spec.get("copies", 1)), standard=p.get("standard"),
+                          source=p.get("source")) for p in o["parts"]]
+            options.append(Option(key=o["option"], name=o["name"], parts=parts,
+                                  when=cond("when", ("alternatives", j)),
+                                  when_text=o.get("when", "")))
+        part_ids = [p.id for o in options for p in o.parts]
+        dup = {p for p in part_ids if part_ids.count(p) > 1}
+        # a part may serve in several options (the owner's title in 'own' and 'lease')
+        for p in sorted(dup):
+            forms = {(x.form, x.copies) for o in options for x in o.parts if x.id == p}
+            if len(forms) > 1:
+                b.problem(src_doc, src_path, "M006", f"part '{p}' is given different forms or copies")
+        ef, eu = spec.get("effective_from"), spec.get("effective_until")
+        for key in ("effective_from", "effective_until"):
+            if spec.get(key):
+                from .functions import to_date
+                if to_date(spec[key]) is None:
+                    b.problem(doc, path + (key,), "M007", f"'{spec[key]}' is not a real date")
+        if ef and eu and ef >= eu:
+            b.problem(doc, path + ("effective_until",), "M008",
+                      f"effective_until {eu} is not after effective_from {ef}")
+        out.append(Material(
+            id=mid, name=spec["name"], form=spec["form"], copies=spec.get("copies", 1),
+            standard=spec.get("standard"), source=spec.get("source"), when=cond("when"),
+            when_text=spec.get("when", ""), why=spec.get("why"), basis=spec.get("basis", []),
+            secondary=spec.get("secondary", False), promise_allowed=spec.get("promise_allowed", False),
+            shared=spec.get("shared", False), effective_from=ef, effective_until=eu, options=options,
+            checks=spec.get("checks", []), note=spec.get("note"), confidence=spec.get("confidence", ""),
+            template=raw.get("use", ""), location=doc.where(path)))
+    return out
+
+
+def _dig(data: Any, path: tuple) -> Any:
+    for key in path:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _rules(b: _Build, checker: Checker) -> list[Rule]:
+    out: list[Rule] = []
+    seen: set[str] = set()
+    for doc, path, spec, origin in b.rule_specs:
+        rid = f"{origin}.{spec['id']}" if origin else spec["id"]
+        if rid in seen:
+            b.problem(doc, path + ("id",), "M009", f"rule ID '{rid}' is used twice")
+            continue
+        seen.add(rid)
+        node = b.parse(doc, path + ("when",), spec["when"])
+        b.typed(checker, doc, path + ("when",), node)
+        if node is None:
+            continue
+        out.append(Rule(id=rid, when=node, when_text=spec["when"], outcome=spec["outcome"],
+                        reason=spec["reason"], basis=spec["basis"], redirect_to=spec.get("redirect_to"),
+                        note=spec.get("note"), confidence=spec.get("confidence", ""), origin=origin,
+                        location=doc.where(path)))
+    return out
+
+
+def load_ruleset_file(path: Path | str) -> list[Problem]:
+    """Problems of a shared rule set on its own (schema, facts, conditions, templates)."""
+    b = _Build(Path(path).parent)
+    doc = b.read(Path(path), "ruleset")
+    if doc is None:
+        return b.problems
+    name = doc.data["ruleset"]
+    if Path(path).stem != name:
+        b.problem(doc, ("ruleset",), "M011", f"rule set '{name}' is in a file named {Path(path).name}",
+                  f"name the file {name}.yaml")
+    b.add_facts(doc, f"rule set {name}")
+    for i, spec in enumerate(doc.data.get("rules", [])):
+        b.rule_specs.append((doc, ("rules", i), spec, name))
+    env: dict[str, Type] = dict(BUILTIN_FACTS)
+    env.update({n: f.type for n, f in b.facts.items()})
+    _derived(b, env)
+    checker = Checker(env)
+    for key, spec in (doc.data.get("templates") or {}).items():
+        for sub in [("when",)] + [("alternatives", j, "when") for j in range(len(spec.get("alternatives", [])))]:
+            text = _dig(spec, sub)
+            if text is not None:
+                b.typed(checker, doc, ("templates", key) + sub, b.parse(doc, ("templates", key) + sub, text))
+    _rules(b, checker)
+    return sorted(set(b.problems))

@@ -1,0 +1,183 @@
+"""Typed objects for a loaded matter: what the YAML says, after validation and parsing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Location
+from .expr import Node
+from .typecheck import Type
+
+Text = dict  # {"zh": ..., "en": ...}
+
+OUTCOMES = ("accept", "rongque", "correct", "refuse", "redirect", "not_required")
+FORMS = ("original", "copy", "original_and_copy", "electronic", "original_or_electronic")
+
+
+@dataclass
+class Fact:
+    name: str
+    type: Type
+    question: Text
+    label: Text
+    unit: str = ""
+    shared: bool = False
+    value_labels: dict[str, Text] = field(default_factory=dict)
+    minimum: float | None = None
+    maximum: float | None = None
+    note: Text | None = None
+    confidence: str = ""
+    origin: str = ""  # the matter or rule set that declared it
+    location: Location | None = None
+
+
+@dataclass
+class Derived:
+    """A fact computed from others: `value`, when `when` holds (else `otherwise`, else unknown)."""
+
+    name: str
+    type: Type
+    value: Node
+    value_text: str
+    label: Text
+    when: Node | None = None
+    when_text: str = ""
+    otherwise: Node | None = None
+    unit: str = ""
+    origin: str = ""
+    location: Location | None = None
+
+
+@dataclass
+class Part:
+    id: str  # MATERIAL-ID/part, e.g. IB-03/lease
+    name: Text
+    form: str
+    copies: int
+    standard: Text | None = None
+    source: Text | None = None
+
+
+@dataclass
+class Option:
+    key: str
+    name: Text
+    parts: list[Part]
+    when: Node | None = None
+    when_text: str = ""
+
+
+@dataclass
+class Material:
+    id: str
+    name: Text
+    form: str
+    copies: int = 1
+    standard: Text | None = None
+    source: Text | None = None
+    when: Node | None = None
+    when_text: str = ""
+    why: Text | None = None
+    basis: list[dict] = field(default_factory=list)
+    secondary: bool = False
+    promise_allowed: bool = False
+    shared: bool = False
+    effective_from: str | None = None
+    effective_until: str | None = None
+    options: list[Option] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    note: Text | None = None
+    confidence: str = ""
+    template: str = ""  # ruleset.template it was built from
+    location: Location | None = None
+
+    def in_force(self, on: str) -> bool:
+        """effective_from is the first day it applies; effective_until the first day it no longer does."""
+        if self.effective_from and on < self.effective_from:
+            return False
+        if self.effective_until and on >= self.effective_until:
+            return False
+        return True
+
+    @property
+    def piece_ids(self) -> list[str]:
+        """The IDs an application may present for this material: itself, or its parts."""
+        if self.options:
+            return [p.id for o in self.options for p in o.parts]
+        return [self.id]
+
+
+@dataclass
+class Rule:
+    id: str
+    when: Node
+    when_text: str
+    outcome: str
+    reason: Text
+    basis: list[dict]
+    redirect_to: Text | None = None
+    note: Text | None = None
+    confidence: str = ""
+    origin: str = ""
+    location: Location | None = None
+
+
+@dataclass
+class Example:
+    name: str
+    application: dict
+    expect: dict
+    source: str = ""
+    location: Location | None = None
+    index: int = 0
+
+
+@dataclass
+class Matter:
+    id: str
+    name: Text
+    department: Text
+    level: str
+    type: str
+    basis: list[dict]
+    time_limit: dict
+    fee: dict
+    facts: dict[str, Fact]
+    derived: dict[str, Derived]  # in dependency order
+    materials: list[Material]
+    rules: list[Rule]
+    examples: list[Example]
+    code: str = ""
+    handling: dict = field(default_factory=dict)
+    rongque: bool = False
+    sources: list[str] = field(default_factory=list)
+    note: Text | None = None
+    path: str = ""
+    includes: list[str] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # every file read, for the rules hash
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def material(self, material_id: str) -> Material | None:
+        for m in self.materials:
+            if m.id == material_id:
+                return m
+        return None
+
+    def piece(self, piece_id: str) -> tuple[Material, Part | None] | None:
+        """The material (and part) a presented ID refers to."""
+        base = piece_id.split("/", 1)[0]
+        m = self.material(base)
+        if m is None:
+            return None
+        if "/" not in piece_id:
+            return (m, None) if not m.options else None
+        for o in m.options:
+            for p in o.parts:
+                if p.id == piece_id:
+                    return m, p
+        return None
+
+    @property
+    def all_piece_ids(self) -> list[str]:
+        return [pid for m in self.materials for pid in m.piece_ids]

@@ -1,0 +1,132 @@
+"""The one-time notice (一次性告知书): its data, independent of how it is rendered.
+
+`Notice.to_dict()` is the documented, stable JSON shape (schema "checker.notice/1"); the
+renderers read only this object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+NOTICE_SCHEMA = "checker.notice/1"
+
+# 行政许可法 art. 32 para. 1: the item that governs each outcome
+OUTCOME_BASIS = {
+    "accept": {"zh": "《中华人民共和国行政许可法》第三十二条第一款第（五）项",
+               "en": "Administrative Licensing Law, art. 32 para. 1 item 5"},
+    "rongque": {"zh": "《中华人民共和国行政许可法》第三十二条；容缺受理制度",
+                "en": "Administrative Licensing Law, art. 32; acceptance with deferred secondary materials (容缺受理)"},
+    "correct": {"zh": "《中华人民共和国行政许可法》第三十二条第一款第（四）项",
+                "en": "Administrative Licensing Law, art. 32 para. 1 item 4"},
+    "refuse": {"zh": "《中华人民共和国行政许可法》第三十二条；第三十八条第二款",
+               "en": "Administrative Licensing Law, art. 32; art. 38 para. 2"},
+    "redirect": {"zh": "《中华人民共和国行政许可法》第三十二条第一款第（二）项",
+                 "en": "Administrative Licensing Law, art. 32 para. 1 item 2"},
+    "not_required": {"zh": "《中华人民共和国行政许可法》第三十二条第一款第（一）项",
+                     "en": "Administrative Licensing Law, art. 32 para. 1 item 1"},
+}
+
+
+@dataclass
+class FactValue:
+    """A fact that explains a finding: its name, label and value as given or derived."""
+
+    fact: str
+    label: dict
+    value: Any
+    display: dict  # the value in words, zh and en
+
+
+@dataclass
+class PartStatus:
+    id: str
+    name: dict
+    presented: bool
+
+
+@dataclass
+class Alternative:
+    option: str
+    name: dict
+    parts: list[PartStatus]
+    applies: bool | None  # True: the facts say this route applies; None: it may
+
+
+@dataclass
+class Problem:
+    kind: str  # form | copies | unsigned | unsealed | expired
+    text: dict
+
+
+@dataclass
+class MaterialItem:
+    id: str
+    name: dict
+    form: str
+    copies: int
+    standard: dict | None
+    source: dict | None
+    why: dict  # why it is required, in words
+    facts: list[FactValue]
+    basis: list[dict]
+    secondary: bool = False
+    promise_allowed: bool = False
+    alternatives: list[Alternative] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    note: dict | None = None
+    confidence: str = ""
+
+
+@dataclass
+class Reason:
+    rule: str
+    outcome: str
+    text: dict
+    basis: list[dict]
+    facts: list[FactValue]
+    redirect_to: dict | None = None
+    note: dict | None = None
+    confidence: str = ""
+
+
+@dataclass
+class InfoNeeded:
+    fact: str
+    question: dict
+    type: str
+    values: list[str]
+    affects: list[str]  # rule and material IDs that wait for it
+
+
+@dataclass
+class Notice:
+    outcome: str
+    outcome_basis: dict
+    matter: dict
+    application: dict
+    reasons: list[Reason]
+    missing: list[MaterialItem]
+    defective: list[MaterialItem]
+    possibly_required: list[MaterialItem]
+    info_needed: list[InfoNeeded]
+    deferred: list[MaterialItem]
+    promised: list[MaterialItem]
+    exempt: list[MaterialItem]
+    accepted: list[dict]  # materials presented and in order: {id, name}
+    derived: dict[str, Any]
+    deadline: dict
+    time_limit: dict
+    fee: dict
+    rules_sha256: str
+    application_sha256: str
+    checker_version: str
+    schema: str = NOTICE_SCHEMA
+
+    @property
+    def acceptable(self) -> bool:
+        """The application can be accepted as it is (exit code 0)."""
+        return self.outcome == "accept"
+
+    def to_dict(self) -> dict:
+        return asdict(self)

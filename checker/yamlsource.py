@@ -1,0 +1,196 @@
+"""Load YAML or JSON safely, keeping the line and column of every value.
+
+Rules are data, never code: only the standard scalar, sequence and mapping tags are accepted,
+anchors and aliases are refused (they let a small file expand without bound), duplicate keys
+are refused (a silent overwrite is a lost rule), and dates stay ISO strings so that every later
+stage sees one representation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import CheckerError, Location, Problem, fail
+
+MAX_BYTES = 2 * 1024 * 1024
+Path_ = tuple  # a path into the document: keys and list indexes
+
+_STR = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = {
+    _STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+}
+
+
+@dataclass
+class Document:
+    """Plain data (dicts, lists, str, int, float, bool, None) plus where each part was written."""
+
+    path: str
+    data: Any
+    marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""
+
+    def where(self, path: tuple, *, key: bool = False) -> Location:
+        """The location of the value at `path` (or of its key), falling back to the nearest parent."""
+        probe = tuple(path)
+        while True:
+            if key and probe in self.key_marks:
+                line, col = self.key_marks[probe]
+                return Location(self.path, line, col)
+            if probe in self.marks:
+                line, col = self.marks[probe]
+                return Location(self.path, line, col)
+            if not probe:
+                return Location(self.path, 1, 1)
+            probe = probe[:-1]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps yes/no/on/off as strings (YAML 1.1 would make them booleans)."""
+
+
+def read_text(path: Path | str) -> str:
+    """Read a UTF-8 file with a size limit, turning OS errors into a clear problem."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise fail(str(path), "file not found", code="E001") from None
+    except OSError as e:
+        raise fail(str(path), f"cannot read file: {e.strerror}", code="E001") from None
+    if p.is_dir():
+        raise fail(str(path), "is a directory, expected a YAML or JSON file", code="E001")
+    if size > MAX_BYTES:
+        raise fail(str(path), f"file is {size} bytes, larger than the {MAX_BYTES} byte limit",
+                   code="E002")
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise fail(str(path), f"cannot read file: {e.strerror}", code="E001") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise fail(str(path), "file is not valid UTF-8 text", code="E003", line=line,
+                   hint="save it as UTF-8") from None
+
+
+def load_file(path: Path | str) -> Document:
+    return load_text(read_text(path), str(path))
+
+
+def load_text(text: str, name: str = "<string>") -> Document:
+    """Parse one YAML (or JSON) document into a Document, or raise CheckerError."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise fail(name, f"input is larger than the {MAX_BYTES} byte limit", code="E002")
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        msg = (e.problem or "invalid YAML").strip()
+        if e.context:
+            msg = f"{e.context.strip()}: {msg}"
+        raise fail(name, f"YAML syntax error: {msg}", code="E010",
+                   line=mark.line + 1 if mark else 0,
+                   column=mark.column + 1 if mark else 0) from None
+    except yaml.YAMLError as e:
+        raise fail(name, f"YAML syntax error: {e}", code="E010") from None
+    finally:
+        loader.dispose()
+    doc = Document(name, None, text=text)
+    if node is None:
+        doc.data = None
+        return doc
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    doc.data = _convert(node, (), doc, problems, seen)
+    if problems:
+        raise CheckerError(problems)
+    return doc
+
+
+def _pos(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _convert(node: yaml.Node, path: tuple, doc: Document, problems: list[Problem],
+             seen: set[int]) -> Any:
+    doc.marks[path] = _pos(node)
+    if id(node) in seen:
+        line, col = _pos(node)
+        problems.append(Problem(Location(doc.path, line, col), "E011",
+                                "anchors and aliases are not allowed",
+                                "write the value out in full"))
+        return None
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node, doc, problems)
+    if isinstance(node, yaml.SequenceNode):
+        _check_tag(node, "tag:yaml.org,2002:seq", doc, problems)
+        return [_convert(item, path + (i,), doc, problems, seen)
+                for i, item in enumerate(node.value)]
+    if isinstance(node, yaml.MappingNode):
+        _check_tag(node, "tag:yaml.org,2002:map", doc, problems)
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line, col = _pos(key_node)
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                problems.append(Problem(Location(doc.path, line, col), "E012",
+                                        "mapping keys must be plain strings"))
+                continue
+            key = str(key_node.value)
+            if key in out:
+                first = doc.key_marks.get(path + (key,), (0, 0))
+                problems.append(Problem(Location(doc.path, line, col), "E013",
+                                        f"duplicate key '{key}'",
+                                        f"first given at line {first[0]}; keep one"))
+                continue
+            doc.key_marks[path + (key,)] = (line, col)
+            out[key] = _convert(value_node, path + (key,), doc, problems, seen)
+        return out
+    return None  # pragma: no cover - yaml has no other node kinds
+
+
+def _check_tag(node: yaml.Node, expected: str, doc: Document, problems: list[Problem]) -> None:
+    if node.tag != expected:
+        line, col = _pos(node)
+        problems.append(Problem(Location(doc.path, line, col), "E014",
+                                f"tag '{node.tag}' is not allowed", "rules are plain data"))
+
+
+def _scalar(node: yaml.ScalarNode, doc: Document, problems: list[Problem]) -> Any:
+    tag, text = node.tag, node.value
+    if tag not in _SCALAR_TAGS:
+        _check_tag(node, _STR, doc, problems)
+        return text
+    if tag == _STR or node.style in ("'", '"'):
+        return text
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        low = text.lower()
+        return {"true": True, "false": False}.get(low, text)
+    if tag == "tag:yaml.org,2002:int":
+        try:
+            return int(text.replace("_", ""), 0)
+        except ValueError:
+            return text
+    if tag == "tag:yaml.org,2002:float":
+        try:
+            value = float(text.replace("_", ""))
+        except ValueError:
+            return text
+        if value != value or value in (float("inf"), float("-inf")):
+            line, col = _pos(node)
+            problems.append(Problem(Location(doc.path, line, col), "E015",
+                                    f"'{text}' is not a finite number"))
+        return value
+    # timestamp: keep the ISO text; later stages validate the format
+    return text
