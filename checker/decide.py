@@ -218,6 +218,10 @@ class _Decider:
         for o, applies, parts in routes:
             if applies is UNKNOWN:
                 self.need(f"opt:{m.id}/{o.key}", o.when, m.id)
+            elif o.when is not None:
+                known = {f.fact for f in item.facts}
+                item.facts += [f for f in _explaining_facts(self.matter, o.when, self.values)
+                               if f.fact not in known]
         item.alternatives = [Alternative(o.key, o.name, parts, True if applies is True else None)
                              for o, applies, parts in routes]
         return False, []

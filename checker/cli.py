@@ -1,0 +1,251 @@
+"""The command line: `checker list | show | check | validate | schema | test`.
+
+Exit codes: 0 ok (acceptable as it is / clean), 1 findings (the notice has something to supply
+or the outcome is not acceptance; validation or example problems), 2 unusable input or usage,
+3 an internal error of the checker (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .application import application_schema
+from .engine import EngineError
+from .errors import CheckerError, Location, Problem
+from .loader import find_root, load_matter, load_ruleset_file
+from .model import Matter
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Check government-service applications against YAML rule sets and issue the one-time notice (一次性告知书).")
+
+
+class Format(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+ROOT_HELP = "Folder holding matters/ and rules/ (default: $CHECKER_ROOT, else the nearest one above the current folder)."
+
+
+def _root(root: Optional[Path]) -> Path:
+    if root is not None:
+        return root
+    env = os.environ.get("CHECKER_ROOT")
+    return Path(env) if env else find_root()
+
+
+def _die(problems: list[Problem], code: int = 2) -> None:
+    for p in problems:
+        typer.echo(str(p), err=True)
+    raise typer.Exit(code)
+
+
+def _matter_path(name: str, root: Path) -> Path:
+    p = Path(name)
+    if p.suffix in (".yaml", ".yml") or p.exists():
+        if not p.is_file():
+            _die([Problem(Location(name), "E001", "matter file not found")])
+        return p
+    candidate = root / "matters" / f"{name}.yaml"
+    if candidate.is_file():
+        return candidate
+    known = sorted(q.stem for q in (root / "matters").glob("*.yaml"))
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else "run `checker list` to see the matters"
+    _die([Problem(Location(name), "E020", f"unknown matter '{name}' in {root / 'matters'}", hint)])
+    raise AssertionError  # unreachable
+
+
+def _load(name: str, root: Path) -> Matter:
+    try:
+        return load_matter(_matter_path(name, root), root / "rules")
+    except CheckerError as e:
+        _die(e.problems)
+        raise
+
+
+def _guarded(func):
+    """Turn input errors into messages + exit 2 and engine failures into exit 3, never a traceback."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except CheckerError as e:
+            _die(e.problems)
+        except EngineError as e:
+            typer.echo(f"internal error in the rules engine: {e}", err=True)
+            raise typer.Exit(3)
+        except BrokenPipeError:
+            raise typer.Exit(0)
+    return wrapper
+
+
+@app.command("list")
+@_guarded
+def list_matters(fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f"),
+                 root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
+    """The matters (事项) in matters/."""
+    base = _root(root)
+    rows, problems = [], []
+    for path in sorted((base / "matters").glob("*.yaml")):
+        try:
+            m = load_matter(path, base / "rules")
+        except CheckerError as e:
+            problems += e.problems
+            continue
+        rows.append({"id": m.id, "name": m.name, "code": m.code, "department": m.department,
+                     "type": m.type, "materials": len(m.materials), "rules": len(m.rules),
+                     "examples": len(m.examples)})
+    if fmt is ListFormat.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        width = max([len(r["id"]) for r in rows] + [2])
+        typer.echo(f"{'ID'.ljust(width)}  {'CODE'.ljust(14)}  MATERIALS  NAME")
+        for r in rows:
+            typer.echo(f"{r['id'].ljust(width)}  {(r['code'] or '-').ljust(14)}  {str(r['materials']).rjust(9)}  "
+                       f"{r['name']['zh']} / {r['name']['en']}")
+    if problems:
+        _die(problems, 1)
+
+
+@app.command()
+@_guarded
+def show(matter: str = typer.Argument(..., help="Matter id (see `checker list`) or a path to a matter file."),
+         fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, markdown or json"),
+         lang: Lang = typer.Option(Lang.zh, "--lang", "-l"),
+         root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
+    """A matter's conditions and materials, as a guide a person can read."""
+    from .guide import guide_json, guide_text
+    m = _load(matter, _root(root))
+    if fmt is Format.json:
+        typer.echo(guide_json(m), nl=False)
+    else:
+        typer.echo(guide_text(m, lang.value, markdown=fmt in (Format.markdown, Format.html)), nl=False)
+
+
+@app.command()
+@_guarded
+def check(matter: str = typer.Argument(..., help="Matter id or path to a matter file."),
+          application: Path = typer.Argument(..., help="The application, YAML or JSON."),
+          fmt: Format = typer.Option(Format.text, "--format", "-f"),
+          lang: Lang = typer.Option(Lang.zh, "--lang", "-l"),
+          output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the notice to this file."),
+          root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
+    """The one-time notice for an application. Exit 0: acceptable as it is; 1: see the notice."""
+    from .compiler import compile_matter
+    from .render import render
+    from .service import check as run_check
+    m = _load(matter, _root(root))
+    notice = run_check(compile_matter(m), application)
+    text = render(notice, fmt.value, lang.value)
+    if output:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as e:
+            _die([Problem(Location(str(output)), "E004", f"cannot write: {e.strerror}")])
+    else:
+        typer.echo(text, nl=False)
+    raise typer.Exit(0 if notice.acceptable else 1)
+
+
+@app.command()
+@_guarded
+def validate(paths: list[Path] = typer.Argument(None, help="Matter or rule-set files or folders (default: matters/ and rules/)."),
+             root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
+    """Check rule files: schema, facts, conditions, types, IDs, examples. Exit 0 clean, 1 problems."""
+    from .application import parse_application
+    base = _root(root)
+    files: list[Path] = []
+    for p in paths or [base / "matters", base / "rules"]:
+        if p.is_dir():
+            files += sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml"))
+        elif p.is_file():
+            files.append(p)
+        else:
+            _die([Problem(Location(str(p)), "E001", "no such file or folder")])
+    problems: list[Problem] = []
+    for f in files:
+        if f.parent.name == "rules":
+            problems += load_ruleset_file(f)
+            continue
+        try:
+            m = load_matter(f, f.resolve().parent.parent / "rules")
+        except CheckerError as e:
+            problems += e.problems
+            continue
+        for ex in m.examples:
+            try:
+                parse_application(ex.application, m, where=ex.location)
+            except CheckerError as e:
+                problems += [Problem(ex.location, p.code, f"example '{ex.name}': {p.message}", p.hint)
+                             for p in e.problems]
+    for p in problems:
+        typer.echo(str(p))
+    typer.echo(f"{len(files)} file(s) checked, {len(problems)} problem(s)", err=True)
+    raise typer.Exit(1 if problems else 0)
+
+
+@app.command()
+@_guarded
+def schema(matter: str = typer.Argument(..., help="Matter id or path to a matter file."),
+           root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
+    """The JSON Schema of a valid application for a matter."""
+    m = _load(matter, _root(root))
+    typer.echo(json.dumps(application_schema(m), ensure_ascii=False, indent=2))
+
+
+@app.command("test")
+@_guarded
+def test_examples(matters: list[str] = typer.Argument(None, help="Matter ids or files (default: all)."),
+                  root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
+    """Run the examples written in matter files. Exit 0 all pass, 1 a failure."""
+    from .compiler import compile_matter
+    from .examples import run_examples
+    base = _root(root)
+    names = matters or [p.stem for p in sorted((base / "matters").glob("*.yaml"))]
+    failed = total = 0
+    for name in names:
+        compiled = compile_matter(_load(name, base))
+        for r in run_examples(compiled):
+            total += 1
+            if r.passed:
+                continue
+            failed += 1
+            typer.echo(f"FAIL {r.example.location}: {compiled.matter.id}: {r.example.name}")
+            for d in r.differences:
+                typer.echo(f"     {d}")
+    typer.echo(f"{total - failed} passed, {failed} failed")
+    raise typer.Exit(1 if failed else 0)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

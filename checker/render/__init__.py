@@ -1,0 +1,16 @@
+"""Renderers of a notice: text (default), Markdown, HTML and JSON, in Chinese or English."""
+
+from __future__ import annotations
+
+from ..notice import Notice
+from . import html, jsonout, markdown, text
+
+FORMATS = ("text", "markdown", "html", "json")
+LANGS = ("zh", "en")
+
+
+def render(notice: Notice, fmt: str = "text", lang: str = "zh") -> str:
+    if fmt == "json":
+        return jsonout.render(notice)
+    module = {"text": text, "markdown": markdown, "html": html}[fmt]
+    return module.render(notice, lang)

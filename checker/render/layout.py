@@ -1,0 +1,285 @@
+"""What a notice says, laid out once in either language; the text, Markdown and HTML renderers
+only format this layout, so the three never disagree on content.
+
+The fields follow the reference's section A2 (补正材料通知书): applicant and contact, matter,
+application date, legal basis, each item with its name and required standard, the deadline,
+the officer, the seal, and the applicant's signature with the time of receipt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..decide import FORM_TEXT
+from ..notice import FactValue, MaterialItem, Notice
+
+LABELS = {
+    "title.accept": ("受理通知书", "Notice of acceptance"),
+    "title.rongque": ("容缺受理通知书", "Notice of acceptance with deferred materials"),
+    "title.correct": ("一次性告知书（补正材料通知书）", "One-time notice of materials to supply or correct"),
+    "title.refuse": ("不予受理通知书", "Notice of non-acceptance"),
+    "title.redirect": ("不予受理通知书（告知向有关行政机关申请）", "Notice of non-acceptance: apply to the competent agency"),
+    "title.not_required": ("不予受理通知书（无需取得行政许可）", "Notice of non-acceptance: no licence is needed"),
+    "outcome.accept": ("申请材料齐全、符合法定形式，予以受理", "The materials are complete and in legal form: the application is accepted"),
+    "outcome.rongque": ("主要材料齐全，次要材料容缺，予以容缺受理；请按承诺期限补齐", "Main materials complete; secondary materials deferred under a written promise: accepted, supply them by the promised date"),
+    "outcome.correct": ("申请材料不齐全或者不符合法定形式，请一次性补正下列事项", "The materials are incomplete or not in legal form: supply or correct everything listed below"),
+    "outcome.refuse": ("申请不符合受理条件，不予受理", "The application does not meet the conditions and is not accepted"),
+    "outcome.redirect": ("申请事项不属于本机关职权范围，不予受理，请向有关行政机关申请", "The matter is outside this agency's competence: apply to the competent agency"),
+    "outcome.not_required": ("申请事项依法不需要取得行政许可，不予受理", "No licence is needed for this by law: the application is not accepted"),
+    "matter": ("申请事项", "Matter"),
+    "code": ("事项编码", "Matter code"),
+    "department": ("受理机关", "Agency"),
+    "applicant": ("申请人", "Applicant"),
+    "contact": ("联系方式", "Contact"),
+    "date": ("申请日期", "Application date"),
+    "reference": ("受理编号", "Reference"),
+    "outcome": ("处理结论", "Outcome"),
+    "outcome_basis": ("法律依据", "Legal basis"),
+    "matter_basis": ("事项设定依据", "Basis of the matter"),
+    "sec.reasons": ("不予受理的理由", "Reasons"),
+    "sec.corrections": ("需更正的申请信息", "Information to correct"),
+    "sec.missing": ("需补充提交的材料", "Materials to supply"),
+    "sec.defective": ("需补正的材料", "Materials to correct"),
+    "sec.possibly": ("视情况需要提交的材料", "Materials that may be required"),
+    "sec.info": ("尚需说明的情况", "Information still needed"),
+    "sec.deferred": ("容缺后补的材料", "Materials deferred under the promise"),
+    "sec.promised": ("以书面承诺代替的证明", "Proofs replaced by a written promise (告知承诺)"),
+    "sec.exempt": ("免提交的材料", "Materials not needed"),
+    "sec.accepted": ("已收到且符合要求的材料", "Materials received and in order"),
+    "sec.limits": ("期限与收费", "Deadlines and fees"),
+    "form": ("提交形式", "Form"),
+    "copies": ("份数", "Copies"),
+    "standard": ("要求", "Standard"),
+    "source": ("获取途径", "Where to obtain it"),
+    "why": ("需要的原因", "Why it is required"),
+    "facts": ("依据的情况", "Facts"),
+    "basis": ("依据", "Basis"),
+    "problems": ("存在的问题", "Problems"),
+    "routes": ("可选择下列任一方式", "Any one of these will do"),
+    "route": ("应提交", "To supply"),
+    "route_applies": ("（按申报情况适用）", " (applies to the facts given)"),
+    "presented": ("已提交", "presented"),
+    "still_missing": ("尚缺", "still missing"),
+    "question": ("请说明", "Please state"),
+    "affects": ("影响", "Affects"),
+    "redirect_to": ("请向", "Apply to"),
+    "note": ("说明", "Note"),
+    "confidence": ("资料可信度", "Source confidence"),
+    "secondary": ("次要材料，可容缺", "secondary material, may be deferred"),
+    "promise_ok": ("可以书面承诺代替", "a written promise may replace it"),
+    "deadline": ("补正告知", "One-time notice"),
+    "deadline.text": ("本机关应当场或者在五个工作日内一次告知需要补正的全部内容；逾期不告知的，自收到申请材料之日起即为受理。",
+                      "The agency must list everything to correct in one notice, on the spot or within 5 working days; if it does not, the application counts as accepted from the day the materials were received."),
+    "supply_within": ("补齐期限", "Supply within"),
+    "time_limit": ("办理时限", "Time limit for the decision"),
+    "time_limit.statutory": ("法定", "statutory"),
+    "time_limit.promised": ("承诺", "promised"),
+    "days": ("日", "days"),
+    "working_days": ("个工作日", "working days"),
+    "on_the_spot": ("材料齐全的当场办理", "on the spot if complete"),
+    "fee": ("收费", "Fee"),
+    "free": ("不收费", "free of charge"),
+    "remedy": ("如不服本决定，可依法申请行政复议或者提起行政诉讼。", "You may apply for administrative reconsideration or bring an administrative lawsuit against this decision."),
+    "officer": ("经办人：__________　联系电话：__________", "Officer: __________   Phone: __________"),
+    "seal": ("（受理机关专用章）　　年　月　日", "(Agency seal)        Date: ____-__-__"),
+    "receipt": ("申请人签收：__________　签收时间：__________", "Received by the applicant: __________   Time: __________"),
+    "digests": ("校验信息", "Reproducibility"),
+    "rules_sha": ("规则文件摘要", "Rule files sha256"),
+    "app_sha": ("申请数据摘要", "Application sha256"),
+    "version": ("检查程序版本", "Checker version"),
+    "none": ("无", "none"),
+    "derived": ("推算结果", "Computed facts"),
+}
+
+
+def t(key: str, lang: str) -> str:
+    zh, en = LABELS[key]
+    return zh if lang == "zh" else en
+
+
+def tx(text: dict | None, lang: str) -> str:
+    if not text:
+        return ""
+    return text.get(lang) or text.get("zh") or text.get("en") or ""
+
+
+@dataclass
+class Entry:
+    """One numbered item of a section: a title line and labelled lines below it."""
+
+    title: str
+    lines: list[tuple[str, str | list[str]]] = field(default_factory=list)  # a list value: sub-items
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    entries: list[Entry]
+
+
+@dataclass
+class Layout:
+    lang: str
+    title: str
+    header: list[tuple[str, str]]
+    outcome: str
+    outcome_key: str
+    outcome_basis: str
+    sections: list[Section]
+    footer: list[str]
+    digests: list[tuple[str, str]]
+
+
+def _facts(facts: list[FactValue], lang: str) -> str:
+    sep = "；" if lang == "zh" else "; "
+    eq = "：" if lang == "zh" else ": "
+    return sep.join(f"{tx(f.label, lang)}{eq}{tx(f.display, lang)}" for f in facts)
+
+
+def _basis(basis: list[dict], lang: str) -> str:
+    return ("；" if lang == "zh" else "; ").join(tx(b, lang) for b in basis)
+
+
+def _form(item: MaterialItem, lang: str) -> str:
+    zh, en = FORM_TEXT[item.form]
+    return zh if lang == "zh" else en
+
+
+def _material(item: MaterialItem, lang: str, *, detail: bool = True) -> Entry:
+    e = Entry(f"[{item.id}] {tx(item.name, lang)}")
+    if not detail:
+        e.lines.append((t("why", lang), tx(item.why, lang)))
+        return e
+    copies = f"{item.copies}" if lang == "zh" else str(item.copies)
+    e.lines.append((t("form", lang), f"{_form(item, lang)}，{copies}份" if lang == "zh"
+                    else f"{_form(item, lang)}, {copies} cop{'y' if item.copies == 1 else 'ies'}"))
+    for p in item.problems:
+        e.lines.append((t("problems", lang), tx(p.text, lang)))
+    if item.alternatives:
+        routes: list[str] = []
+        e.lines.append((t("routes" if len(item.alternatives) > 1 else "route", lang), routes))
+        for alt in item.alternatives:
+            have = [tx(p.name, lang) for p in alt.parts if p.presented]
+            lack = [tx(p.name, lang) for p in alt.parts if not p.presented]
+            text = tx(alt.name, lang) + (t("route_applies", lang) if alt.applies else "")
+            if have:
+                sep = "、" if lang == "zh" else ", "
+                text += f"（{t('presented', lang)}：{sep.join(have)}；{t('still_missing', lang)}：{sep.join(lack)}）" \
+                    if lang == "zh" else f" ({t('presented', lang)}: {sep.join(have)}; {t('still_missing', lang)}: {sep.join(lack)})"
+            routes.append(text)
+    if item.standard:
+        e.lines.append((t("standard", lang), tx(item.standard, lang)))
+    if item.source:
+        e.lines.append((t("source", lang), tx(item.source, lang)))
+    e.lines.append((t("why", lang), tx(item.why, lang)))
+    if item.facts:
+        e.lines.append((t("facts", lang), _facts(item.facts, lang)))
+    if item.basis:
+        e.lines.append((t("basis", lang), _basis(item.basis, lang)))
+    flags = []
+    if item.secondary:
+        flags.append(t("secondary", lang))
+    if item.promise_allowed:
+        flags.append(t("promise_ok", lang))
+    if flags:
+        e.lines.append((t("note", lang), ("；" if lang == "zh" else "; ").join(flags)))
+    if item.note:
+        e.lines.append((t("note", lang), tx(item.note, lang)))
+    return e
+
+
+def _days(limit: dict, lang: str) -> str:
+    parts = []
+    if limit.get("on_the_spot"):
+        parts.append(t("on_the_spot", lang))
+    if limit.get("days") is not None:
+        unit = t("working_days" if limit.get("working_days") else "days", lang)
+        parts.append(f"{limit['days']}{unit}" if lang == "zh" else f"{limit['days']} {unit}")
+    text = ("，" if lang == "zh" else ", ").join(parts)
+    if limit.get("text"):
+        text += f"（{tx(limit['text'], lang)}）" if lang == "zh" else f" ({tx(limit['text'], lang)})"
+    return text
+
+
+def layout(notice: Notice, lang: str = "zh") -> Layout:
+    n = notice
+    applicant = n.application.get("applicant") or {}
+    header = [(t("matter", lang), tx(n.matter["name"], lang))]
+    if n.matter.get("code"):
+        header.append((t("code", lang), n.matter["code"]))
+    header.append((t("department", lang), tx(n.matter["department"], lang)))
+    if applicant.get("name"):
+        header.append((t("applicant", lang), applicant["name"]))
+    contact = applicant.get("contact") or applicant.get("phone")
+    if contact:
+        header.append((t("contact", lang), contact))
+    header.append((t("date", lang), n.application["date"]))
+    if n.application.get("reference"):
+        header.append((t("reference", lang), n.application["reference"]))
+    header.append((t("matter_basis", lang), _basis(n.matter["basis"], lang)))
+
+    sections: list[Section] = []
+    refusals = [r for r in n.reasons if r.outcome != "correct"]
+    corrections = [r for r in n.reasons if r.outcome == "correct"]
+    if refusals:
+        entries = []
+        for r in refusals:
+            e = Entry(tx(r.text, lang))
+            if r.redirect_to:
+                e.lines.append((t("redirect_to", lang), tx(r.redirect_to, lang)))
+            if r.facts:
+                e.lines.append((t("facts", lang), _facts(r.facts, lang)))
+            e.lines.append((t("basis", lang), _basis(r.basis, lang)))
+            if r.note:
+                e.lines.append((t("note", lang), tx(r.note, lang)))
+            entries.append(e)
+        sections.append(Section("reasons", t("sec.reasons", lang), entries))
+    if corrections:
+        entries = []
+        for r in corrections:
+            e = Entry(tx(r.text, lang))
+            if r.facts:
+                e.lines.append((t("facts", lang), _facts(r.facts, lang)))
+            e.lines.append((t("basis", lang), _basis(r.basis, lang)))
+            entries.append(e)
+        sections.append(Section("corrections", t("sec.corrections", lang), entries))
+    for key, items in (("missing", n.missing), ("defective", n.defective), ("deferred", n.deferred),
+                       ("possibly", n.possibly_required)):
+        if items:
+            sections.append(Section(key, t(f"sec.{key}", lang), [_material(i, lang) for i in items]))
+    if n.info_needed:
+        entries = []
+        for q in n.info_needed:
+            e = Entry(tx(q.question, lang))
+            e.lines.append((t("affects", lang), ", ".join(q.affects)))
+            entries.append(e)
+        sections.append(Section("info", t("sec.info", lang), entries))
+    for key, items in (("promised", n.promised), ("exempt", n.exempt)):
+        if items:
+            sections.append(Section(key, t(f"sec.{key}", lang), [_material(i, lang, detail=False) for i in items]))
+    if n.accepted:
+        sections.append(Section("accepted", t("sec.accepted", lang),
+                                [Entry(f"[{a['id']}] {tx(a['name'], lang)}") for a in n.accepted]))
+    limits = []
+    if n.outcome in ("correct",):
+        limits.append((t("deadline", lang), t("deadline.text", lang)))
+    if n.outcome == "rongque" and n.deadline.get("supply_within_days"):
+        days = n.deadline["supply_within_days"]
+        limits.append((t("supply_within", lang), f"{days}{t('days', lang)}" if lang == "zh" else f"{days} {t('days', lang)}"))
+    for key in ("statutory", "promised"):
+        if n.time_limit.get(key):
+            limits.append((f"{t('time_limit', lang)}（{t('time_limit.' + key, lang)}）" if lang == "zh"
+                           else f"{t('time_limit', lang)} ({t('time_limit.' + key, lang)})", _days(n.time_limit[key], lang)))
+    fee = tx(n.fee.get("text"), lang) or (t("free", lang) if not n.fee.get("amount") else f"{n.fee['amount']}")
+    limits.append((t("fee", lang), fee))
+    sections.append(Section("limits", t("sec.limits", lang), [Entry("", limits)]))
+
+    footer = []
+    if n.outcome in ("refuse", "redirect", "not_required"):
+        footer.append(t("remedy", lang))
+    footer += [t("officer", lang), t("seal", lang), t("receipt", lang)]
+    digests = [(t("rules_sha", lang), n.rules_sha256), (t("app_sha", lang), n.application_sha256),
+               (t("version", lang), n.checker_version)]
+    return Layout(lang, t(f"title.{n.outcome}", lang), header, t(f"outcome.{n.outcome}", lang),
+                  n.outcome, tx(n.outcome_basis, lang), sections, footer, digests)
