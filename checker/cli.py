@@ -191,7 +191,8 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter or rule-set f
             problems += load_ruleset_file(f)
             continue
         try:
-            m = load_matter(f, f.resolve().parent.parent / "rules")
+            sibling = f.resolve().parent.parent / "rules"
+            m = load_matter(f, sibling if sibling.is_dir() else base / "rules")
         except CheckerError as e:
             problems += e.problems
             continue

@@ -75,7 +75,9 @@ def _explaining_facts(matter: Matter, node, values: dict) -> list[FactValue]:
 
 
 def _unknown_inputs(matter: Matter, node, values: dict, seen: set[str] | None = None) -> set[str]:
-    """Input facts the application did not give that `node` depends on (through derived facts)."""
+    """What to ask so that `node` can be decided: the input facts the application did not give
+    that it depends on (through derived facts), or else the derived facts that could not be
+    computed from the facts given (e.g. per-capita income of a household of zero)."""
     seen = seen if seen is not None else set()
     out: set[str] = set()
     for n in _free_names(node):
@@ -86,9 +88,11 @@ def _unknown_inputs(matter: Matter, node, values: dict, seen: set[str] | None = 
             out.add(n)
         elif n in matter.derived:
             d = matter.derived[n]
+            inner: set[str] = set()
             for sub in (d.value, d.when, d.otherwise):
                 if sub is not None:
-                    out |= _unknown_inputs(matter, sub, values, seen)
+                    inner |= _unknown_inputs(matter, sub, values, seen)
+            out |= inner or {n}
     return out
 
 
@@ -227,6 +231,16 @@ class _Decider:
         return False, []
 
 
+def _info_item(matter: Matter, name: str, affects: set[str]) -> InfoNeeded:
+    if name in matter.facts:
+        f = matter.facts[name]
+        return InfoNeeded(name, f.question, f.type.kind, list(f.type.values), sorted(affects))
+    d = matter.derived[name]
+    question = {"zh": f"无法根据所填情况确定“{d.label['zh']}”，请核实相关情况",
+                "en": f"'{d.label['en']}' cannot be determined from the facts given; please check them"}
+    return InfoNeeded(name, question, d.type.kind, list(d.type.values), sorted(affects))
+
+
 def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> Notice:
     matter = compiled.matter
     d = _Decider(compiled, app, findings)
@@ -255,9 +269,7 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
     if outcome == "rongque":
         deferred = lists["missing"] + lists["defective"]
         lists["missing"], lists["defective"] = [], []
-    info = [InfoNeeded(fact, matter.facts[fact].question, str(matter.facts[fact].type.kind),
-                       list(matter.facts[fact].type.values), sorted(affects))
-            for fact, affects in sorted(d.info.items()) if fact in matter.facts]
+    info = [_info_item(matter, fact, affects) for fact, affects in sorted(d.info.items())]
     derived = {n: findings.values[n] for n in matter.derived if findings.values.get(n) is not None}
     promised_days = (matter.time_limit.get("promised") or matter.time_limit.get("statutory") or {}).get("days")
     return Notice(

@@ -1,0 +1,41 @@
+"""Shared helpers: the repository's folders and the fixture matter that exercises every mechanism."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker.compiler import compile_matter
+from checker.loader import load_matter
+
+REPO = Path(__file__).resolve().parent.parent
+RULES = REPO / "rules"
+MATTERS = REPO / "matters"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def test_licence():
+    """The compiled fixture matter tests/fixtures/matters/test-licence.yaml."""
+    return compile_matter(load_matter(FIXTURES / "matters" / "test-licence.yaml", RULES))
+
+
+def complete_test_application(**facts) -> dict:
+    """An application for the fixture matter that can be accepted, with facts overridden."""
+    base = {
+        "birth_date": "1990-01-01", "id_number": "11010519491231002X", "region": "local",
+        "small_scale": False, "has_car": False, "monthly_income": 1500.0, "members": 3,
+        "homes": [], "filed_by_agent": False, "credit_barred": False,
+    }
+    base.update(facts)
+    return {
+        "date": "2026-03-02",
+        "facts": {k: v for k, v in base.items() if v is not ...},
+        "materials": [
+            {"id": "TL-01", "form": "original", "copies": 1, "signed": True},
+            {"id": "TL-03", "form": "original", "copies": 1},
+            {"id": "TL-05", "form": "original", "copies": 1},
+            {"id": "TL-08/title", "form": "copy", "copies": 1},
+        ],
+    }

@@ -1,0 +1,200 @@
+"""Outcomes and items of the notice (行政许可法 art. 32), on the fixture matter."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.service import check
+from conftest import complete_test_application as appl
+
+
+def ids(items):
+    return [i.id for i in items]
+
+
+def without(application, material_id):
+    application["materials"] = [m for m in application["materials"] if m["id"] != material_id]
+    return application
+
+
+def test_complete_application_is_accepted(test_licence):
+    n = check(test_licence, appl())
+    assert n.outcome == "accept"
+    assert n.missing == [] and n.defective == [] and n.info_needed == []
+    assert ids(n.exempt) == ["TL-04"]  # shared: obtained by the agency, never asked for
+    assert n.acceptable
+
+
+def test_missing_secondary_material_with_rongque_requested_is_rongque(test_licence):
+    a = appl(has_car=True)
+    a["rongque"] = True
+    n = check(test_licence, a)
+    assert n.outcome == "rongque"
+    assert ids(n.deferred) == ["TL-02"] and n.missing == []
+    assert n.deadline["supply_within_days"] == 5  # not beyond the promised time limit (A3)
+
+
+def test_rongque_is_optional_for_the_applicant(test_licence):
+    n = check(test_licence, appl(has_car=True))
+    assert n.outcome == "correct"
+    assert ids(n.missing) == ["TL-02"]
+
+
+def test_credit_bar_refuses_rongque(test_licence):
+    a = appl(has_car=True, credit_barred=True)
+    a["rongque"] = True
+    n = check(test_licence, a)
+    assert n.outcome == "correct" and ids(n.missing) == ["TL-02"]
+
+
+def test_unknown_credit_record_is_asked_before_rongque(test_licence):
+    a = appl(has_car=True, credit_barred=...)
+    a["rongque"] = True
+    n = check(test_licence, a)
+    assert n.outcome == "correct"
+    assert [q.fact for q in n.info_needed] == ["credit_barred"]
+
+
+def test_main_material_missing_blocks_rongque(test_licence):
+    a = without(appl(has_car=True), "TL-01")
+    a["rongque"] = True
+    n = check(test_licence, a)
+    assert n.outcome == "correct"
+    assert ids(n.missing) == ["TL-01", "TL-02"]
+
+
+def test_written_promise_replaces_a_proof(test_licence):
+    a = without(appl(), "TL-03")
+    a["promised"] = ["TL-03"]
+    n = check(test_licence, a)
+    assert n.outcome == "accept"
+    assert ids(n.promised) == ["TL-03"]
+
+
+def test_credit_bar_refuses_the_written_promise(test_licence):
+    a = without(appl(credit_barred=True), "TL-03")
+    a["promised"] = ["TL-03"]
+    n = check(test_licence, a)
+    assert n.outcome == "correct" and ids(n.missing) == ["TL-03"]
+
+
+@pytest.mark.parametrize("date, required", [("2024-12-31", False), ("2025-01-01", True)])
+def test_material_applies_from_its_effective_date(test_licence, date, required):
+    a = without(appl(), "TL-05")
+    a["date"] = date
+    n = check(test_licence, a)
+    assert ("TL-05" in ids(n.missing)) is required
+
+
+def test_unknown_trigger_makes_material_possibly_required_and_asks(test_licence):
+    n = check(test_licence, appl(has_car=...))
+    assert n.outcome == "correct"
+    assert ids(n.possibly_required) == ["TL-02"]
+    assert [(q.fact, q.affects) for q in n.info_needed] == [("has_car", ["TL-02"])]
+
+
+def test_unknown_trigger_needs_nothing_when_material_is_presented(test_licence):
+    a = appl(has_car=...)
+    a["materials"].append({"id": "TL-02", "form": "copy", "copies": 1})
+    n = check(test_licence, a)
+    assert n.outcome == "accept"
+
+
+@pytest.mark.parametrize("birth, outcome", [("2008-03-02", "accept"), ("2008-03-03", "refuse")])
+def test_chained_derived_facts_decide_at_the_birthday(test_licence, birth, outcome):
+    # age -> adult -> rule 'minor': 18 full years on 2026-03-02 for a birth on 2008-03-02
+    n = check(test_licence, appl(birth_date=birth))
+    assert n.outcome == outcome
+    assert n.derived["age"] == (18 if outcome == "accept" else 17)
+
+
+def test_refusal_lists_reasons_with_facts_and_no_materials(test_licence):
+    a = without(appl(birth_date="2010-01-01"), "TL-01")
+    n = check(test_licence, a)
+    assert n.outcome == "refuse"
+    assert [r.rule for r in n.reasons] == ["minor"]
+    assert {f.fact: f.value for f in n.reasons[0].facts} == {"adult": False}
+    assert n.missing == []
+
+
+def test_redirect_takes_precedence_over_refusal(test_licence):
+    n = check(test_licence, appl(region="other_province", birth_date="2010-01-01"))
+    assert n.outcome == "redirect"
+    assert {r.rule for r in n.reasons} == {"other-province", "minor"}
+
+
+def test_not_required_takes_precedence_over_refusal(test_licence):
+    n = check(test_licence, appl(small_scale=True, birth_date="2010-01-01"))
+    assert n.outcome == "not_required"
+
+
+@pytest.mark.parametrize("members, income, outcome", [
+    (3, 2999.0, "accept"),    # 999.67 per person < 1000
+    (3, 3000.0, "refuse"),    # exactly 1000: not below the line
+    (0, 100.0, "correct"),    # no members: per-capita income unknown, so the band is unknown
+])
+def test_derived_with_when_and_otherwise(test_licence, members, income, outcome):
+    n = check(test_licence, appl(members=members, monthly_income=income))
+    assert n.outcome == outcome
+
+
+def test_unknown_derived_input_is_asked(test_licence):
+    n = check(test_licence, appl(monthly_income=...))
+    assert n.outcome == "correct"
+    assert [q.fact for q in n.info_needed] == ["monthly_income"]
+    assert n.info_needed[0].affects == ["high-income"]
+
+
+@pytest.mark.parametrize("areas, required", [([60, 51], True), ([60, 50], False), ([], False)])
+def test_counts_over_lists(test_licence, areas, required):
+    homes = [{"area": a, "from_demolition": False} for a in areas]
+    n = check(test_licence, appl(homes=homes))
+    assert ("TL-06" in ids(n.missing)) is required
+
+
+def test_correct_rule_reports_the_fix(test_licence):
+    n = check(test_licence, appl(id_number="110105194912310021"))
+    assert n.outcome == "correct"
+    assert [r.rule for r in n.reasons] == ["bad-id"]
+
+
+def test_alternatives_name_the_routes_that_apply(test_licence):
+    a = without(appl(region=...), "TL-08/title")
+    a["materials"].append({"id": "TL-08/lease", "form": "copy", "copies": 1})
+    n = check(test_licence, a)
+    item = n.missing[0]
+    assert item.id == "TL-08"
+    assert [(alt.option, alt.applies) for alt in item.alternatives] == [("own", None), ("any", True)]
+    assert [(p.id, p.presented) for p in item.alternatives[1].parts] == [("TL-08/lease", True), ("TL-08/title", False)]
+    assert [q.fact for q in n.info_needed] == ["region"]
+
+
+def test_alternative_route_that_does_not_apply_is_not_offered(test_licence):
+    a = without(appl(), "TL-08/title")
+    n = check(test_licence, a)
+    assert [alt.option for alt in n.missing[0].alternatives] == ["own", "any"]
+    n2 = check(test_licence, without(appl(region="local"), "TL-08/title"))
+    assert n2.missing[0].alternatives[0].applies is True
+
+
+@pytest.mark.parametrize("attrs, kinds", [
+    ({"form": "copy"}, ["form"]),
+    ({"form": "original", "copies": 0}, ["copies"]),
+    ({"form": "original", "signed": False}, ["unsigned"]),
+    ({"form": "original_and_copy", "copies": 2, "signed": True}, []),
+])
+def test_defects_of_a_presented_material(test_licence, attrs, kinds):
+    a = without(appl(), "TL-01")
+    a["materials"].append({"id": "TL-01", **attrs})
+    n = check(test_licence, a)
+    found = [p.kind for i in n.defective for p in i.problems]
+    assert found == kinds
+    assert n.outcome == ("correct" if kinds else "accept")
+
+
+def test_agent_template_from_shared_rule_set(test_licence):
+    n = check(test_licence, appl(filed_by_agent=True))
+    item = n.missing[0]
+    assert item.id == "TL-07"
+    assert item.name["zh"] == "授权委托书及代理人身份证明"
+    assert [(f.fact, f.value) for f in item.facts] == [("filed_by_agent", True)]
