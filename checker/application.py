@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 
 from .compiler import piece_field, promise_field
+from .engine import LARGEST, engine_value
 from .errors import CheckerError, Location, Problem
 from .functions import to_date
 from .model import Matter
@@ -33,9 +34,9 @@ def _value_schema(t: Type, spec: dict | None = None) -> dict:
     if t.kind == "bool":
         s: dict = {"type": "boolean"}
     elif t.kind == "integer":
-        s = {"type": "integer"}
+        s = {"type": "integer", "minimum": -LARGEST, "maximum": LARGEST}
     elif t.kind == "number":
-        s = {"type": "number"}
+        s = {"type": "number", "minimum": -LARGEST, "maximum": LARGEST}
     elif t.kind == "string":
         s = {"type": "string"}
     elif t.kind == "enum":
@@ -81,7 +82,7 @@ def application_schema(matter: Matter) -> dict:
                 "properties": {
                     "id": {"enum": matter.all_piece_ids},
                     "form": {"enum": PRESENTED_FORMS},
-                    "copies": {"type": "integer", "minimum": 0},
+                    "copies": {"type": "integer", "minimum": 0, "maximum": 999},
                     "signed": {"type": "boolean"},
                     "sealed": {"type": "boolean"},
                     "valid_until": {"type": "string", "pattern": DATE_PATTERN, "format": "date"},
@@ -186,7 +187,7 @@ def _normalise(t: Type, value: Any, path: tuple, loc, problems: list[Problem]) -
     if t.kind == "integer":
         return int(value)
     if t.kind == "number":
-        return float(value)
+        return engine_value(float(value))
     if t.kind == "date" and to_date(value) is None:
         problems.append(Problem(loc(path), "A003", f"'{value}' is not a real date", "write YYYY-MM-DD"))
     if t.kind == "list":

@@ -11,7 +11,9 @@ cannot be registered twice. This adapter contains all of it:
 * one registration per ruleset name per process, behind a lock, and a lock per ruleset around
   each evaluation (the engine is not thread-safe);
 * a fresh session id per evaluation and `delete_state` in `finally`, so sessions never
-  accumulate;
+  accumulate (except after a fact that matched no rule, whose session cannot be deleted
+  without aborting the process: compiled rulesets have a catch-all rule per stage so that this
+  cannot happen);
 * every action wrapped: its exception is captured and re-raised here as EngineError;
 * the result of an evaluation is the ordered list of rules that fired and the values their
   actions computed, nothing engine-specific.
@@ -28,6 +30,27 @@ from typing import Any, Callable
 from durable.engine import Host, MessageNotHandledException
 
 Action = Callable[[dict], dict]
+
+
+SMALLEST = 1e-4  # below this magnitude Python writes floats with an exponent
+LARGEST = 1e15   # from 1e16 on too
+
+
+def engine_value(value: Any) -> Any:
+    """A value as the engine can take it. Measured: durable-rules rejects JSON numbers written
+    with an exponent (error 204), which Python's json writes for |x| < 1e-4 and |x| >= 1e16.
+    Such tiny magnitudes become 0.0; the application schema keeps numbers below 1e15."""
+    if isinstance(value, float):
+        if abs(value) < SMALLEST:
+            return 0.0
+        if abs(value) >= LARGEST:
+            raise EngineError(f"number {value!r} is too large for the engine (limit {LARGEST:.0f})")
+        return value
+    if isinstance(value, list):
+        return [engine_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: engine_value(v) for k, v in value.items()}
+    return value
 
 
 class EngineError(Exception):
@@ -66,6 +89,7 @@ class Ruleset:
         self._runs: dict[str, list[Fired]] = {}
         self._errors: dict[str, str] = {}
         self._stage = 0
+        self.leaked: list[str] = []  # sessions that could not be deleted (see evaluate)
         definition = copy.deepcopy(rules)  # set_rulesets deletes 'run' from what it is given
         for rule_name, rule in definition.items():
             rule["run"] = self._wrap(rule_name, actions[rule_name])
@@ -90,7 +114,8 @@ class Ruleset:
         with self.lock:
             sid = self.engine.next_sid()
             self._runs[sid] = []
-            values = {k: v for k, v in facts.items() if v is not None}
+            keep = False
+            values = {k: engine_value(v) for k, v in facts.items() if v is not None}
             host = self.engine.host
             try:
                 for stage in range(self.stages + 1):
@@ -100,19 +125,27 @@ class Ruleset:
                     try:
                         host.assert_fact(self.name, fact)
                     except MessageNotHandledException:
-                        # actions of other rules are now pending: run them before the state
-                        # is deleted (deleting with pending actions segfaults)
-                        host.get_ruleset(self.name).dispatch()
+                        # Measured: deleting this session now aborts the process, with or
+                        # without pending actions. Leave it (one of 1024) and say so.
+                        keep = True
+                        self.leaked.append(sid)
                         raise EngineError(f"ruleset {self.name}: stage {stage} matched no rule") from None
+                    except Exception as e:  # e.g. error 204: a value the engine cannot parse
+                        raise EngineError(f"ruleset {self.name}: stage {stage}: {e}") from None
                     if sid in self._errors:
                         raise EngineError(self._errors[sid])
                     for fired in self._runs[sid][before:]:
+                        fired.values = engine_value(fired.values)
                         values.update(fired.values)
                 return EngineResult(self._runs[sid], values)
             finally:
                 self._runs.pop(sid, None)
                 self._errors.pop(sid, None)
-                host.delete_state(self.name, sid)
+                if not keep:
+                    try:
+                        host.delete_state(self.name, sid)
+                    except Exception:  # error 309: no state was created (the first assert failed)
+                        pass
 
 
 class Engine:
