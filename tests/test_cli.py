@@ -1,0 +1,176 @@
+"""The command line: outputs and exit codes (0 ok, 1 findings, 2 unusable input)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from checker.cli import app
+from conftest import FIXTURES, REPO
+
+runner = CliRunner()
+IB = "individual-business-registration"
+EXAMPLE = str(REPO / "examples" / "individual-business-leased-agent.yaml")
+
+
+def run(*args, root=REPO):
+    return runner.invoke(app, [*args, "--root", str(root)] if args[0] != "validate" or "--root" not in args else list(args))
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return str(p)
+
+
+ACCEPTABLE = """
+date: "2026-03-02"
+facts:
+  operator_id_number: "11010519491231002X"
+  premises_tenure: owned
+  filed_by_agent: false
+  family_operation: false
+  scope_needs_pre_approval: false
+  scope_barred: false
+  civil_servant_or_military: false
+materials:
+  - {id: IB-01, form: original, copies: 1, signed: true}
+  - {id: IB-02, form: original_and_copy, copies: 1}
+  - {id: IB-03/title, form: original_and_copy, copies: 1}
+"""
+
+
+def test_check_acceptable_application_exits_0(tmp_path):
+    r = run("check", IB, write(tmp_path, "a.yaml", ACCEPTABLE))
+    assert r.exit_code == 0, r.output
+    assert "受理通知书" in r.output
+
+
+def test_check_with_missing_materials_exits_1_and_lists_them():
+    r = run("check", IB, EXAMPLE)
+    assert r.exit_code == 1
+    assert "[IB-03]" in r.output and "[IB-05]" in r.output and "出租方房屋产权证明复印件" in r.output
+
+
+@pytest.mark.parametrize("fmt, marker", [("json", '"outcome": "correct"'), ("html", "<!DOCTYPE html>"),
+                                         ("markdown", "# 一次性告知书"), ("text", "一次性告知书")])
+def test_check_formats(fmt, marker):
+    r = run("check", IB, EXAMPLE, "--format", fmt)
+    assert r.exit_code == 1 and marker in r.output
+
+
+def test_check_english():
+    r = run("check", IB, EXAMPLE, "--lang", "en")
+    assert "One-time notice" in r.output and "Copy of the lessor's title certificate" in r.output
+
+
+def test_check_writes_output_file(tmp_path):
+    out = tmp_path / "notice.json"
+    r = run("check", IB, EXAMPLE, "-f", "json", "-o", str(out))
+    assert r.exit_code == 1 and json.loads(out.read_text("utf-8"))["outcome"] == "correct"
+
+
+def test_bad_application_exits_2_naming_file_line_and_column(tmp_path):
+    path = write(tmp_path, "bad.yaml", 'date: "2026-03-02"\nfacts:\n  premises_tenure: rented\n')
+    r = run("check", IB, path)
+    assert r.exit_code == 2
+    assert f"{path}:3:" in r.output and "premises_tenure" in r.output and "leased" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_yaml_syntax_error_in_application_exits_2(tmp_path):
+    path = write(tmp_path, "broken.yaml", 'date: "2026-03-02"\nfacts: {a: 1\n')
+    r = run("check", IB, path)
+    assert r.exit_code == 2 and f"{path}:" in r.output and "YAML syntax error" in r.output
+
+
+def test_unknown_matter_exits_2_with_suggestion():
+    r = run("check", "individual-business-registraton", EXAMPLE)
+    assert r.exit_code == 2 and "unknown matter" in r.output and IB in r.output
+
+
+def test_missing_application_file_exits_2(tmp_path):
+    r = run("check", IB, str(tmp_path / "nope.yaml"))
+    assert r.exit_code == 2 and "file not found" in r.output
+
+
+def test_unreadable_application_exits_2(tmp_path):
+    p = tmp_path / "bin.yaml"
+    p.write_bytes(b"\xff\xfe\x00garbage")
+    r = run("check", IB, str(p))
+    assert r.exit_code == 2 and "not valid UTF-8" in r.output
+
+
+def test_bad_matter_file_exits_2(tmp_path):
+    (tmp_path / "matters").mkdir()
+    (tmp_path / "rules").mkdir()
+    write(tmp_path / "matters", "broken.yaml", "matter: broken\nname: {zh: 坏, en: bad}\n")
+    r = run("check", "broken", EXAMPLE, root=tmp_path)
+    assert r.exit_code == 2 and "broken.yaml:1:1" in r.output and "required" in r.output
+
+
+def test_validate_clean_repository_exits_0():
+    r = runner.invoke(app, ["validate", "--root", str(REPO)])
+    assert r.exit_code == 0, r.output
+
+
+def test_validate_reports_problems_with_positions_and_exits_1(tmp_path):
+    (tmp_path / "matters").mkdir()
+    (tmp_path / "rules").mkdir()
+    text = (REPO / "matters" / f"{IB}.yaml").read_text("utf-8")
+    text = text.replace("when: scope_needs_pre_approval\n", "when: scope_needs_preapproval\n", 1)
+    write(tmp_path / "matters", f"{IB}.yaml", text)
+    for rules in (REPO / "rules").glob("*.yaml"):
+        write(tmp_path / "rules", rules.name, rules.read_text("utf-8"))
+    r = runner.invoke(app, ["validate", "--root", str(tmp_path)])
+    assert r.exit_code == 1
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "scope_needs_preapproval" in l)
+    assert f"{IB}.yaml:{line}:" in r.output and "unknown fact 'scope_needs_preapproval'" in r.output
+    assert "did you mean 'scope_needs_pre_approval'" in r.output
+
+
+def test_validate_missing_path_exits_2(tmp_path):
+    r = runner.invoke(app, ["validate", str(tmp_path / "none.yaml")])
+    assert r.exit_code == 2
+
+
+def test_list_table_and_json():
+    r = run("list")
+    assert r.exit_code == 0 and IB in r.output and "个体工商户设立登记" in r.output
+    rows = json.loads(run("list", "--format", "json").output)
+    assert IB in [row["id"] for row in rows]
+
+
+def test_show_is_a_readable_guide():
+    r = run("show", IB)
+    assert r.exit_code == 0
+    for text in ("IB-03", "租赁协议复印件", "filed_by_agent", "2022-03-01", "third_party"):
+        assert text in r.output, text
+    assert json.loads(run("show", IB, "--format", "json").output)["id"] == IB
+
+
+def test_schema_prints_the_application_schema():
+    r = run("schema", IB)
+    data = json.loads(r.output)
+    assert data["properties"]["facts"]["properties"]["premises_tenure"]["anyOf"][0]["enum"] == [
+        "owned", "leased", "no_title_certificate"]
+
+
+def test_test_command_runs_examples():
+    r = run("test", IB)
+    assert r.exit_code == 0 and r.output.strip().endswith("passed, 0 failed")
+
+
+def test_usage_error_exits_2():
+    r = runner.invoke(app, ["check"])
+    assert r.exit_code == 2
+
+
+def test_python_dash_m_checker_runs():
+    p = subprocess.run([sys.executable, "-m", "checker", "check", IB, EXAMPLE, "--root", str(REPO), "-f", "json"],
+                       capture_output=True, text=True, cwd=FIXTURES)
+    assert p.returncode == 1 and json.loads(p.stdout)["outcome"] == "correct"

@@ -1,0 +1,83 @@
+"""Renderers: every item of the notice appears, in either language, and output is reproducible."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from checker.render import render
+from checker.service import check
+from conftest import complete_test_application as appl
+
+
+@pytest.fixture()
+def notice(test_licence):
+    a = appl(has_car=True, filed_by_agent=True, monthly_income=...)
+    a["materials"] = [m for m in a["materials"] if m["id"] != "TL-08/title"]
+    a["materials"].append({"id": "TL-08/lease", "form": "copy", "copies": 1})
+    a["materials"][0]["signed"] = False
+    a["applicant"] = {"name": "张三 <b>", "contact": "010-1234"}
+    return check(test_licence, a)
+
+
+def test_the_fixture_notice_has_every_kind_of_item(notice):
+    assert notice.outcome == "correct"
+    assert [i.id for i in notice.missing] == ["TL-02", "TL-07", "TL-08"]
+    assert [i.id for i in notice.defective] == ["TL-01"]
+    assert [q.fact for q in notice.info_needed] == ["monthly_income"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_chinese_notice_lists_everything(notice, fmt):
+    out = render(notice, fmt, "zh")
+    for text in ("车辆证明", "授权委托书及代理人身份证明", "场所证明", "申请表", "未签字", "家庭月收入",
+                 "第三十二条第一款第（四）项", "五个工作日", "委托他人代为办理", "测试条例第一条",
+                 notice.rules_sha256, "租约", "尚缺"):
+        assert text in out, text
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_english_notice(notice, fmt):
+    out = render(notice, fmt, "en")
+    for text in ("Car papers", "Power of attorney and the agent's ID" if fmt != "html" else "Power of attorney and the agent&#x27;s ID",
+                 "not signed", "Household monthly income", "art. 32 para. 1 item 4", "5 working days"):
+        assert text in out, text
+    assert "车辆证明" not in out
+
+
+def test_html_escapes_applicant_text(notice):
+    out = render(notice, "html", "zh")
+    assert "张三 &lt;b&gt;" in out and "<b>" not in out
+    assert out.startswith("<!DOCTYPE html>") and 'lang="zh-CN"' in out
+
+
+def test_markdown_escapes_structure_characters(notice):
+    out = render(notice, "markdown", "zh")
+    assert "\\[TL-02\\]" in out
+
+
+def test_json_shape_is_documented_and_stable(notice):
+    data = json.loads(render(notice, "json"))
+    assert data["schema"] == "checker.notice/1"
+    assert data["outcome"] == "correct"
+    assert [m["id"] for m in data["missing"]] == ["TL-02", "TL-07", "TL-08"]
+    agent = data["missing"][1]
+    assert agent["facts"] == [{"fact": "filed_by_agent", "label": {"zh": "委托他人代为办理", "en": "filed by an agent"},
+                               "value": True, "display": {"zh": "是", "en": "yes"}}]
+    assert data["defective"][0]["problems"][0]["kind"] == "unsigned"
+    assert data["info_needed"][0]["fact"] == "monthly_income"
+    assert len(data["rules_sha256"]) == 64 and len(data["application_sha256"]) == 64
+    assert data["deadline"]["notice_within_working_days"] == 5
+
+
+def test_same_application_gives_the_same_bytes(test_licence):
+    outs = {fmt: render(check(test_licence, appl(has_car=True)), fmt, "zh") for fmt in ("text", "json")}
+    again = {fmt: render(check(test_licence, appl(has_car=True)), fmt, "zh") for fmt in ("text", "json")}
+    assert outs == again
+
+
+def test_refusal_notice_gives_reasons_and_remedies(test_licence):
+    out = render(check(test_licence, appl(birth_date="2015-01-01")), "text", "zh")
+    assert "不予受理通知书" in out and "未成年" in out and "行政复议" in out
+    assert "需补充提交的材料" not in out
