@@ -18,7 +18,7 @@ import jsonschema
 from .errors import CheckerError, Location, Problem
 from .expr import Node, ParseError, names_in, parse
 from .model import Derived, Example, Fact, Material, Matter, Option, Part, Rule
-from .typecheck import DATE, Checker, Type, TypeProblem, fact_type
+from .typecheck import DATE, Checker, Type, TypeProblem, a, fact_type
 from .yamlsource import Document, load_file
 
 BUILTIN_FACTS = {"application_date": DATE}
@@ -180,10 +180,10 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None) -> Matter
     if doc is None:
         raise CheckerError(b.problems)
     data = doc.data
-    b.add_facts(doc, f"matter {data['matter']}")
     includes: list[str] = data.get("include", [])
     for i, name in enumerate(includes):
         _include(b, doc, ("include", i), name)
+    b.add_facts(doc, f"matter {data['matter']}")  # after the includes: a clash is reported here
     for i, spec in enumerate(data.get("rules", [])):
         b.rule_specs.append((doc, ("rules", i), spec, ""))
 
@@ -196,6 +196,7 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None) -> Matter
     examples = [Example(name=e["name"], application=e["application"], expect=e["expect"],
                         source=e.get("source", ""), location=doc.where(("examples", i)), index=i)
                 for i, e in enumerate(data.get("examples", []))]
+    _check_expectations(b, doc, materials, rules, env)
     if b.problems:
         raise CheckerError(sorted(set(b.problems)))
     return Matter(
@@ -205,6 +206,27 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None) -> Matter
         code=data.get("code", ""), handling=data.get("handling", {}),
         rongque=data.get("rongque", False), sources=data.get("sources", []),
         note=data.get("note"), path=str(path), includes=includes, files=b.files, raw=data)
+
+
+def _check_expectations(b: _Build, doc: Document, materials: list[Material], rules: list[Rule],
+                        env: dict[str, Type]) -> None:
+    """An example's expectations may only name materials, facts and rules that exist."""
+    known = {
+        "missing": {m.id for m in materials}, "defective": {m.id for m in materials},
+        "deferred": {m.id for m in materials}, "exempt": {m.id for m in materials},
+        "info_needed": set(env) - set(BUILTIN_FACTS), "reasons": {r.id for r in rules},
+        "derived": set(env) - set(BUILTIN_FACTS),
+    }
+    for i, e in enumerate(doc.data.get("examples", [])):
+        for key, names in known.items():
+            for j, name in enumerate(e["expect"].get(key, [])):
+                if name not in names:
+                    import difflib
+                    close = difflib.get_close_matches(name, sorted(names), n=1)
+                    b.problem(doc, ("examples", i, "expect", key, j) if key != "derived"
+                              else ("examples", i, "expect", key, name), "M013",
+                              f"example expects {key} '{name}', which this matter does not define",
+                              f"did you mean '{close[0]}'?" if close else "")
 
 
 def _include(b: _Build, doc: Document, at: tuple, name: str) -> None:
@@ -266,7 +288,7 @@ def _derived(b: _Build, env: dict[str, Type]) -> dict[str, Derived]:
             t = b.typed(checker, doc, path + (key,), nodes[key], condition=False)
             if t is not None and not _assignable(declared, t):
                 b.problem(doc, path + (key,), "C003",
-                          f"'{name}' is declared {declared} but its {key} is a {t}",
+                          f"'{name}' is declared {declared} but its {key} is {a(t)}",
                           "change the type or the expression")
         b.typed(checker, doc, path + ("when",), nodes["when"])
         env[name] = declared

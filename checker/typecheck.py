@@ -89,6 +89,12 @@ AGGREGATES = {
 SPECIAL = {"known": "known(fact) the application gives this fact (never unknown itself)"}
 
 
+def a(t: "Type | str") -> str:
+    """'a bool', 'an integer', 'an enum(...)': types named with their article."""
+    text = str(t)
+    return ("an " if text[:1] in "aeiou" else "a ") + text
+
+
 class TypeProblem(Exception):
     def __init__(self, message: str, pos: int, hint: str = ""):
         super().__init__(message)
@@ -115,7 +121,7 @@ class Checker:
     def condition(self, node: Node) -> None:
         t = self.check(node)
         if t.kind != "bool":
-            raise TypeProblem(f"a condition must be true or false, this is a {t}", node.pos,
+            raise TypeProblem(f"a condition must be true or false, this is {a(t)}", node.pos,
                               "compare it, e.g. 'x > 0'")
 
     def lookup(self, node: Name) -> Type:
@@ -146,14 +152,14 @@ class Checker:
         if isinstance(node, Neg):
             t = self.check(node.operand)
             if not t.numeric:
-                raise TypeProblem(f"cannot negate a {t}", node.pos)
+                raise TypeProblem(f"cannot negate {a(t)}", node.pos)
             return t
         if isinstance(node, Arith):
             lt, rt = self.check(node.left), self.check(node.right)
             if not (lt.numeric and rt.numeric):
                 bad = lt if not lt.numeric else rt
                 hint = "use days_between() or add_days() for dates" if bad.kind == "date" else ""
-                raise TypeProblem(f"'{node.op}' needs numbers, not a {bad}", node.pos, hint)
+                raise TypeProblem(f"'{node.op}' needs numbers, not {a(bad)}", node.pos, hint)
             if node.op == "/" or NUMBER in (lt, rt):
                 return NUMBER
             return INTEGER
@@ -168,7 +174,7 @@ class Checker:
     def expect_bool(self, node: Node, word: str) -> None:
         t = self.check(node)
         if t.kind != "bool":
-            raise TypeProblem(f"'{word}' needs true/false values, this is a {t}", node.pos)
+            raise TypeProblem(f"'{word}' needs true/false values, this is {a(t)}", node.pos)
 
     def compare(self, node: Compare) -> Type:
         lt = self.check(node.left)
@@ -186,7 +192,7 @@ class Checker:
         self.compatible(rt, lt, node.left, node.right)
         if node.op in ("<", "<=", ">", ">="):
             if not ((lt.numeric and rt.numeric) or (lt.kind == rt.kind == "date")):
-                raise TypeProblem(f"'{node.op}' compares numbers or dates, not a {lt} and a {rt}",
+                raise TypeProblem(f"'{node.op}' compares numbers or dates, not {a(lt)} and {a(rt)}",
                                   node.pos)
         return BOOL
 
@@ -204,7 +210,7 @@ class Checker:
         if expected.kind == got.kind and expected.kind in ("bool", "date"):
             return
         hint = 'write dates as date("YYYY-MM-DD")' if {expected.kind, got.kind} == {"date", "string"} else ""
-        raise TypeProblem(f"cannot compare a {expected} with a {got}", got_node.pos, hint)
+        raise TypeProblem(f"cannot compare {a(expected)} with {a(got)}", got_node.pos, hint)
 
     def call(self, node: Call) -> Type:
         name = node.func
@@ -229,7 +235,7 @@ class Checker:
             ok = (want == "any" or t.kind == want or (want == "string" and t.textual)
                   or (want == "integer" and t.kind == "integer"))
             if not ok:
-                raise TypeProblem(f"{name}() needs a {want} here, not a {t}", arg.pos)
+                raise TypeProblem(f"{name}() needs {a(want)} here, not {a(t)}", arg.pos)
         return f.result
 
     def aggregate(self, node: Call) -> Type:
@@ -238,7 +244,7 @@ class Checker:
             raise TypeProblem(f"{name}() takes a list fact first", node.pos)
         lt = self.check(node.args[0])
         if lt.kind != "list":
-            raise TypeProblem(f"{name}() needs a list of records, '{node.args[0].name}' is a {lt}",
+            raise TypeProblem(f"{name}() needs a list of records, '{node.args[0].name}' is {a(lt)}",
                               node.args[0].pos)
         want = 1 if name == "count" else 2
         if not (want <= len(node.args) <= 2) or (name != "count" and len(node.args) != 2):
@@ -253,14 +259,14 @@ class Checker:
             self.scopes.pop()
         if name in ("count", "any", "all"):
             if inner.kind != "bool":
-                raise TypeProblem(f"{name}() needs a condition, this is a {inner}", node.args[1].pos)
+                raise TypeProblem(f"{name}() needs a condition, this is {a(inner)}", node.args[1].pos)
             return INTEGER if name == "count" else BOOL
         if name == "sum":
             if not inner.numeric:
-                raise TypeProblem(f"sum() needs numbers, this is a {inner}", node.args[1].pos)
+                raise TypeProblem(f"sum() needs numbers, this is {a(inner)}", node.args[1].pos)
             return inner
         if not (inner.numeric or inner.kind == "date"):
-            raise TypeProblem(f"{name}() needs numbers or dates, this is a {inner}", node.args[1].pos)
+            raise TypeProblem(f"{name}() needs numbers or dates, this is {a(inner)}", node.args[1].pos)
         return inner
 
 
