@@ -145,7 +145,10 @@ def parse_application(data: Any, matter: Matter, doc: Document | None = None,
         raise CheckerError(Problem(loc(()), "A001", "an application must be a mapping",
                                    "see `checker schema MATTER`"))
     problems: list[Problem] = []
-    validator = jsonschema.Draft202012Validator(application_schema(matter))
+    validator = matter.cache.get("application_validator")
+    if validator is None:
+        validator = matter.cache["application_validator"] = jsonschema.Draft202012Validator(
+            application_schema(matter))
     for err in validator.iter_errors(data):
         problems.append(_problem(err, matter, loc))
     if problems:

@@ -31,9 +31,14 @@ def schema(kind: str) -> dict:
     return json.loads(text)
 
 
+@lru_cache(maxsize=None)
+def _validator(kind: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema(kind))
+
+
 def schema_problems(doc: Document, kind: str) -> list[Problem]:
     """JSON Schema violations of a document, each at the line and column of the offending value."""
-    validator = jsonschema.Draft202012Validator(schema(kind))
+    validator = _validator(kind)
     problems = []
     for err in validator.iter_errors(doc.data):
         problems.append(_schema_problem(doc, err))

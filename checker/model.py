@@ -157,6 +157,7 @@ class Matter:
     includes: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)  # every file read, for the rules hash
     raw: dict[str, Any] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # built lazily
 
     def material(self, material_id: str) -> Material | None:
         for m in self.materials:

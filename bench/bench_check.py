@@ -1,0 +1,149 @@
+"""Benchmark: applications checked per second, and the cost of loading and compiling a matter.
+
+    python bench/bench_check.py [--n 2000] [--matter ID ...] [--seed 1]
+
+For each matter it generates N random applications from the matter's declared facts and
+materials (valid by construction, checked by the application schema), then times:
+
+  load      reading, validating, parsing and type-checking the YAML (with its includes)
+  compile   lowering the conditions into durable-rules rules
+  register  registering the ruleset with durable-rules (on a fresh engine)
+  parse     validating and normalising one application
+  engine    the durable-rules evaluation alone (all stages)
+  check     engine + decision (the full notice object)
+  render    check + JSON rendering
+  direct    the same conditions evaluated directly in Python (three-valued), for comparison
+
+and prints per-application microseconds, applications per second and ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from checker.application import parse_application  # noqa: E402
+from checker.compiler import compile_matter  # noqa: E402
+from checker.decide import decide  # noqa: E402
+from checker.engine import Engine  # noqa: E402
+from checker.evaluate import evaluate  # noqa: E402
+from checker.kleene import evaluate as kleene  # noqa: E402
+from checker.loader import load_matter  # noqa: E402
+from checker.render import render  # noqa: E402
+from checker.functions import id_check_char  # noqa: E402
+
+
+def random_id(rng: random.Random) -> str:
+    born = date(1940, 1, 1) + timedelta(days=rng.randrange(0, 30000))
+    first = f"110105{born:%Y%m%d}{rng.randrange(0, 1000):03d}"
+    return first + id_check_char(first)
+
+
+def random_value(rng: random.Random, name: str, t) -> object:
+    kind = t.kind
+    if kind == "bool":
+        return rng.random() < 0.5
+    if kind == "integer":
+        return rng.randrange(0, 10)
+    if kind == "number":
+        return round(rng.uniform(0, 5000), 2)
+    if kind == "enum":
+        return rng.choice(t.values)
+    if kind == "date":
+        return (date(1950, 1, 1) + timedelta(days=rng.randrange(0, 27000))).isoformat()
+    if kind == "list":
+        return [{f: random_value(rng, f, ft) for f, ft in t.fields} for _ in range(rng.randrange(0, 4))]
+    return random_id(rng) if "id_number" in name else f"text-{rng.randrange(100)}"
+
+
+def random_application(rng: random.Random, matter) -> dict:
+    facts = {n: random_value(rng, n, f.type) for n, f in matter.facts.items() if rng.random() < 0.9}
+    materials = []
+    for pid in matter.all_piece_ids:
+        if rng.random() < 0.7:
+            materials.append({"id": pid, "form": rng.choice(["original", "copy", "original_and_copy"]),
+                              "copies": rng.randrange(0, 3), "signed": rng.random() < 0.9,
+                              "valid_until": (date(2024, 1, 1) + timedelta(days=rng.randrange(0, 3000))).isoformat()})
+    day = date(2023, 1, 1) + timedelta(days=rng.randrange(0, 1400))
+    return {"date": day.isoformat(), "facts": facts, "materials": materials}
+
+
+def timed(func, repeat: int) -> float:
+    """Median seconds of one call over `repeat` calls."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def per_app(func, items) -> float:
+    start = time.perf_counter()
+    for item in items:
+        func(item)
+    return (time.perf_counter() - start) / len(items)
+
+
+def direct(compiled, app) -> None:
+    """The conditions evaluated straight over Python dicts: the baseline the engine is compared to."""
+    env = app.engine_facts()
+    for d in compiled.matter.derived.values():
+        when = True if d.when is None else kleene(d.when, env)
+        node = d.value if when is True else (d.otherwise if when is False else None)
+        if node is not None:
+            env[d.name] = kleene(node, env)
+    for c in compiled.conditions.values():
+        kleene(c.source, env)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=2000, help="applications per matter")
+    ap.add_argument("--matter", nargs="*", help="matter ids (default: all)")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    paths = sorted((ROOT / "matters").glob("*.yaml"))
+    if args.matter:
+        paths = [p for p in paths if p.stem in args.matter]
+    rng = random.Random(args.seed)
+    print(f"{'matter':34} {'rules':>5} {'load ms':>8} {'compile ms':>10} {'register ms':>11}")
+    rows = []
+    for path in paths:
+        matter = load_matter(path, ROOT / "rules")
+        load_s = timed(lambda: load_matter(path, ROOT / "rules"), 20)
+        compile_s = timed(lambda: compile_matter(matter), 20)
+        compiled = compile_matter(matter)
+
+        def register():
+            Engine().ruleset("bench", lambda: (compiled.rules, compiled.actions, compiled.stages))
+        register_s = timed(register, 10)
+        print(f"{matter.id:34} {len(compiled.rules):5d} {load_s * 1e3:8.2f} {compile_s * 1e3:10.2f} {register_s * 1e3:11.2f}")
+        raw = [random_application(rng, matter) for _ in range(args.n)]
+        apps = [parse_application(r, matter) for r in raw]
+        evaluate(compiled, apps[0])  # register once, outside the timings
+        rows.append((matter.id, {
+            "parse": per_app(lambda r: parse_application(r, matter), raw),
+            "engine": per_app(lambda a: evaluate(compiled, a), apps),
+            "check": per_app(lambda a: decide(compiled, a, evaluate(compiled, a)), apps),
+            "render": per_app(lambda a: render(decide(compiled, a, evaluate(compiled, a)), "json"), apps),
+            "direct": per_app(lambda a: direct(compiled, a), apps),
+        }))
+    print()
+    print(f"{args.n} random applications per matter (seed {args.seed}); µs per application, applications/s")
+    print(f"{'matter':34} {'parse':>8} {'engine':>8} {'check':>8} {'render':>8} {'direct':>8} {'check/s':>9} {'engine/direct':>13}")
+    for mid, r in rows:
+        print(f"{mid:34} {r['parse'] * 1e6:8.0f} {r['engine'] * 1e6:8.0f} {r['check'] * 1e6:8.0f} "
+              f"{r['render'] * 1e6:8.0f} {r['direct'] * 1e6:8.0f} {1 / r['check']:9.0f} {r['engine'] / r['direct']:13.1f}")
+
+
+if __name__ == "__main__":
+    main()
