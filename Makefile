@@ -18,8 +18,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@touch $(STAMP)
 
+# The demo's notice lists missing materials, so `checker check` exits 1 by design; 2 or more is an error.
 demo: $(STAMP)
-	$(BIN)/checker check individual-business-registration examples/individual-business-leased-agent.yaml || true
+	@$(BIN)/checker check individual-business-registration examples/individual-business-leased-agent.yaml; \
+	  status=$$?; [ $$status -le 1 ] || exit $$status
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
