@@ -17,7 +17,7 @@ from typing import Any
 
 import jsonschema
 
-from .compiler import piece_field, promise_field
+from .compiler import piece_field
 from .engine import LARGEST, engine_value
 from .errors import CheckerError, Location, Problem
 from .functions import to_date
@@ -116,8 +116,6 @@ class Application:
             for key, value in attrs.items():
                 if key != "note" and value is not None:
                     out[piece_field(pid, key)] = value
-        for mid in self.promised:
-            out[promise_field(mid)] = True
         return out
 
 

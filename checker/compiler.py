@@ -25,7 +25,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .expr import (BoolOp, Call, Compare, ListLit, Lit, Name, Node, Not, unparse)
+from .expr import BoolOp, Call, Compare, ListLit, Lit, Name, Node, Not, names_in, unparse
 from .kleene import UNKNOWN, evaluate
 from .model import Matter
 
@@ -49,10 +49,6 @@ def piece_field(piece_id: str, attribute: str = "") -> str:
     """The application-fact field for a presented material (or one of its attributes)."""
     base = "mat_" + piece_id.replace("-", "_").replace("/", "_")
     return f"{base}__{attribute}" if attribute else base
-
-
-def promise_field(material_id: str) -> str:
-    return "promised_" + material_id.replace("-", "_")
 
 
 @dataclass
@@ -253,27 +249,9 @@ def _with_dates(when: Node | None, start: str | None, until: str | None) -> Node
 
 
 def _free_names(node: Node) -> set[str]:
-    """Names that refer to the application fact (not to record fields inside aggregates)."""
-    from .expr import children
-    out: set[str] = set()
-
-    def visit(n: Node, in_record: bool) -> None:
-        if isinstance(n, Name):
-            if not in_record:
-                out.add(n.name)
-            else:
-                out.add(n.name)  # may also be a fact; harmless for staging
-            return
-        if isinstance(n, Call) and n.func in ("count", "sum", "min", "max", "any", "all"):
-            visit(n.args[0], in_record)
-            for a in n.args[1:]:
-                visit(a, True)
-            return
-        for ch in children(n):
-            visit(ch, in_record)
-
-    visit(node, False)
-    return out
+    """Names in `node`. Inside an aggregate a name may be a record field: callers look names up
+    in their own tables, so a field that is no fact is simply not found there."""
+    return names_in(node)
 
 
 def _no_values(values: dict) -> dict:
