@@ -35,7 +35,7 @@ _NEGATE = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 _FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _DURABLE_OP = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 
-# presented form -> required forms it satisfies
+# required form -> the presented forms that satisfy it
 ACCEPTED_FORMS = {
     "original": ["original", "original_and_copy"],
     "copy": ["copy", "original_and_copy"],
