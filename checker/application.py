@@ -25,7 +25,7 @@ from .model import Matter
 from .typecheck import Type
 from .yamlsource import Document, load_file
 
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 PRESENTED_FORMS = ["original", "copy", "original_and_copy", "electronic"]
 
 

@@ -103,7 +103,7 @@ MAX_DEPTH = 64
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
-  | (?P<number>\d+(?:\.\d+)?)
+  | (?P<number>[0-9]+(?:\.[0-9]+)?)
   | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op>==|!=|<=|>=|<|>|\+|-|\*|/|\(|\)|\[|\]|,)
@@ -318,7 +318,7 @@ class _Parser:
             text = args[0].value
             try:
                 date.fromisoformat(text)
-                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
                     raise ValueError
             except ValueError:
                 raise ParseError(f"'{text}' is not a date", args[0].pos, "write YYYY-MM-DD") from None
@@ -370,8 +370,10 @@ def unparse(node: Node) -> str:
         if node.kind == "bool":
             return "true" if node.value else "false"
         if node.kind == "string":
-            return '"' + node.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        return repr(node.value)
+            escaped = (node.value.replace("\\", "\\\\").replace('"', '\\"')
+                       .replace("\n", "\\n").replace("\t", "\\t"))
+            return '"' + escaped + '"'
+        return _number_text(node.value)
     if isinstance(node, Name):
         return node.name
     if isinstance(node, Not):
@@ -387,6 +389,17 @@ def unparse(node: Node) -> str:
     if isinstance(node, Call):
         return f"{node.func}(" + ", ".join(unparse(a) for a in node.args) + ")"
     raise TypeError(node)  # pragma: no cover
+
+
+def _number_text(value: int | float) -> str:
+    """A number as the grammar reads it: no exponent (repr would write 1e-05)."""
+    text = repr(value)
+    if "e" in text or "E" in text:
+        from decimal import Decimal
+        text = format(Decimal(text), "f")
+    if isinstance(value, float) and "." not in text:
+        text += ".0"  # stays a number, not an integer
+    return text
 
 
 def _paren(node: Node) -> str:

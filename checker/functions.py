@@ -14,16 +14,22 @@ from datetime import date, timedelta
 # GB 11643-1999: weights and check characters of the 18-digit citizen identity number.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_RE = re.compile(r"\d{17}[\dX]")
+_ID_RE = re.compile(r"[0-9]{17}[0-9X]")  # ASCII only: \d would admit full-width digits
 
 # GB 32100-2015: the unified social credit code's 31 characters and weights.
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def to_date(text: str) -> date | None:
+    """A real calendar date written YYYY-MM-DD, else None (no week dates, no other forms)."""
+    if not isinstance(text, str) or not _DATE_RE.fullmatch(text):
+        return None
     try:
-        return date.fromisoformat(text) if isinstance(text, str) and len(text) == 10 else None
+        return date.fromisoformat(text)
     except ValueError:
         return None
 

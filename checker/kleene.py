@@ -8,6 +8,7 @@ compiled durable-rules conditions are tested against.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from typing import Any, Mapping
 
 from .expr import Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not
@@ -87,7 +88,12 @@ def _compare(node: Compare, env, scope) -> Any:
     if node.op in ("in", "not in"):
         assert isinstance(node.right, ListLit)
         values = [evaluate(i, env, scope) for i in node.right.items]
-        found = a in values
+        if any(v is not UNKNOWN and v == a for v in values):
+            found = True
+        elif any(v is UNKNOWN for v in values):
+            return UNKNOWN  # an unknown item might be equal
+        else:
+            found = False
         return found if node.op == "in" else not found
     b = evaluate(node.right, env, scope)
     if b is UNKNOWN:
@@ -128,7 +134,9 @@ def _aggregate(node: Call, env, scope) -> Any:
     name = node.func
     if name == "count" and len(node.args) == 1:
         return len(records)
-    values = [evaluate(node.args[1], env, record) for record in records]
+    # inner names see this record first, then the records of enclosing aggregates
+    values = [evaluate(node.args[1], env, ChainMap(record, scope) if scope is not None else record)
+              for record in records]
     if name in ("any", "all"):
         decisive = name == "any"
         if any(v is decisive for v in values):

@@ -72,8 +72,8 @@ def _schema_problem(doc: Document, err: jsonschema.ValidationError) -> Problem:
 
 
 _PATTERN_HINTS = {
-    r"^\d{4}-\d{2}-\d{2}$": "write a date as YYYY-MM-DD",
-    r"^[A-Z]{2,4}-\d{2}$": "a reference material ID such as IB-01",
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "write a date as YYYY-MM-DD",
+    r"^[A-Z]{2,4}-[0-9]{2}$": "a reference material ID such as IB-01",
     r"^[a-z][a-z0-9_]*$": "snake_case, e.g. filed_by_agent",
     r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$": "kebab-case, e.g. marriage-registration",
     r"^[a-z][a-z0-9-]*$": "lower-case letters, digits and '-'",

@@ -1,13 +1,14 @@
 """Load YAML or JSON safely, keeping the line and column of every value.
 
 Rules are data, never code: only the standard scalar, sequence and mapping tags are accepted,
-anchors and aliases are refused (they let a small file expand without bound), duplicate keys
+aliases are refused (they let a small file expand without bound), duplicate keys
 are refused (a silent overwrite is a lost rule), and dates stay ISO strings so that every later
 stage sees one representation.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -171,7 +172,12 @@ def _scalar(node: yaml.ScalarNode, doc: Document, problems: list[Problem]) -> An
     if tag not in _SCALAR_TAGS:
         _check_tag(node, _STR, doc, problems)
         return text
-    if tag == _STR or node.style in ("'", '"'):
+    if node.style in ("'", '"'):
+        return text
+    if tag == _STR:
+        # YAML 1.1 reads 1e5 (no dot) as text; JSON and YAML 1.2 read it as a number
+        if _EXPONENT.fullmatch(text):
+            return _float(node, text, doc, problems)
         return text
     if tag == "tag:yaml.org,2002:null":
         return None
@@ -184,14 +190,24 @@ def _scalar(node: yaml.ScalarNode, doc: Document, problems: list[Problem]) -> An
         except ValueError:
             return text
     if tag == "tag:yaml.org,2002:float":
-        try:
-            value = float(text.replace("_", ""))
-        except ValueError:
-            return text
-        if value != value or value in (float("inf"), float("-inf")):
-            line, col = _pos(node)
-            problems.append(Problem(Location(doc.path, line, col), "E015",
-                                    f"'{text}' is not a finite number"))
-        return value
+        return _float(node, text, doc, problems)
     # timestamp: keep the ISO text; later stages validate the format
     return text
+
+
+_EXPONENT = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+")
+
+
+def _float(node: yaml.ScalarNode, text: str, doc: Document, problems: list[Problem]) -> Any:
+    """A finite float; YAML's .nan and .inf (any spelling) and overflows are refused."""
+    clean = text.replace("_", "")
+    low = clean.lower().lstrip("+-")
+    try:
+        value = float("nan") if low == ".nan" else float("inf") if low == ".inf" else float(clean)
+    except ValueError:
+        return text
+    if value != value or value in (float("inf"), float("-inf")):
+        line, col = _pos(node)
+        problems.append(Problem(Location(doc.path, line, col), "E015",
+                                f"'{text}' is not a finite number", "write a number"))
+    return value

@@ -69,6 +69,10 @@ def test_id_valid_rejects_non_strings(value):
     assert fn.id_valid(value) is False
 
 
+def test_id_birth_date_is_none_for_full_width_digits():
+    assert fn.id_birth_date("１１０１０５１９４９１２３１００２X") is None
+
+
 @pytest.mark.parametrize("number, born", [
     (STANDARD_EXAMPLE, "1949-12-31"),
     (MALE_1990, "1990-01-01"),
@@ -97,8 +101,6 @@ def test_id_sex_is_none_for_malformed_numbers(number):
     assert fn.id_sex(number) is None
 
 
-@pytest.mark.xfail(strict=True, reason="_ID_RE uses \\d, which matches full-width digits; id_sex "
-                   "answers for a number id_valid and id_birth_date reject")
 def test_id_sex_is_none_for_full_width_digits():
     full_width = "１１０１０５１９４９１２３１００２X"  # the standard example typed in full-width mode
     assert fn.id_valid(full_width) is False
@@ -194,10 +196,10 @@ def test_full_years_is_none_for_impossible_dates(start, end):
     assert fn.full_years(start, end) is None
 
 
-@pytest.mark.xfail(strict=True, reason="to_date accepts the 10-character ISO week date "
-                   "'2025-W01-1' (Python 3.11 fromisoformat), not only YYYY-MM-DD")
-def test_to_date_accepts_only_year_month_day():
+def test_to_date_refuses_iso_week_dates():
+    # "2025-W01-1" is 10 characters and a valid ISO 8601 week date (Monday 2024-12-30)
     assert fn.to_date("2025-W01-1") is None
+    assert fn.full_years("2000-W01-1", "2025-01-01") is None
 
 
 @pytest.mark.parametrize("text", ["2025-02-29", "2025-2-28", "20250228", "", "2025-02-28T00:00", 20250228])
