@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..decide import FORM_TEXT
-from ..notice import FactValue, MaterialItem, Notice
+from ..notice import FactValue, MaterialItem, Notice, Reason
 
 LABELS = {
     "title.accept": ("受理通知书", "Notice of acceptance"),
@@ -189,6 +189,18 @@ def _material(item: MaterialItem, lang: str, *, detail: bool = True) -> Entry:
     return e
 
 
+def _reason(r: Reason, lang: str) -> Entry:
+    e = Entry(tx(r.text, lang))
+    if r.redirect_to:
+        e.lines.append((t("redirect_to", lang), tx(r.redirect_to, lang)))
+    if r.facts:
+        e.lines.append((t("facts", lang), _facts(r.facts, lang)))
+    e.lines.append((t("basis", lang), _basis(r.basis, lang)))
+    if r.note:
+        e.lines.append((t("note", lang), tx(r.note, lang)))
+    return e
+
+
 def _days(limit: dict, lang: str) -> str:
     parts = []
     if limit.get("on_the_spot"):
@@ -223,27 +235,10 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
     refusals = [r for r in n.reasons if r.outcome != "correct"]
     corrections = [r for r in n.reasons if r.outcome == "correct"]
     if refusals:
-        entries = []
-        for r in refusals:
-            e = Entry(tx(r.text, lang))
-            if r.redirect_to:
-                e.lines.append((t("redirect_to", lang), tx(r.redirect_to, lang)))
-            if r.facts:
-                e.lines.append((t("facts", lang), _facts(r.facts, lang)))
-            e.lines.append((t("basis", lang), _basis(r.basis, lang)))
-            if r.note:
-                e.lines.append((t("note", lang), tx(r.note, lang)))
-            entries.append(e)
-        sections.append(Section("reasons", t("sec.reasons", lang), entries))
+        sections.append(Section("reasons", t("sec.reasons", lang), [_reason(r, lang) for r in refusals]))
     if corrections:
-        entries = []
-        for r in corrections:
-            e = Entry(tx(r.text, lang))
-            if r.facts:
-                e.lines.append((t("facts", lang), _facts(r.facts, lang)))
-            e.lines.append((t("basis", lang), _basis(r.basis, lang)))
-            entries.append(e)
-        sections.append(Section("corrections", t("sec.corrections", lang), entries))
+        sections.append(Section("corrections", t("sec.corrections", lang),
+                                [_reason(r, lang) for r in corrections]))
     for key, items in (("missing", n.missing), ("defective", n.defective), ("deferred", n.deferred),
                        ("possibly", n.possibly_required)):
         if items:
