@@ -34,7 +34,7 @@ from checker.application import parse_application  # noqa: E402
 from checker.compiler import compile_matter  # noqa: E402
 from checker.decide import decide  # noqa: E402
 from checker.engine import Engine  # noqa: E402
-from checker.evaluate import evaluate  # noqa: E402
+from checker.evaluate import engine_input, evaluate  # noqa: E402
 from checker.kleene import evaluate as kleene  # noqa: E402
 from checker.loader import load_matter  # noqa: E402
 from checker.render import render  # noqa: E402
@@ -95,7 +95,7 @@ def per_app(func, items) -> float:
 
 def direct(compiled, app) -> None:
     """The conditions evaluated straight over Python dicts: the baseline the engine is compared to."""
-    env = app.engine_facts()
+    env = engine_input(compiled, app)
     for d in compiled.matter.derived.values():
         when = True if d.when is None else kleene(d.when, env)
         node = d.value if when is True else (d.otherwise if when is False else None)

@@ -39,12 +39,29 @@ class Lang(str, Enum):
     en = "en"
 
 
+class ShowFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+    mermaid = "mermaid"
+    svg = "svg"
+
+
 class ListFormat(str, Enum):
     table = "table"
     json = "json"
 
 
 ROOT_HELP = "Folder holding matters/ and rules/ (default: $CHECKER_ROOT, else the nearest one above the current folder)."
+LOCAL_HELP = "A local office's settings file (local/*.yaml) whose parameter values replace the defaults (default: $CHECKER_LOCAL)."
+
+
+def _local(local: Optional[Path]) -> Optional[Path]:
+    if local is not None:
+        return local
+    env = os.environ.get("CHECKER_LOCAL")
+    return Path(env) if env else None
 
 
 def _root(root: Optional[Path]) -> Path:
@@ -76,9 +93,9 @@ def _matter_path(name: str, root: Path) -> Path:
     raise AssertionError  # unreachable
 
 
-def _load(name: str, root: Path) -> Matter:
+def _load(name: str, root: Path, local: Optional[Path] = None) -> Matter:
     try:
-        return load_matter(_matter_path(name, root), root / "rules")
+        return load_matter(_matter_path(name, root), root / "rules", _local(local))
     except CheckerError as e:
         _die(e.problems)
         raise
@@ -133,16 +150,34 @@ def list_matters(fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-
 @app.command()
 @_guarded
 def show(matter: str = typer.Argument(..., help="Matter id (see `checker list`) or a path to a matter file."),
-         fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, markdown or json"),
+         fmt: ShowFormat = typer.Option(ShowFormat.text, "--format", "-f",
+                                        help="text, markdown (with a Mermaid flow chart), html (with an SVG flow chart), json, or the flow chart alone: mermaid, svg"),
          lang: Lang = typer.Option(Lang.zh, "--lang", "-l"),
+         output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file."),
+         local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
          root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
-    """A matter's conditions and materials, as a guide a person can read."""
-    from .guide import guide_json, guide_text
-    m = _load(matter, _root(root))
-    if fmt is Format.json:
-        typer.echo(guide_json(m), nl=False)
-    else:
-        typer.echo(guide_text(m, lang.value, markdown=fmt in (Format.markdown, Format.html)), nl=False)
+    """A matter's conditions, materials and processing flow, as a guide a person can read."""
+    from . import flow, guide
+    m = _load(matter, _root(root), local)
+    text = {
+        ShowFormat.text: lambda: guide.guide_text(m, lang.value),
+        ShowFormat.markdown: lambda: guide.guide_markdown(m, lang.value),
+        ShowFormat.html: lambda: guide.guide_html(m, lang.value),
+        ShowFormat.json: lambda: guide.guide_json(m),
+        ShowFormat.mermaid: lambda: flow.mermaid(m, lang.value),
+        ShowFormat.svg: lambda: flow.svg(m, lang.value),
+    }[fmt]()
+    _emit(text, output)
+
+
+def _emit(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as e:
+        _die([Problem(Location(str(output)), "E004", f"cannot write: {e.strerror}")])
 
 
 @app.command()
@@ -152,21 +187,15 @@ def check(matter: str = typer.Argument(..., help="Matter id or path to a matter 
           fmt: Format = typer.Option(Format.text, "--format", "-f"),
           lang: Lang = typer.Option(Lang.zh, "--lang", "-l"),
           output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the notice to this file."),
+          local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
           root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
     """The one-time notice for an application. Exit 0: acceptable as it is; 1: see the notice."""
     from .compiler import compile_matter
     from .render import render
     from .service import check as run_check
-    m = _load(matter, _root(root))
+    m = _load(matter, _root(root), local)
     notice = run_check(compile_matter(m), application)
-    text = render(notice, fmt.value, lang.value)
-    if output:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as e:
-            _die([Problem(Location(str(output)), "E004", f"cannot write: {e.strerror}")])
-    else:
-        typer.echo(text, nl=False)
+    _emit(render(notice, fmt.value, lang.value), output)
     raise typer.Exit(0 if notice.acceptable else 1)
 
 
@@ -178,7 +207,9 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter or rule-set f
     from .application import parse_application
     base = _root(root)
     files: list[Path] = []
-    for p in paths or [base / "matters", base / "rules"]:
+    for p in paths or [base / "matters", base / "rules", base / "local"]:
+        if not paths and not p.exists():
+            continue
         if p.is_dir():
             files += sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml"))
         elif p.is_file():
@@ -189,6 +220,9 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter or rule-set f
     for f in files:
         if f.parent.name == "rules":
             problems += load_ruleset_file(f)
+            continue
+        if f.parent.name == "local":
+            problems += _local_problems(f, base)
             continue
         try:
             sibling = f.resolve().parent.parent / "rules"
@@ -208,6 +242,33 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter or rule-set f
     raise typer.Exit(1 if problems else 0)
 
 
+def _local_problems(path: Path, base: Path) -> list[Problem]:
+    """A local settings file checked against every matter it names."""
+    from .yamlsource import load_file
+    from .loader import schema_problems
+    try:
+        doc = load_file(path)
+    except CheckerError as e:
+        return e.problems
+    if not isinstance(doc.data, dict):
+        return [Problem(doc.where(()), "S002", "a local file must be a mapping")]
+    found = schema_problems(doc, "local")
+    if found:
+        return found
+    problems = []
+    for matter_id in doc.data["matters"]:
+        matter_file = base / "matters" / f"{matter_id}.yaml"
+        if not matter_file.is_file():
+            problems.append(Problem(doc.where(("matters", matter_id), key=True), "L004",
+                                    f"no matter '{matter_id}'", "see `checker list`"))
+            continue
+        try:
+            load_matter(matter_file, base / "rules", path)
+        except CheckerError as e:
+            problems += [p for p in e.problems if p.location.file == str(path)]
+    return problems
+
+
 @app.command()
 @_guarded
 def schema(matter: str = typer.Argument(..., help="Matter id or path to a matter file."),
@@ -220,6 +281,7 @@ def schema(matter: str = typer.Argument(..., help="Matter id or path to a matter
 @app.command("test")
 @_guarded
 def test_examples(matters: list[str] = typer.Argument(None, help="Matter ids or files (default: all)."),
+                  local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
                   root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
     """Run the examples written in matter files. Exit 0 all pass, 1 a failure."""
     from .compiler import compile_matter
@@ -228,7 +290,7 @@ def test_examples(matters: list[str] = typer.Argument(None, help="Matter ids or 
     names = matters or [p.stem for p in sorted((base / "matters").glob("*.yaml"))]
     failed = total = 0
     for name in names:
-        compiled = compile_matter(_load(name, base))
+        compiled = compile_matter(_load(name, base, local))
         for r in run_examples(compiled):
             total += 1
             if r.passed:
@@ -239,6 +301,37 @@ def test_examples(matters: list[str] = typer.Argument(None, help="Matter ids or 
                 typer.echo(f"     {d}")
     typer.echo(f"{total - failed} passed, {failed} failed")
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+@_guarded
+def docs(output: Path = typer.Option(Path("docs/matters.md"), "--output", "-o",
+                                     help="The catalogue file (relative to the root)."),
+         check_only: bool = typer.Option(False, "--check", help="Exit 1 if the file is out of date instead of writing it."),
+         root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
+    """Generate the catalogue of all matters (docs/matters.md), both languages."""
+    from .guide import catalogue_markdown
+    base = _root(root)
+    problems: list[Problem] = []
+    matters = []
+    for path in sorted((base / "matters").glob("*.yaml")):
+        try:
+            matters.append(load_matter(path, base / "rules"))
+        except CheckerError as e:
+            problems += e.problems
+    if problems:
+        _die(problems)
+    text = catalogue_markdown(matters)
+    target = output if output.is_absolute() else base / output
+    if check_only:
+        current = target.read_text("utf-8") if target.is_file() else ""
+        if current != text:
+            typer.echo(f"{target} is out of date: run `checker docs`", err=True)
+            raise typer.Exit(1)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _emit(text, target)
+    typer.echo(f"wrote {target} ({len(matters)} matters)", err=True)
 
 
 def main() -> None:

@@ -164,15 +164,15 @@ class _Compiler:
                 self.defects(mat, *piece)
         return self.emit()
 
-    def defects(self, mat, piece_id: str, form: str, copies: int) -> None:
+    def defects(self, mat, piece_id: str, form: str, copies: int | str) -> None:
         present = Name(piece_field(piece_id))
         checks: list[tuple[str, Node]] = [
             ("form", Compare("not in", Name(piece_field(piece_id, "form")),
                              ListLit(tuple(Lit(f, "string") for f in ACCEPTED_FORMS[form])))),
         ]
-        if copies > 0:
-            checks.append(("copies", Compare("<", Name(piece_field(piece_id, "copies")),
-                                             Lit(copies, "number"))))
+        if isinstance(copies, str) or copies > 0:
+            wanted = Name(copies) if isinstance(copies, str) else Lit(copies, "number")
+            checks.append(("copies", Compare("<", Name(piece_field(piece_id, "copies")), wanted)))
         for check in mat.checks:
             if check in ("signed", "sealed"):
                 checks.append((f"un{check}", Compare("==", Name(piece_field(piece_id, check)),
@@ -227,9 +227,9 @@ class _Compiler:
         return compiled
 
 
-def _pieces(mat) -> list[tuple[str, str, int]]:
+def _pieces(mat) -> list[tuple[str, str, int | str]]:
     if mat.options:
-        seen: dict[str, tuple[str, str, int]] = {}
+        seen: dict[str, tuple[str, str, int | str]] = {}
         for o in mat.options:
             for p in o.parts:
                 seen.setdefault(p.id, (p.id, p.form, p.copies))
@@ -363,6 +363,8 @@ def rules_digest(matter: Matter) -> str:
     """sha256 over every rule file read for this matter (path names and bytes, sorted)."""
     from pathlib import Path
     h = hashlib.sha256()
+    h.update(json.dumps({n: p.local_value for n, p in sorted(matter.parameters.items())},
+                        sort_keys=True, ensure_ascii=False).encode())
     for path in sorted(matter.files):
         h.update(Path(path).name.encode() + b"\0")
         h.update(hashlib.sha256(matter.files[path]).digest())

@@ -122,7 +122,8 @@ class _Decider:
         return out
 
     def item(self, m: Material, why: dict, facts: list[FactValue]) -> MaterialItem:
-        return MaterialItem(m.id, m.name, m.form, m.copies, m.standard, m.source, why, facts,
+        copies = self.matter.copies(m.copies, self.app.date)
+        return MaterialItem(m.id, m.name, m.form, copies, m.standard, m.source, why, facts,
                             m.basis, m.secondary, m.promise_allowed, note=m.note,
                             confidence=m.confidence)
 
@@ -147,8 +148,9 @@ class _Decider:
                                      f"applications {' and '.join(span_en)})"}
         return why, facts
 
-    def defects(self, piece_id: str, form: str, copies: int) -> list[Problem]:
+    def defects(self, piece_id: str, form: str, copies: int | str) -> list[Problem]:
         attrs = self.app.presented.get(piece_id, {})
+        copies = self.matter.copies(copies, self.app.date)
         out = []
         for kind, (zh, en) in _DEFECT_TEXT.items():
             if self.f.of(f"defect:{piece_id}:{kind}") is True:

@@ -23,10 +23,18 @@ class Findings:
         return self.status.get(cid, UNKNOWN)
 
 
+def engine_input(compiled: CompiledMatter, app: Application) -> dict[str, Any]:
+    """The application fact: the application's facts and materials, and the matter's parameter
+    values in force on the application date."""
+    facts = app.engine_facts()
+    facts.update(compiled.matter.parameter_values(app.date))
+    return facts
+
+
 def evaluate(compiled: CompiledMatter, app: Application) -> Findings:
     ruleset = engine().ruleset(compiled.ruleset_name,
                                lambda: (compiled.rules, compiled.actions, compiled.stages))
-    result = ruleset.evaluate(app.engine_facts())
+    result = ruleset.evaluate(engine_input(compiled, app))
     status: dict[str, Any] = {cid: UNKNOWN for cid in compiled.conditions}
     for cid, c in compiled.conditions.items():
         if not c.needs_false and not cid.startswith("derive:"):

@@ -1,10 +1,17 @@
-"""A matter as a guide a person can read (`checker show`): conditions, materials, facts asked."""
+"""A matter as a guide a person can read (`checker show`, `checker docs`): identity, conditions,
+materials, facts asked, parameters, processing flow and examples, in Chinese or English.
+
+The content is laid out once (`sections`) and formatted as text, Markdown (with a Mermaid flow
+chart) or HTML (with an SVG flow chart), like the notice renderers.
+"""
 
 from __future__ import annotations
 
 import json
+from html import escape
 
 from .decide import FORM_TEXT
+from .flow import limit_text, mermaid, svg
 from .model import Matter
 from .render.layout import tx
 
@@ -14,14 +21,22 @@ _L = {
     "time": ("办理时限", "Time limit"), "fee": ("收费", "Fee"), "conditions": ("受理条件与不予受理情形", "Conditions"),
     "materials": ("申请材料", "Materials"), "facts": ("需要了解的情况", "Facts asked"),
     "always": ("必须提交", "always required"), "when": ("适用条件", "required when"),
-    "options": ("可选方式", "alternatives"), "in_force": ("适用期间", "in force"),
+    "options": ("可选方式", "alternative"), "in_force": ("适用期间", "in force"),
     "shared": ("免提交（部门共享获取）", "not submitted: obtained by data sharing"),
     "secondary": ("可容缺", "may be deferred (容缺)"), "promise": ("可告知承诺", "written promise accepted"),
-    "note": ("说明", "note"), "confidence": ("可信度", "confidence"), "derived": ("推算", "Computed"),
+    "note": ("说明", "note"), "confidence": ("可信度", "confidence"), "derived": ("推算", "computed"),
     "outcome.refuse": ("不予受理", "refuse"), "outcome.redirect": ("告知向其他机关申请", "redirect"),
     "outcome.not_required": ("无需许可", "no licence needed"), "outcome.correct": ("需更正", "to correct"),
     "statutory": ("法定", "statutory"), "promised": ("承诺", "promised"), "examples": ("示例", "Examples"),
-    "unit_wd": ("个工作日", " working days"), "unit_d": ("日", " days"), "spot": ("当场办理", "on the spot"),
+    "parameters": ("参数（可由当地设置）", "Parameters (a local office may set them)"),
+    "law": ("法定，不可本地修改", "set by law, not locally"), "from": ("自", "from"),
+    "local": ("本地设置", "local setting"), "flow": ("办理流程", "Processing flow"),
+    "notes": ("说明", "Notes"), "copies": ("份", "copies"),
+}
+CONFIDENCE = {
+    "official": ("官方来源", "official source"), "mirror": ("转载官方文本", "mirror of an official text"),
+    "third_party": ("第三方资料，未经官方核实", "third-party source, not verified officially"),
+    "inferred": ("推断", "inferred"), "unverified": ("未经核实", "unverified"),
 }
 
 
@@ -29,80 +44,163 @@ def _t(key: str, lang: str) -> str:
     return _L[key][0 if lang == "zh" else 1]
 
 
-def _limit(limit: dict, lang: str) -> str:
-    parts = []
-    if limit.get("on_the_spot"):
-        parts.append(_t("spot", lang))
-    if limit.get("days") is not None:
-        parts.append(f"{limit['days']}{_t('unit_wd' if limit.get('working_days') else 'unit_d', lang)}")
-    if limit.get("text"):
-        parts.append(tx(limit["text"], lang))
-    return "; ".join(parts)
+def _conf(value: str, lang: str) -> str:
+    return f"{_t('confidence', lang)}: {CONFIDENCE[value][0 if lang == 'zh' else 1]}"
 
 
-def guide_text(matter: Matter, lang: str = "zh", markdown: bool = False) -> str:
-    h1, h2, li = ("# ", "## ", "- ") if markdown else ("", "", "  - ")
-    out = [f"{h1}{tx(matter.name, lang)} ({matter.id})", ""]
+def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """[(section title, [(item title, [detail lines])])] — the guide's content."""
     meta = [(_t("code", lang), matter.code), (_t("department", lang), tx(matter.department, lang)),
             (_t("level", lang), matter.level), (_t("type", lang), matter.type),
             (_t("basis", lang), "; ".join(tx(b, lang) for b in matter.basis))]
     for key in ("statutory", "promised"):
-        if matter.time_limit.get(key):
-            meta.append((f"{_t('time', lang)} ({_t(key, lang)})", _limit(matter.time_limit[key], lang)))
+        limit = matter.time_limit.get(key)
+        if limit:
+            text = "; ".join(x for x in (limit_text(limit, lang), tx(limit.get("text"), lang)) if x)
+            meta.append((f"{_t('time', lang)} ({_t(key, lang)})", text))
     meta.append((_t("fee", lang), tx(matter.fee.get("text"), lang) or str(matter.fee.get("amount"))))
-    out += [f"{li}{k}: {v}" for k, v in meta if v]
-    out += ["", f"{h2}{_t('conditions', lang)}", ""]
+    out = [("", [(f"{k}: {v}", []) for k, v in meta if v])]
+    if matter.note:
+        out.append((_t("notes", lang), [(tx(matter.note, lang), [])]))
+
+    rules = []
     for r in matter.rules:
-        line = f"{li}[{_t('outcome.' + r.outcome, lang)}] {tx(r.reason, lang)} — `{r.when_text}`"
+        lines = [f"`{r.when_text}`", "; ".join(tx(b, lang) for b in r.basis)]
         if r.confidence:
-            line += f" ({_t('confidence', lang)}: {r.confidence})"
-        out.append(line)
+            lines.append(_conf(r.confidence, lang))
         if r.note:
-            out.append(f"    {_t('note', lang)}: {tx(r.note, lang)}")
-    out += ["", f"{h2}{_t('materials', lang)}", ""]
+            lines.append(f"{_t('note', lang)}: {tx(r.note, lang)}")
+        rules.append((f"[{_t('outcome.' + r.outcome, lang)}] {tx(r.reason, lang)}", lines))
+    out.append((_t("conditions", lang), rules))
+
+    materials = []
     for m in matter.materials:
         form = FORM_TEXT[m.form][0 if lang == "zh" else 1]
-        out.append(f"{li}**{m.id}** {tx(m.name, lang)} — {form} ×{m.copies}" if markdown
-                   else f"{li}{m.id} {tx(m.name, lang)} — {form} x{m.copies}")
-        cond = f"{_t('when', lang)}: `{m.when_text}`" if m.when_text else _t("always", lang)
-        extras = [cond]
+        lines = [f"{_t('when', lang)}: `{m.when_text}`" if m.when_text else _t("always", lang)]
         if m.effective_from or m.effective_until:
-            extras.append(f"{_t('in_force', lang)}: {m.effective_from or '…'} – {m.effective_until or '…'}")
+            lines.append(f"{_t('in_force', lang)}: {m.effective_from or '…'} – {m.effective_until or '…'}")
         for flag, key in ((m.shared, "shared"), (m.secondary, "secondary"), (m.promise_allowed, "promise")):
             if flag:
-                extras.append(_t(key, lang))
-        if m.confidence:
-            extras.append(f"{_t('confidence', lang)}: {m.confidence}")
-        out.append(f"    {'; '.join(extras)}")
+                lines.append(_t(key, lang))
         for o in m.options:
             parts = " + ".join(f"{p.id} {tx(p.name, lang)}" for p in o.parts)
             when = f" (`{o.when_text}`)" if o.when_text else ""
-            out.append(f"    {_t('options', lang)}: {tx(o.name, lang)}{when}: {parts}")
+            lines.append(f"{_t('options', lang)}: {tx(o.name, lang)}{when}: {parts}")
+        if m.standard:
+            lines.append(tx(m.standard, lang))
+        if m.confidence:
+            lines.append(_conf(m.confidence, lang))
         if m.note:
-            out.append(f"    {_t('note', lang)}: {tx(m.note, lang)}")
-    out += ["", f"{h2}{_t('facts', lang)}", ""]
+            lines.append(f"{_t('note', lang)}: {tx(m.note, lang)}")
+        if isinstance(m.copies, int):
+            copies = str(m.copies)
+        else:
+            p = matter.parameters[m.copies]
+            copies = f"`{m.copies}` = {p.value if p.local_value is None else p.local_value}"
+        materials.append((f"{m.id} {tx(m.name, lang)} — {form} ×{copies}", lines))
+    out.append((_t("materials", lang), materials))
+
+    facts = []
     for f in matter.facts.values():
-        extra = f" [{', '.join(f.type.values)}]" if f.type.kind == "enum" else f" ({f.type})"
-        line = f"{li}`{f.name}`{extra}: {tx(f.question, lang)}"
+        kind = f"[{', '.join(f.type.values)}]" if f.type.kind == "enum" else f"({f.type})"
+        lines = []
         if f.shared:
-            line += f" — {_t('shared', lang)}"
+            lines.append(_t("shared", lang))
         if f.confidence:
-            line += f" ({_t('confidence', lang)}: {f.confidence})"
-        out.append(line)
+            lines.append(_conf(f.confidence, lang))
         if f.note:
-            out.append(f"    {_t('note', lang)}: {tx(f.note, lang)}")
+            lines.append(f"{_t('note', lang)}: {tx(f.note, lang)}")
+        facts.append((f"`{f.name}` {kind}: {tx(f.question, lang)}", lines))
     for d in matter.derived.values():
-        out.append(f"{li}`{d.name}` ({_t('derived', lang)}): {tx(d.label, lang)} = `{d.value_text}`")
-    out += ["", f"{h2}{_t('examples', lang)}: {len(matter.examples)}", ""]
-    out += [f"{li}{ex.name} → {ex.expect['outcome']}" for ex in matter.examples]
+        facts.append((f"`{d.name}` ({_t('derived', lang)}): {tx(d.label, lang)} = `{d.value_text}`",
+                      [f"{_t('when', lang)}: `{d.when_text}`"] if d.when_text else []))
+    out.append((_t("facts", lang), facts))
+
+    if matter.parameters:
+        params = []
+        for p in matter.parameters.values():
+            lines = [f"{_t('from', lang)} {start}: {value}" for start, value in p.changes]
+            if p.local_value is not None:
+                lines.append(f"{_t('local', lang)} ({p.local_source}): {p.local_value}")
+            if not p.local:
+                lines.append(_t("law", lang))
+            if p.note:
+                lines.append(f"{_t('note', lang)}: {tx(p.note, lang)}")
+            if p.confidence:
+                lines.append(_conf(p.confidence, lang))
+            params.append((f"`{p.name}` = {p.value}{(' ' + p.unit) if p.unit else ''}: {tx(p.label, lang)}", lines))
+        out.append((_t("parameters", lang), params))
+    if matter.flow:
+        steps = []
+        for i, st in enumerate(matter.flow, 1):
+            lines = [x for x in (tx(st.actor, lang), limit_text(st.time_limit, lang),
+                                 tx(st.time_limit.get("text"), lang), tx(st.note, lang)) if x]
+            steps.append((f"{i}. {tx(st.name, lang)}", lines))
+        out.append((_t("flow", lang), steps))
+    out.append((f"{_t('examples', lang)}: {len(matter.examples)}",
+                [(f"{ex.name} → {ex.expect['outcome']}", []) for ex in matter.examples]))
+    return out
+
+
+def guide_text(matter: Matter, lang: str = "zh", markdown: bool = False) -> str:
+    if markdown:
+        return guide_markdown(matter, lang)
+    out = [f"{tx(matter.name, lang)} ({matter.id})", ""]
+    for title, items in sections(matter, lang):
+        if title:
+            out += ["", title]
+        for head, lines in items:
+            out.append(f"  - {head}")
+            out += [f"      {line}" for line in lines]
     return "\n".join(out) + "\n"
+
+
+def guide_markdown(matter: Matter, lang: str = "zh", level: int = 1) -> str:
+    h = "#" * level
+    out = [f"{h} {tx(matter.name, lang)} (`{matter.id}`)", ""]
+    for title, items in sections(matter, lang):
+        if title:
+            out += ["", f"{h}# {title}", ""]
+        for head, lines in items:
+            out.append(f"- {head}")
+            out += [f"  - {line}" for line in lines]
+        if title == _t("flow", lang):
+            out += ["", "```mermaid", mermaid(matter, lang).rstrip(), "```"]
+    return "\n".join(out) + "\n"
+
+
+def guide_html(matter: Matter, lang: str = "zh") -> str:
+    e = escape
+    title = e(tx(matter.name, lang))
+    out = [f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head><meta charset="utf-8">',
+           f"<title>{title}</title><style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.5}}"
+           "code{background:#f3f3f3;padding:0 .2em}li ul{color:#444}</style></head><body>",
+           f"<h1>{title} <small>({e(matter.id)})</small></h1>"]
+    for sec_title, items in sections(matter, lang):
+        if sec_title:
+            out.append(f"<h2>{e(sec_title)}</h2>")
+        if sec_title == _t("flow", lang):
+            out.append(svg(matter, lang))
+        out.append("<ul>")
+        for head, lines in items:
+            sub = "".join(f"<li>{_code(line)}</li>" for line in lines)
+            out.append(f"<li>{_code(head)}" + (f"<ul>{sub}</ul>" if sub else "") + "</li>")
+        out.append("</ul>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def _code(text: str) -> str:
+    """Escape, then show `backticked` spans as code."""
+    parts = escape(text).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
 
 
 def guide_json(matter: Matter) -> str:
     data = {
         "id": matter.id, "name": matter.name, "code": matter.code, "department": matter.department,
         "level": matter.level, "type": matter.type, "basis": matter.basis, "time_limit": matter.time_limit,
-        "fee": matter.fee,
+        "fee": matter.fee, "local": matter.local or None,
         "rules": [{"id": r.id, "when": r.when_text, "outcome": r.outcome, "reason": r.reason,
                    "basis": r.basis, "confidence": r.confidence, "note": r.note} for r in matter.rules],
         "materials": [{"id": m.id, "name": m.name, "form": m.form, "copies": m.copies,
@@ -114,8 +212,30 @@ def guide_json(matter: Matter) -> str:
                                         for o in m.options],
                        "confidence": m.confidence, "note": m.note} for m in matter.materials],
         "facts": {f.name: {"type": f.type.kind, "values": list(f.type.values), "question": f.question,
-                           "shared": f.shared, "confidence": f.confidence} for f in matter.facts.values()},
+                           "shared": f.shared, "confidence": f.confidence, "note": f.note}
+                  for f in matter.facts.values()},
         "derived": {d.name: {"value": d.value_text, "when": d.when_text or None, "label": d.label}
                     for d in matter.derived.values()},
+        "parameters": {p.name: {"type": p.type.kind, "value": p.value, "changes": p.changes,
+                                "local_value": p.local_value, "local": p.local, "label": p.label}
+                       for p in matter.parameters.values()},
+        "flow": [{"step": st.key, "kind": st.kind, "name": st.name, "actor": st.actor,
+                  "time_limit": st.time_limit} for st in matter.flow],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def catalogue_markdown(matters: list[Matter]) -> str:
+    """docs/matters.md: the catalogue of all matters, then each matter's guide in both languages."""
+    out = ["# Matters / 事项目录", "",
+           "Generated by `checker docs` from `matters/*.yaml`; do not edit by hand.", "",
+           "| id | 事项 | matter | code | materials | rules | examples |", "|---|---|---|---|---|---|---|"]
+    for m in matters:
+        out.append(f"| [`{m.id}`](#{m.id}) | {m.name['zh']} | {m.name['en']} | {m.code or '-'} | "
+                   f"{len(m.materials)} | {len(m.rules)} | {len(m.examples)} |")
+    for m in matters:
+        out += ["", f'<a id="{m.id}"></a>', ""]
+        out.append(guide_markdown(m, "zh", level=2).rstrip())
+        out += [""]
+        out.append(guide_markdown(m, "en", level=3).rstrip())
+    return "\n".join(out) + "\n"

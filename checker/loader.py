@@ -17,7 +17,7 @@ import jsonschema
 
 from .errors import CheckerError, Location, Problem
 from .expr import Node, ParseError, names_in, parse
-from .model import Derived, Example, Fact, Material, Matter, Option, Part, Rule
+from .model import Derived, Example, Fact, Material, Matter, Option, Parameter, Part, Rule, Step
 from .typecheck import DATE, Checker, Type, TypeProblem, a, fact_type
 from .yamlsource import Document, load_file
 
@@ -88,6 +88,7 @@ class _Build:
         self.problems: list[Problem] = []
         self.files: dict[str, bytes] = {}
         self.facts: dict[str, Fact] = {}
+        self.parameters: dict[str, Parameter] = {}
         self.derived_specs: list[tuple[Document, tuple, str, dict, str]] = []
         self.templates: dict[str, tuple[Document, tuple, dict]] = {}
         self.rule_specs: list[tuple[Document, tuple, dict, str]] = []
@@ -132,6 +133,33 @@ class _Build:
                                  f"'{value}' is not a value of fact '{name}'", key=True)
         for name, spec in (doc.data.get("derived") or {}).items():
             self.derived_specs.append((doc, ("derived", name), name, spec, origin))
+        for name, spec in (doc.data.get("parameters") or {}).items():
+            self.add_parameter(doc, name, spec, origin)
+
+    def add_parameter(self, doc: Document, name: str, spec: dict, origin: str) -> None:
+        path = ("parameters", name)
+        if name in self.facts or name in self.parameters or name in BUILTIN_FACTS:
+            self.problem(doc, path, "M001", f"parameter '{name}' is declared twice",
+                         "a parameter needs a name of its own", key=True)
+            return
+        t = fact_type(spec)
+        self.check_value(doc, path + ("value",), t, spec["value"], name)
+        changes = []
+        for i, change in enumerate(spec.get("changes", [])):
+            self.check_value(doc, path + ("changes", i, "value"), t, change["value"], name)
+            if changes and change["from"] <= changes[-1][0]:
+                self.problem(doc, path + ("changes", i, "from"), "M014",
+                             "changes must be in date order", f"after {changes[-1][0]}")
+            changes.append((change["from"], change["value"]))
+        self.parameters[name] = Parameter(
+            name=name, type=t, value=spec["value"], label=spec["label"], changes=changes,
+            unit=spec.get("unit", ""), local=spec.get("local", True), note=spec.get("note"),
+            confidence=spec.get("confidence", ""), origin=origin, location=doc.where(path, key=True))
+
+    def check_value(self, doc: Document, path: tuple, t: Type, value: Any, name: str) -> None:
+        if not _value_fits(t, value):
+            self.problem(doc, path, "M015", f"{value!r} is not {a(t)}, the type of parameter '{name}'",
+                         "one of: " + ", ".join(t.values) if t.kind == "enum" else "")
 
     def parse(self, doc: Document, path: tuple, text: str) -> Node | None:
         try:
@@ -155,6 +183,21 @@ class _Build:
             return None
 
 
+def _value_fits(t: Type, value: Any) -> bool:
+    if t.kind == "bool":
+        return isinstance(value, bool)
+    if t.kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if t.kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if t.kind == "enum":
+        return value in t.values
+    if t.kind == "date":
+        from .functions import to_date
+        return to_date(value) is not None
+    return isinstance(value, str)
+
+
 def _offset(doc: Document, path: tuple, offset: int) -> Location:
     """The location of a character inside a condition string written at `path`."""
     loc = doc.where(path)
@@ -176,8 +219,10 @@ def find_root(start: Path | None = None) -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def load_matter(path: Path | str, rules_dir: Path | str | None = None) -> Matter:
-    """Load, validate, parse and type-check one matter file with the rule sets it includes."""
+def load_matter(path: Path | str, rules_dir: Path | str | None = None,
+                local: Path | str | None = None) -> Matter:
+    """Load, validate, parse and type-check one matter file with the rule sets it includes,
+    applying a local office's parameter values if a local file is given."""
     path = Path(path)
     rules_dir = Path(rules_dir) if rules_dir else path.resolve().parent.parent / "rules"
     b = _Build(rules_dir)
@@ -192,8 +237,10 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None) -> Matter
     for i, spec in enumerate(data.get("rules", [])):
         b.rule_specs.append((doc, ("rules", i), spec, ""))
 
+    local_id = _apply_local(b, Path(local), data["matter"]) if local else ""
     env: dict[str, Type] = dict(BUILTIN_FACTS)
     env.update({n: f.type for n, f in b.facts.items()})
+    env.update({n: p.type for n, p in b.parameters.items()})
     derived = _derived(b, env)
     checker = Checker(env)
     materials = _materials(b, doc, checker)
@@ -208,9 +255,41 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None) -> Matter
         id=data["matter"], name=data["name"], department=data["department"], level=data["level"],
         type=data["type"], basis=data["basis"], time_limit=data["time_limit"], fee=data["fee"],
         facts=b.facts, derived=derived, materials=materials, rules=rules, examples=examples,
-        code=data.get("code", ""), handling=data.get("handling", {}),
+        code=data.get("code", ""), parameters=b.parameters, local=local_id,
+        flow=[Step(key=st["step"], kind=st["kind"], name=st["name"], actor=st.get("actor"),
+                   time_limit=st.get("time_limit", {}), note=st.get("note"))
+              for st in data.get("flow", [])],
+        handling=data.get("handling", {}),
         rongque=data.get("rongque", False), sources=data.get("sources", []),
         note=data.get("note"), path=str(path), includes=includes, files=b.files, raw=data)
+
+
+def _apply_local(b: _Build, path: Path, matter_id: str) -> str:
+    """Override parameter values with a local office's file; returns the office's id."""
+    ldoc = b.read(path, "local")
+    if ldoc is None:
+        return ""
+    entry = ldoc.data["matters"].get(matter_id)
+    if entry is None:
+        return ldoc.data["local"]
+    for name, value in entry["parameters"].items():
+        at = ("matters", matter_id, "parameters", name)
+        p = b.parameters.get(name)
+        if p is None:
+            import difflib
+            close = difflib.get_close_matches(name, sorted(b.parameters), n=1)
+            b.problem(ldoc, at, "L001", f"matter {matter_id} has no parameter '{name}'",
+                      f"did you mean '{close[0]}'?" if close else
+                      "parameters: " + (", ".join(sorted(b.parameters)) or "none"), key=True)
+        elif not p.local:
+            b.problem(ldoc, at, "L002", f"parameter '{name}' of {matter_id} is set by law, not locally",
+                      key=True)
+        elif not _value_fits(p.type, value):
+            b.problem(ldoc, at, "L003", f"{value!r} is not {a(p.type)}, the type of parameter '{name}'")
+        else:
+            p.local_value = value
+            p.local_source = ldoc.data["local"]
+    return ldoc.data["local"]
 
 
 def _check_expectations(b: _Build, doc: Document, materials: list[Material], rules: list[Rule],
@@ -362,6 +441,16 @@ def _materials(b: _Build, doc: Document, checker: Checker) -> list[Material]:
             options.append(Option(key=o["option"], name=o["name"], parts=parts,
                                   when=cond("when", ("alternatives", j)),
                                   when_text=o.get("when", "")))
+        for where, copies in [(("copies",), spec.get("copies", 1))] + [
+                (("alternatives", j, "parts", k, "copies"), p.get("copies"))
+                for j, o in enumerate(spec.get("alternatives", [])) for k, p in enumerate(o["parts"])]:
+            if isinstance(copies, str):
+                param = b.parameters.get(copies)
+                if param is None or param.type.kind != "integer":
+                    b.problem(doc if where == ("copies",) and "copies" in raw else src_doc,
+                              (path if where == ("copies",) and "copies" in raw else src_path) + where,
+                              "M016", f"copies names '{copies}', which is no integer parameter",
+                              "declare it under parameters with type: integer")
         part_ids = [p.id for o in options for p in o.parts]
         dup = {p for p in part_ids if part_ids.count(p) > 1}
         # a part may serve in several options (the owner's title in 'own' and 'lease')
@@ -433,6 +522,7 @@ def load_ruleset_file(path: Path | str) -> list[Problem]:
         b.rule_specs.append((doc, ("rules", i), spec, name))
     env: dict[str, Type] = dict(BUILTIN_FACTS)
     env.update({n: f.type for n, f in b.facts.items()})
+    env.update({n: p.type for n, p in b.parameters.items()})
     _derived(b, env)
     checker = Checker(env)
     for key, spec in (doc.data.get("templates") or {}).items():

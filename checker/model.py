@@ -33,6 +33,48 @@ class Fact:
 
 
 @dataclass
+class Parameter:
+    """A value set by law or locally: `value`, replaced from each `changes` date on; a local
+    office's file may override it (`local_value`)."""
+
+    name: str
+    type: Type
+    value: Any
+    label: Text
+    changes: list[tuple[str, Any]] = field(default_factory=list)  # (from, value), in date order
+    unit: str = ""
+    local: bool = True
+    local_value: Any = None
+    local_source: str = ""
+    note: Text | None = None
+    confidence: str = ""
+    origin: str = ""
+    location: Location | None = None
+
+    def on(self, day: str) -> Any:
+        """The value in force on `day` (an ISO date)."""
+        if self.local_value is not None:
+            return self.local_value
+        value = self.value
+        for start, changed in self.changes:
+            if start <= day:
+                value = changed
+        return value
+
+
+@dataclass
+class Step:
+    """One step of the processing flow, with its time limit."""
+
+    key: str
+    kind: str
+    name: Text
+    actor: Text | None = None
+    time_limit: dict = field(default_factory=dict)
+    note: Text | None = None
+
+
+@dataclass
 class Derived:
     """A fact computed from others: `value`, when `when` holds (else `otherwise`, else unknown)."""
 
@@ -54,7 +96,7 @@ class Part:
     id: str  # MATERIAL-ID/part, e.g. IB-03/lease
     name: Text
     form: str
-    copies: int
+    copies: int | str  # a number, or the name of an integer parameter
     standard: Text | None = None
     source: Text | None = None
 
@@ -73,7 +115,7 @@ class Material:
     id: str
     name: Text
     form: str
-    copies: int = 1
+    copies: int | str = 1  # a number, or the name of an integer parameter
     standard: Text | None = None
     source: Text | None = None
     when: Node | None = None
@@ -149,6 +191,9 @@ class Matter:
     rules: list[Rule]
     examples: list[Example]
     code: str = ""
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    flow: list[Step] = field(default_factory=list)
+    local: str = ""  # the local office whose settings were applied
     handling: dict = field(default_factory=dict)
     rongque: bool = False
     sources: list[str] = field(default_factory=list)
@@ -158,6 +203,13 @@ class Matter:
     files: dict[str, bytes] = field(default_factory=dict)  # every file read, for the rules hash
     raw: dict[str, Any] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # built lazily
+
+    def parameter_values(self, day: str) -> dict[str, Any]:
+        return {name: p.on(day) for name, p in self.parameters.items()}
+
+    def copies(self, copies: int | str, day: str) -> int:
+        """A number of copies, resolving a parameter's name on the application date."""
+        return copies if isinstance(copies, int) else int(self.parameters[copies].on(day))
 
     def material(self, material_id: str) -> Material | None:
         for m in self.materials:

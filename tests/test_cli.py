@@ -148,7 +148,7 @@ def test_list_table_and_json():
 def test_show_is_a_readable_guide():
     r = run("show", IB)
     assert r.exit_code == 0
-    for text in ("IB-03", "租赁协议复印件", "filed_by_agent", "2022-03-01", "third_party"):
+    for text in ("IB-03", "租赁协议复印件", "filed_by_agent", "2022-03-01", "第三方资料，未经官方核实"):
         assert text in r.output, text
     assert json.loads(run("show", IB, "--format", "json").output)["id"] == IB
 
@@ -174,3 +174,47 @@ def test_python_dash_m_checker_runs():
     p = subprocess.run([sys.executable, "-m", "checker", "check", IB, EXAMPLE, "--root", str(REPO), "-f", "json"],
                        capture_output=True, text=True, cwd=FIXTURES)
     assert p.returncode == 1 and json.loads(p.stdout)["outcome"] == "correct"
+
+
+def test_show_flow_chart_as_mermaid_and_svg():
+    import xml.etree.ElementTree as ET
+    r = run("show", IB, "--format", "mermaid")
+    assert r.exit_code == 0 and r.output.startswith("flowchart TD")
+    # acceptance branches required by 行政许可法 art. 32: complete / incomplete -> one-time notice / refusal
+    assert 'accept -- "材料齐全" --> review' in r.output
+    assert 'accept -- "材料不齐全" --> accept_notice' in r.output and "accept_notice --> apply" in r.output
+    svg = run("show", IB, "--format", "svg", "--lang", "en").output
+    root = ET.fromstring(svg)
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "Acceptance check" in texts and "Business licence issued" in texts
+
+
+def test_show_markdown_embeds_mermaid_and_html_embeds_svg():
+    md = run("show", IB, "--format", "markdown").output
+    assert "```mermaid\nflowchart TD" in md
+    html = run("show", IB, "--format", "html").output
+    assert "<svg" in html and "<h2>办理流程</h2>" in html
+
+
+def test_show_with_local_settings(tmp_path):
+    local = tmp_path / "office.yaml"
+    local.write_text("local: office\nname: {zh: 某地, en: Somewhere}\nmatters:\n  test-licence:\n"
+                     "    parameters:\n      photo_count: 6\n", encoding="utf-8")
+    r = runner.invoke(app, ["show", str(FIXTURES / "matters" / "test-licence.yaml"), "--local", str(local),
+                            "--root", str(REPO)])
+    assert r.exit_code == 0 and "本地设置 (office): 6" in r.output
+
+
+def test_docs_catalogue_is_up_to_date():
+    r = runner.invoke(app, ["docs", "--check", "--root", str(REPO)])
+    assert r.exit_code == 0, "docs/matters.md is stale: run `checker docs`"
+
+
+def test_docs_check_detects_a_stale_catalogue(tmp_path):
+    for sub in ("matters", "rules"):
+        (tmp_path / sub).mkdir()
+        for f in (REPO / sub).glob("*.yaml"):
+            (tmp_path / sub / f.name).write_text(f.read_text("utf-8"), encoding="utf-8")
+    assert runner.invoke(app, ["docs", "--check", "--root", str(tmp_path)]).exit_code == 1
+    assert runner.invoke(app, ["docs", "--root", str(tmp_path)]).exit_code == 0
+    assert runner.invoke(app, ["docs", "--check", "--root", str(tmp_path)]).exit_code == 0
