@@ -122,15 +122,15 @@ def test_validate_reports_problems_with_positions_and_exits_1(tmp_path):
     (tmp_path / "matters").mkdir()
     (tmp_path / "rules").mkdir()
     text = (REPO / "matters" / f"{IB}.yaml").read_text("utf-8")
-    text = text.replace("when: scope_needs_pre_approval\n", "when: scope_needs_preapproval\n", 1)
+    text = text.replace("when: has_trade_name\n", "when: has_tradename\n", 1)
     write(tmp_path / "matters", f"{IB}.yaml", text)
     for rules in (REPO / "rules").glob("*.yaml"):
         write(tmp_path / "rules", rules.name, rules.read_text("utf-8"))
     r = runner.invoke(app, ["validate", "--root", str(tmp_path)])
     assert r.exit_code == 1
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if "scope_needs_preapproval" in l)
-    assert f"{IB}.yaml:{line}:" in r.output and "unknown fact 'scope_needs_preapproval'" in r.output
-    assert "did you mean 'scope_needs_pre_approval'" in r.output
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "has_tradename" in l)
+    assert f"{IB}.yaml:{line}:11:" in r.output and "unknown fact 'has_tradename'" in r.output
+    assert "did you mean 'has_trade_name'" in r.output
 
 
 def test_validate_missing_path_exits_2(tmp_path):
