@@ -23,11 +23,20 @@ def test_example(matter_id, index):
 
 @pytest.mark.parametrize("matter_id", sorted(COMPILED))
 def test_each_matter_has_enough_examples(matter_id):
-    # issue 3: at least 6 examples per matter, covering acceptance and at least one refusal
+    # at least 8 examples per matter, covering acceptance and a one-time notice
     examples = COMPILED[matter_id].matter.examples
     outcomes = {e.expect["outcome"] for e in examples}
-    assert len(examples) >= 6
-    assert {"accept", "correct", "refuse"} <= outcomes
+    assert len(examples) >= 8
+    assert {"accept", "correct"} <= outcomes
+
+
+@pytest.mark.parametrize("matter_id", sorted(COMPILED))
+def test_every_rule_fires_in_some_example(matter_id):
+    """Each eligibility rule (refuse, redirect, not_required, correct) is shown to apply at least once."""
+    compiled = COMPILED[matter_id]
+    fired = {r.rule for result in run_examples(compiled) for r in result.notice.reasons}
+    rules = {r.id for r in compiled.matter.rules}
+    assert rules <= fired, f"never fires in an example: {sorted(rules - fired)}"
 
 
 @pytest.mark.parametrize("matter_id", sorted(COMPILED))
