@@ -271,7 +271,9 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
     if outcome == "rongque":
         deferred = lists["missing"] + lists["defective"]
         lists["missing"], lists["defective"] = [], []
-    info = [_info_item(matter, fact, affects) for fact, affects in sorted(d.info.items())]
+    order = {name: i for i, name in enumerate([*matter.facts, *matter.derived])}
+    info = [_info_item(matter, fact, affects)
+            for fact, affects in sorted(d.info.items(), key=lambda kv: order[kv[0]])]  # as declared
     derived = {n: findings.values[n] for n in matter.derived if findings.values.get(n) is not None}
     promised_days = (matter.time_limit.get("promised") or matter.time_limit.get("statutory") or {}).get("days")
     return Notice(

@@ -218,3 +218,18 @@ def test_docs_check_detects_a_stale_catalogue(tmp_path):
     assert runner.invoke(app, ["docs", "--check", "--root", str(tmp_path)]).exit_code == 1
     assert runner.invoke(app, ["docs", "--root", str(tmp_path)]).exit_code == 0
     assert runner.invoke(app, ["docs", "--check", "--root", str(tmp_path)]).exit_code == 0
+
+
+def test_check_accepts_a_json_application(tmp_path):
+    import yaml
+    data = yaml.safe_load(ACCEPTABLE)
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    r = run("check", IB, str(path), "-f", "json")
+    assert r.exit_code == 0 and json.loads(r.output)["outcome"] == "accept"
+
+
+def test_json_syntax_error_names_line_and_column(tmp_path):
+    path = write(tmp_path, "bad.json", '{\n  "date": "2026-03-02",\n  "facts": {"a": 1,}\n}\n')
+    r = run("check", IB, path)
+    assert r.exit_code == 2 and f"{path}:3:" in r.output
