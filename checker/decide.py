@@ -70,8 +70,35 @@ def _label(matter: Matter, name: str) -> dict:
 def _explaining_facts(matter: Matter, node, values: dict) -> list[FactValue]:
     names = sorted(n for n in _free_names(node)
                    if n in matter.facts or n in matter.derived or n == "application_date")
-    return [FactValue(n, _label(matter, n), values.get(n), display(matter, n, values.get(n, UNKNOWN)))
-            for n in names if values.get(n) is not None]
+    matches = _matching_records(node, values)
+    out = []
+    for n in names:
+        value = values.get(n)
+        if value is None:
+            continue
+        shown = display(matter, n, value)
+        if n in matches:  # say which members / records made the condition hold
+            which = ", ".join(str(i) for i in matches[n])
+            shown = {"zh": f"{shown['zh']}，其中第 {which} 条符合条件" if matches[n] else f"{shown['zh']}，无一符合条件",
+                     "en": f"{shown['en']}; record(s) {which} meet the condition" if matches[n]
+                     else f"{shown['en']}; none meets the condition"}
+        out.append(FactValue(n, _label(matter, n), value, shown))
+    return out
+
+
+def _matching_records(node, values: dict) -> dict[str, list[int]]:
+    """For each count/any/all over a list in `node`: the 1-based numbers of the records that
+    satisfy its condition (household matters explain per member)."""
+    from .expr import Call, Name, walk
+    from .kleene import evaluate
+    out: dict[str, list[int]] = {}
+    for n in walk(node):
+        if (isinstance(n, Call) and n.func in ("count", "any", "all") and len(n.args) == 2
+                and isinstance(n.args[0], Name) and isinstance(values.get(n.args[0].name), list)):
+            records = values[n.args[0].name]
+            out[n.args[0].name] = [i for i, r in enumerate(records, 1)
+                                   if evaluate(n.args[1], values, r) is True]
+    return out
 
 
 def _unknown_inputs(matter: Matter, node, values: dict, seen: set[str] | None = None) -> set[str]:

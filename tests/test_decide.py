@@ -198,3 +198,14 @@ def test_agent_template_from_shared_rule_set(test_licence):
     assert item.id == "TL-07"
     assert item.name["zh"] == "授权委托书及代理人身份证明"
     assert [(f.fact, f.value) for f in item.facts] == [("filed_by_agent", True)]
+
+
+def test_household_explanation_names_the_matching_records(test_licence):
+    homes = [{"area": 60, "from_demolition": False}, {"area": 40, "from_demolition": False},
+             {"area": 70, "from_demolition": True}]
+    n = check(test_licence, appl(homes=homes))
+    [item] = [i for i in n.missing if i.id == "TL-06"]
+    [fact] = item.facts
+    assert fact.fact == "homes"
+    assert fact.display == {"zh": "3 条记录，其中第 1, 3 条符合条件",
+                            "en": "3 record(s); record(s) 1, 3 meet the condition"}
