@@ -19,7 +19,7 @@ from .evaluate import Findings
 from .kleene import UNKNOWN
 from .model import Material, Matter
 from .notice import (OUTCOME_BASIS, Alternative, FactValue, InfoNeeded, MaterialItem, Notice,
-                     PartStatus, Problem, Reason)
+                     PartStatus, Problem, Reason, ToVerify)
 
 CREDIT_FACT = "credit_barred"  # declared by rules/credit.yaml
 
@@ -131,6 +131,7 @@ class _Decider:
         self.f = findings
         self.values = findings.values
         self.info: dict[str, set[str]] = {}
+        self.to_verify: list[ToVerify] = []
 
     def need(self, cid: str, node, affects: str) -> None:
         for fact in _unknown_inputs(self.matter, node, self.values):
@@ -143,7 +144,10 @@ class _Decider:
             if status is True:
                 out.append(Reason(r.id, r.outcome, r.reason, r.basis,
                                   _explaining_facts(self.matter, r.when, self.values),
-                                  r.redirect_to, r.note, r.confidence))
+                                  r.redirect_to, r.note, r.confidence, r.stage))
+            elif status is UNKNOWN and r.stage == "review":
+                self.to_verify.append(ToVerify(r.id, r.reason, r.basis,
+                                               sorted(_unknown_inputs(self.matter, r.when, self.values))))
             elif status is UNKNOWN:
                 self.need(f"rule:{r.id}", r.when, r.id)
         return out
@@ -311,7 +315,8 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
         application={"date": app.date, "reference": app.reference, "applicant": app.applicant},
         reasons=reasons,
         missing=lists["missing"], defective=lists["defective"],
-        possibly_required=lists["possibly_required"], info_needed=info, deferred=deferred,
+        possibly_required=lists["possibly_required"], info_needed=info,
+        to_verify=d.to_verify if outcome not in ("redirect", "not_required") else [], deferred=deferred,
         promised=lists["promised"], exempt=lists["exempt"], accepted=lists["accepted"],
         derived=derived,
         deadline={

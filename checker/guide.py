@@ -25,7 +25,8 @@ _L = {
     "shared": ("免提交（部门共享获取）", "not submitted: obtained by data sharing"),
     "secondary": ("可容缺", "may be deferred (容缺)"), "promise": ("可告知承诺", "written promise accepted"),
     "note": ("说明", "note"), "confidence": ("可信度", "confidence"), "derived": ("推算", "computed"),
-    "outcome.refuse": ("不予受理", "refuse"), "outcome.redirect": ("告知向其他机关申请", "redirect"),
+    "outcome.refuse": ("不予受理", "refuse"),
+    "outcome.refuse_review": ("不予许可（审查、核查时认定）", "refused on review or inspection"), "outcome.redirect": ("告知向其他机关申请", "redirect"),
     "outcome.not_required": ("无需许可", "no licence needed"), "outcome.correct": ("需更正", "to correct"),
     "statutory": ("法定", "statutory"), "promised": ("承诺", "promised"), "examples": ("示例", "Examples"),
     "parameters": ("参数（可由当地设置）", "Parameters (a local office may set them)"),
@@ -70,7 +71,9 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
             lines.append(_conf(r.confidence, lang))
         if r.note:
             lines.append(f"{_t('note', lang)}: {tx(r.note, lang)}")
-        rules.append((f"[{_t('outcome.' + r.outcome, lang)}] {tx(r.reason, lang)}", lines))
+        label = _t("outcome.refuse_review" if r.outcome == "refuse" and r.stage == "review"
+                   else "outcome." + r.outcome, lang)
+        rules.append((f"[{label}] {tx(r.reason, lang)}", lines))
     out.append((_t("conditions", lang), rules))
 
     materials = []
@@ -133,8 +136,10 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
     if matter.flow:
         steps = []
         for i, st in enumerate(matter.flow, 1):
-            lines = [x for x in (tx(st.actor, lang), limit_text(st.time_limit, lang),
-                                 tx(st.time_limit.get("text"), lang), tx(st.note, lang)) if x]
+            limit = limit_text(st.time_limit, lang)
+            text = tx(st.time_limit.get("text"), lang)
+            lines = [x for x in (tx(st.actor, lang), limit, text if text != limit else "",
+                                 tx(st.note, lang)) if x]
             steps.append((f"{i}. {tx(st.name, lang)}", lines))
         out.append((_t("flow", lang), steps))
     out.append((f"{_t('examples', lang)}: {len(matter.examples)}",

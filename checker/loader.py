@@ -420,7 +420,8 @@ def _materials(b: _Build, doc: Document, checker: Checker) -> list[Material]:
 
         def cond(key: str, sub: tuple = ()) -> Node | None:
             # a condition from the matter itself, else from the template it uses
-            where_doc, where = (doc, path) if key in raw and not sub else (src_doc, src_path)
+            top = sub[0] if sub else key
+            where_doc, where = (doc, path) if top in raw else (src_doc, src_path)
             text = _dig(spec, sub + (key,))
             if text is None:
                 return None
@@ -502,8 +503,8 @@ def _rules(b: _Build, checker: Checker) -> list[Rule]:
             continue
         out.append(Rule(id=rid, when=node, when_text=spec["when"], outcome=spec["outcome"],
                         reason=spec["reason"], basis=spec["basis"], redirect_to=spec.get("redirect_to"),
-                        note=spec.get("note"), confidence=spec.get("confidence", ""), origin=origin,
-                        location=doc.where(path)))
+                        note=spec.get("note"), confidence=spec.get("confidence", ""),
+                        stage=spec.get("stage", "acceptance"), origin=origin, location=doc.where(path)))
     return out
 
 

@@ -161,6 +161,7 @@ class Rule:
     redirect_to: Text | None = None
     note: Text | None = None
     confidence: str = ""
+    stage: str = "acceptance"  # or "review": verified on review or inspection (不予许可)
     origin: str = ""
     location: Location | None = None
 

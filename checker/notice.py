@@ -88,6 +88,18 @@ class Reason:
     redirect_to: dict | None = None
     note: dict | None = None
     confidence: str = ""
+    stage: str = "acceptance"  # acceptance (不予受理) or review (不予许可)
+
+
+@dataclass
+class ToVerify:
+    """A condition of the licence that the facts given do not settle: verified on review or
+    inspection, not asked at the window."""
+
+    rule: str
+    text: dict
+    basis: list[dict]
+    facts: list[str]
 
 
 @dataclass
@@ -110,6 +122,7 @@ class Notice:
     defective: list[MaterialItem]
     possibly_required: list[MaterialItem]
     info_needed: list[InfoNeeded]
+    to_verify: list[ToVerify]
     deferred: list[MaterialItem]
     promised: list[MaterialItem]
     exempt: list[MaterialItem]

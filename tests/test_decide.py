@@ -209,3 +209,22 @@ def test_household_explanation_names_the_matching_records(test_licence):
     assert fact.fact == "homes"
     assert fact.display == {"zh": "3 条记录，其中第 1, 3 条符合条件",
                             "en": "3 record(s); record(s) 1, 3 meet the condition"}
+
+
+def test_review_stage_condition_unknown_is_verified_later_not_asked(test_licence):
+    n = check(test_licence, appl())  # premises_hygienic not given
+    assert n.outcome == "accept" and n.info_needed == []
+    assert [(v.rule, v.facts) for v in n.to_verify] == [("unhygienic", ["premises_hygienic"])]
+
+
+def test_review_stage_refusal_is_a_refusal_of_the_licence(test_licence):
+    from checker.render import render
+    n = check(test_licence, appl(premises_hygienic=False))
+    assert n.outcome == "refuse" and [(r.rule, r.stage) for r in n.reasons] == [("unhygienic", "review")]
+    out = render(n, "text", "zh")
+    assert "预审意见：不符合许可条件" in out and "第三十八条第二款" in out and "不予受理通知书" not in out
+
+
+def test_review_stage_condition_met_is_not_listed(test_licence):
+    n = check(test_licence, appl(premises_hygienic=True))
+    assert n.outcome == "accept" and n.to_verify == []

@@ -193,3 +193,13 @@ def test_rule_set_named_differently_from_its_file(tmp_path):
     path.write_text((RULES / "agent.yaml").read_text("utf-8"), encoding="utf-8")
     [p] = load_ruleset_file(path)
     assert p.code == "M011" and "agent.yaml" in p.hint
+
+
+def test_a_matters_own_alternatives_are_reported_in_the_matter(tmp_path):
+    body = ("include: [premises]\n" + FACTS + "materials:\n  - id: TM-01\n    use: premises.use_proof\n"
+            "    alternatives:\n      - option: own\n        name: {zh: 自有, en: own}\n"
+            "        when: premises_tenur == \"owned\"\n        parts: [{part: title, name: {zh: 证, en: title}}]\n"
+            "      - option: lease\n        name: {zh: 租, en: lease}\n"
+            "        parts: [{part: lease, name: {zh: 约, en: lease}}]\n")
+    [p] = problems(tmp_path, body)
+    assert p.location.file.endswith("tiny.yaml") and p.location.line == line_of(body, "premises_tenur ==")

@@ -18,6 +18,11 @@ LABELS = {
     "title.rongque": ("容缺受理通知书", "Notice of acceptance with deferred materials"),
     "title.correct": ("一次性告知书（补正材料通知书）", "One-time notice of materials to supply or correct"),
     "title.refuse": ("不予受理通知书", "Notice of non-acceptance"),
+    "title.refuse_review": ("预审意见：不符合许可条件", "Pre-screening: the conditions of the licence are not met"),
+    "outcome.refuse_review": ("申请人所述情况不符合许可条件，依法将不予许可", "What the applicant states does not meet the conditions of the licence: it would be refused"),
+    "sec.reasons_review": ("不符合许可条件的情形", "Conditions of the licence not met"),
+    "sec.verify": ("审查或现场核查时将核实是否存在下列情形", "On review or inspection the agency will verify that none of these applies"),
+    "refuse_basis_review": ("《中华人民共和国行政许可法》第三十八条第二款", "Administrative Licensing Law, art. 38 para. 2"),
     "title.redirect": ("不予受理通知书（告知向有关行政机关申请）", "Notice of non-acceptance: apply to the competent agency"),
     "title.not_required": ("不予受理通知书（无需取得行政许可）", "Notice of non-acceptance: no licence is needed"),
     "outcome.accept": ("申请材料齐全、符合法定形式，予以受理", "The materials are complete and in legal form: the application is accepted"),
@@ -232,10 +237,14 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
     header.append((t("matter_basis", lang), _basis(n.matter["basis"], lang)))
 
     sections: list[Section] = []
-    refusals = [r for r in n.reasons if r.outcome != "correct"]
+    refusals = [r for r in n.reasons if r.outcome != "correct" and r.stage == "acceptance"]
+    on_review = [r for r in n.reasons if r.outcome != "correct" and r.stage == "review"]
     corrections = [r for r in n.reasons if r.outcome == "correct"]
     if refusals:
         sections.append(Section("reasons", t("sec.reasons", lang), [_reason(r, lang) for r in refusals]))
+    if on_review:
+        sections.append(Section("reasons_review", t("sec.reasons_review", lang),
+                                [_reason(r, lang) for r in on_review]))
     if corrections:
         sections.append(Section("corrections", t("sec.corrections", lang),
                                 [_reason(r, lang) for r in corrections]))
@@ -250,6 +259,10 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
             e.lines.append((t("affects", lang), ", ".join(q.affects)))
             entries.append(e)
         sections.append(Section("info", t("sec.info", lang), entries))
+    if n.to_verify:
+        sections.append(Section("verify", t("sec.verify", lang),
+                                [Entry(tx(v.text, lang), [(t("basis", lang), _basis(v.basis, lang))])
+                                 for v in n.to_verify]))
     for key, items in (("promised", n.promised), ("exempt", n.exempt)):
         if items:
             sections.append(Section(key, t(f"sec.{key}", lang), [_material(i, lang, detail=False) for i in items]))
@@ -276,5 +289,8 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
     footer += [t("officer", lang), t("seal", lang), t("receipt", lang)]
     digests = [(t("rules_sha", lang), n.rules_sha256), (t("app_sha", lang), n.application_sha256),
                (t("version", lang), n.checker_version)]
-    return Layout(lang, t(f"title.{n.outcome}", lang), header, t(f"outcome.{n.outcome}", lang),
-                  n.outcome, tx(n.outcome_basis, lang), sections, footer, digests)
+    key, basis = n.outcome, tx(n.outcome_basis, lang)
+    if n.outcome == "refuse" and on_review and not refusals:
+        key, basis = "refuse_review", t("refuse_basis_review", lang)
+    return Layout(lang, t(f"title.{key}", lang), header, t(f"outcome.{key}", lang),
+                  n.outcome, basis, sections, footer, digests)
