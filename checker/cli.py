@@ -116,6 +116,14 @@ def _guarded(func):
             raise typer.Exit(3)
         except BrokenPipeError:
             raise typer.Exit(0)
+        except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as e:  # a bug: say so in one line; CHECKER_DEBUG=1 shows the traceback
+            if os.environ.get("CHECKER_DEBUG"):
+                raise
+            typer.echo(f"internal error: {type(e).__name__}: {e} (set CHECKER_DEBUG=1 for the traceback; "
+                       "please report it)", err=True)
+            raise typer.Exit(3)
     return wrapper
 
 

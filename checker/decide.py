@@ -15,8 +15,10 @@ from typing import Any
 from . import __version__
 from .application import Application
 from .compiler import CompiledMatter, _free_names
+from .typecheck import AGGREGATES as AGGREGATE_FUNCS
 from .evaluate import Findings
-from .kleene import UNKNOWN
+from .expr import Arith, BoolOp, Call, Compare, ListLit, Name, Neg, Not, children, names_in
+from .kleene import UNKNOWN, evaluate
 from .model import Material, Matter
 from .notice import (OUTCOME_BASIS, Alternative, FactValue, InfoNeeded, MaterialItem, Notice,
                      PartStatus, Problem, Reason, ToVerify)
@@ -78,49 +80,82 @@ def _explaining_facts(matter: Matter, node, values: dict) -> list[FactValue]:
             continue
         shown = display(matter, n, value)
         if n in matches:  # say which members / records made the condition hold
-            which = ", ".join(str(i) for i in matches[n])
-            shown = {"zh": f"{shown['zh']}，其中第 {which} 条符合条件" if matches[n] else f"{shown['zh']}，无一符合条件",
-                     "en": f"{shown['en']}; record(s) {which} meet the condition" if matches[n]
-                     else f"{shown['en']}; none meets the condition"}
+            hits, unknown = matches[n]
+            zh, en = [shown["zh"]], [shown["en"]]
+            if hits:
+                zh.append(f"其中第 {', '.join(map(str, hits))} 条符合条件")
+                en.append(f"record(s) {', '.join(map(str, hits))} meet the condition")
+            if unknown:
+                zh.append(f"第 {', '.join(map(str, unknown))} 条情况不明")
+                en.append(f"record(s) {', '.join(map(str, unknown))} not known")
+            if not hits and not unknown:
+                zh.append("无一符合条件")
+                en.append("none meets the condition")
+            shown = {"zh": "，".join(zh), "en": "; ".join(en)}
         out.append(FactValue(n, _label(matter, n), value, shown))
     return out
 
 
-def _matching_records(node, values: dict) -> dict[str, list[int]]:
+def _matching_records(node, values: dict) -> dict[str, tuple[list[int], list[int]]]:
     """For each count/any/all over a list in `node`: the 1-based numbers of the records that
-    satisfy its condition (household matters explain per member)."""
-    from .expr import Call, Name, walk
-    from .kleene import evaluate
-    out: dict[str, list[int]] = {}
+    satisfy its condition, and of those for which it is unknown (household matters explain
+    per member)."""
+    from .expr import walk
+    out: dict[str, tuple[list[int], list[int]]] = {}
     for n in walk(node):
         if (isinstance(n, Call) and n.func in ("count", "any", "all") and len(n.args) == 2
                 and isinstance(n.args[0], Name) and isinstance(values.get(n.args[0].name), list)):
-            records = values[n.args[0].name]
-            out[n.args[0].name] = [i for i, r in enumerate(records, 1)
-                                   if evaluate(n.args[1], values, r) is True]
+            results = [evaluate(n.args[1], values, r) for r in values[n.args[0].name]]
+            out[n.args[0].name] = ([i for i, v in enumerate(results, 1) if v is True],
+                                   [i for i, v in enumerate(results, 1) if v is UNKNOWN])
     return out
 
 
-def _unknown_inputs(matter: Matter, node, values: dict, seen: set[str] | None = None) -> set[str]:
-    """What to ask so that `node` can be decided: the input facts the application did not give
-    that it depends on (through derived facts), or else the derived facts that could not be
-    computed from the facts given (e.g. per-capita income of a household of zero)."""
+def _unknown_inputs(matter: Matter, node, values: dict, seen: set[str] | None = None,
+                    scope: dict | None = None) -> set[str]:
+    """What to ask so that `node` can be decided.
+
+    Only the parts that are still undecided count: in `a or b` with `a` false, only `b`'s
+    unknowns are asked. Through derived facts it reaches the input facts the application did
+    not give; a list whose records lack a field is asked as a whole; a derived fact that cannot
+    be computed from the facts given (e.g. per-capita income of a household of zero) is named
+    itself."""
     seen = seen if seen is not None else set()
-    out: set[str] = set()
-    for n in _free_names(node):
-        if n in seen or values.get(n) is not None:
-            continue
-        seen.add(n)
-        if n in matter.facts:
-            out.add(n)
-        elif n in matter.derived:
-            d = matter.derived[n]
-            inner: set[str] = set()
-            for sub in (d.value, d.when, d.otherwise):
-                if sub is not None:
-                    inner |= _unknown_inputs(matter, sub, values, seen)
-            out |= inner or {n}
-    return out
+    if isinstance(node, ListLit):  # the items of `x in [...]`
+        return set().union(*(_unknown_inputs(matter, i, values, seen, scope) for i in node.items))
+    if evaluate(node, values, scope) is not UNKNOWN:
+        return set()
+    if isinstance(node, (BoolOp, Not, Compare, Arith, Neg)) or (
+            isinstance(node, Call) and node.func not in AGGREGATE_FUNCS):
+        out: set[str] = set()
+        for child in children(node):
+            out |= _unknown_inputs(matter, child, values, seen, scope)
+        return out
+    if isinstance(node, Call):  # an aggregate over a list
+        listed = node.args[0].name  # type: ignore[attr-defined]
+        if values.get(listed) is None:
+            return _unknown_inputs(matter, node.args[0], values, seen, scope)
+        fields = dict(matter.facts[listed].type.fields) if listed in matter.facts else {}
+        outer = {n for a in node.args[1:] for n in names_in(a) if n not in fields}
+        asked = set()
+        for n in outer:
+            asked |= _unknown_inputs(matter, Name(n), values, seen, scope)
+        return asked or {listed}  # some record lacks a field the condition needs
+    if not isinstance(node, Name) or node.name in seen:
+        return set()
+    name = node.name
+    if scope is not None and name in scope:
+        return set()
+    seen.add(name)
+    if name in matter.facts:
+        return {name}
+    if name in matter.derived:
+        d = matter.derived[name]
+        when = True if d.when is None else evaluate(d.when, values)
+        part = d.when if when is UNKNOWN else (d.value if when is True else d.otherwise)
+        inner = _unknown_inputs(matter, part, values, seen) if part is not None else set()
+        return inner or {name}
+    return set()
 
 
 class _Decider:
@@ -249,9 +284,13 @@ class _Decider:
                 continue
             parts = [PartStatus(p.id, p.name, p.id in self.app.presented) for p in o.parts]
             routes.append((o, applies, parts))
+            if all(p.presented for p in parts) and applies is True:
+                return True, [pr for p in o.parts for pr in self.defects(p.id, p.form, p.copies)]
+        for o, applies, parts in routes:
             if all(p.presented for p in parts):
-                problems = [pr for p in o.parts for pr in self.defects(p.id, p.form, p.copies)]
-                return True, problems
+                # presented by a route whose condition is unknown: ask, don't assume it applies
+                self.need(f"opt:{m.id}/{o.key}", o.when, m.id)
+                return True, [pr for p in o.parts for pr in self.defects(p.id, p.form, p.copies)]
         for o, applies, parts in routes:
             if applies is UNKNOWN:
                 self.need(f"opt:{m.id}/{o.key}", o.when, m.id)
@@ -264,10 +303,19 @@ class _Decider:
         return False, []
 
 
-def _info_item(matter: Matter, name: str, affects: set[str]) -> InfoNeeded:
+def _info_item(matter: Matter, name: str, affects: set[str], values: dict) -> InfoNeeded:
     if name in matter.facts:
         f = matter.facts[name]
-        return InfoNeeded(name, f.question, f.type.kind, list(f.type.values), sorted(affects))
+        question = f.question
+        records = values.get(name)
+        if f.type.kind == "list" and isinstance(records, list):  # given, but records lack fields
+            gaps = [(i, [k for k, v in r.items() if v is None]) for i, r in enumerate(records, 1)]
+            gaps = [(i, ks) for i, ks in gaps if ks]
+            if gaps:
+                zh = "；".join(f"第{i}条缺少 {', '.join(ks)}" for i, ks in gaps)
+                en = "; ".join(f"record {i} lacks {', '.join(ks)}" for i, ks in gaps)
+                question = {"zh": f"{f.question['zh']}（{zh}）", "en": f"{f.question['en']} ({en})"}
+        return InfoNeeded(name, question, f.type.kind, list(f.type.values), sorted(affects))
     d = matter.derived[name]
     question = {"zh": f"无法根据所填情况确定“{d.label['zh']}”，请核实相关情况",
                 "en": f"'{d.label['en']}' cannot be determined from the facts given; please check them"}
@@ -298,12 +346,15 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
                     outcome = "rongque"
                 elif credit is None:
                     d.info.setdefault(CREDIT_FACT, set()).add("rongque")
+    # the reasons that govern the outcome: a park needs no licence, whatever else it lacks
+    governing = outcome if outcome in ("redirect", "not_required", "refuse") else "correct"
+    reasons = [r for r in reasons if r.outcome == governing]
     deferred: list[MaterialItem] = []
     if outcome == "rongque":
         deferred = lists["missing"] + lists["defective"]
         lists["missing"], lists["defective"] = [], []
     order = {name: i for i, name in enumerate([*matter.facts, *matter.derived])}
-    info = [_info_item(matter, fact, affects)
+    info = [_info_item(matter, fact, affects, findings.values)
             for fact, affects in sorted(d.info.items(), key=lambda kv: order[kv[0]])]  # as declared
     derived = {n: findings.values[n] for n in matter.derived if findings.values.get(n) is not None}
     promised_days = (matter.time_limit.get("promised") or matter.time_limit.get("statutory") or {}).get("days")

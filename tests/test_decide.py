@@ -120,7 +120,8 @@ def test_refusal_lists_reasons_with_facts_and_no_materials(test_licence):
 def test_redirect_takes_precedence_over_refusal(test_licence):
     n = check(test_licence, appl(region="other_province", birth_date="2010-01-01"))
     assert n.outcome == "redirect"
-    assert {r.rule for r in n.reasons} == {"other-province", "minor"}
+    # the competent agency decides on eligibility: only the redirect is stated
+    assert [r.rule for r in n.reasons] == ["other-province"]
 
 
 def test_not_required_takes_precedence_over_refusal(test_licence):
@@ -228,3 +229,27 @@ def test_review_stage_refusal_is_a_refusal_of_the_licence(test_licence):
 def test_review_stage_condition_met_is_not_listed(test_licence):
     n = check(test_licence, appl(premises_hygienic=True))
     assert n.outcome == "accept" and n.to_verify == []
+
+
+def test_a_record_missing_a_field_asks_for_the_list_and_names_the_record(test_licence):
+    homes = [{"area": 60, "from_demolition": False}, {"area": None, "from_demolition": False}]
+    n = check(test_licence, appl(homes=homes))
+    assert n.outcome == "correct" and [i.id for i in n.possibly_required] == ["TL-06"]
+    [q] = n.info_needed
+    assert q.fact == "homes" and q.affects == ["TL-06"]
+    assert q.question["en"] == "Homes (record 2 lacks area)"
+    assert n.possibly_required[0].facts[0].display["zh"] == "2 条记录，其中第 1 条符合条件，第 2 条情况不明"
+
+
+def test_only_the_undecided_part_of_a_condition_is_asked(test_licence):
+    # TL-06 needs two homes over 50 m²: with one record known to be 40 m², nothing about it is asked
+    homes = [{"area": 40, "from_demolition": None}]
+    n = check(test_licence, appl(homes=homes))
+    assert n.info_needed == [] and n.outcome == "accept"
+
+
+def test_a_route_presented_whose_condition_is_unknown_is_asked_not_assumed(test_licence):
+    # TL-08 'own' (title only) applies when region is local; region unknown
+    n = check(test_licence, appl(region=...))
+    assert n.outcome == "correct" and n.missing == []
+    assert [(q.fact, q.affects) for q in n.info_needed] == [("region", ["TL-08", "other-province"])]
