@@ -106,6 +106,7 @@ class Application:
     reference: str = ""
     digest: str = ""
     source: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)  # an example's own parameter values
 
     def engine_facts(self) -> dict[str, Any]:
         """The flat fact asserted into the engine: facts, application date, materials."""

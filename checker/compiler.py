@@ -154,12 +154,14 @@ class _Compiler:
             self.derived_stage[d.name] = stage
             self.avail[d.name] = stage + 1
         for r in m.rules:
-            self.add(f"rule:{r.id}", r.when)
+            self.add(f"rule:{r.id}", _with_dates(r.when, r.effective_from, r.effective_until))
         for mat in m.materials:
             self.add(f"req:{mat.id}", _with_dates(mat.when, mat.effective_from, mat.effective_until))
             for o in mat.options:
                 if o.when is not None:
                     self.add(f"opt:{mat.id}/{o.key}", o.when)
+            if isinstance(mat.promise_allowed, Node):
+                self.add(f"promise:{mat.id}", mat.promise_allowed)
             for piece in _pieces(mat):
                 self.defects(mat, *piece)
         return self.emit()

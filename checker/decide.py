@@ -187,10 +187,14 @@ class _Decider:
                 self.need(f"rule:{r.id}", r.when, r.id)
         return out
 
+    def copies(self, copies: int | str) -> int:
+        """A number of copies; a parameter's name is read from this application's values."""
+        return copies if isinstance(copies, int) else int(self.values[copies])
+
     def item(self, m: Material, why: dict, facts: list[FactValue]) -> MaterialItem:
-        copies = self.matter.copies(m.copies, self.app.date)
+        copies = self.copies(m.copies)
         return MaterialItem(m.id, m.name, m.form, copies, m.standard, m.source, why, facts,
-                            m.basis, m.secondary, m.promise_allowed, note=m.note,
+                            m.basis, m.secondary, m.promise_allowed is not False, note=m.note,
                             confidence=m.confidence)
 
     def why(self, m: Material) -> tuple[dict, list[FactValue]]:
@@ -216,7 +220,7 @@ class _Decider:
 
     def defects(self, piece_id: str, form: str, copies: int | str) -> list[Problem]:
         attrs = self.app.presented.get(piece_id, {})
-        copies = self.matter.copies(copies, self.app.date)
+        copies = self.copies(copies)
         out = []
         for kind, (zh, en) in _DEFECT_TEXT.items():
             if self.f.of(f"defect:{piece_id}:{kind}") is True:
@@ -238,7 +242,7 @@ class _Decider:
                 continue
             why, facts = self.why(m)
             item = self.item(m, why, facts)
-            if m.shared:
+            if m.shared is True or (isinstance(m.shared, str) and self.values.get(m.shared) is True):
                 if status is True:
                     item.why = {"zh": "无需提交：由受理部门通过数据共享获取（免提交）",
                                 "en": "not needed: obtained by the agency through data sharing"}
@@ -257,7 +261,9 @@ class _Decider:
                 item.problems = problems
                 lists["defective"].append(item)
                 continue
-            if m.id in self.app.promised and m.promise_allowed:
+            promise_ok = (m.promise_allowed is True or
+                          (not isinstance(m.promise_allowed, bool) and self.f.of(f"promise:{m.id}") is True))
+            if m.id in self.app.promised and promise_ok:
                 if credit is True:
                     item.why = {"zh": why["zh"] + "；申请人有严重失信记录，不适用告知承诺",
                                 "en": why["en"] + "; the applicant's credit record bars a written promise"}
@@ -370,6 +376,8 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
         to_verify=d.to_verify if outcome not in ("redirect", "not_required") else [], deferred=deferred,
         promised=lists["promised"], exempt=lists["exempt"], accepted=lists["accepted"],
         derived=derived,
+        computed=[FactValue(n, _label(matter, n), v, display(matter, n, v)) for n, v in derived.items()]
+        if outcome not in ("redirect", "not_required") else [],
         deadline={
             "notice_within_working_days": 5,
             "deemed_accepted_if_not_notified": True,

@@ -28,6 +28,7 @@ def engine_input(compiled: CompiledMatter, app: Application) -> dict[str, Any]:
     values in force on the application date."""
     facts = app.engine_facts()
     facts.update(compiled.matter.parameter_values(app.date))
+    facts.update(app.parameters)
     return facts
 
 

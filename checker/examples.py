@@ -54,7 +54,7 @@ def run_examples(compiled: CompiledMatter) -> list[ExampleResult]:
     results = []
     for ex in compiled.matter.examples:
         try:
-            notice = check(compiled, ex.application, where=ex.location)
+            notice = check(compiled, ex.application, where=ex.location, parameters=ex.parameters)
         except CheckerError as e:
             results.append(ExampleResult(ex, None, [f"invalid application: {p}" for p in e.problems]))
             continue

@@ -130,3 +130,18 @@ def add_months(start: str, months: int) -> str | None:
 
 def add_years(start: str, years: int) -> str | None:
     return add_months(start, years * 12) if isinstance(years, int) else None
+
+
+def year(day: str) -> int | None:
+    d = to_date(day)
+    return d.year if d else None
+
+
+def month(day: str) -> int | None:
+    d = to_date(day)
+    return d.month if d else None
+
+
+def day_of_month(day: str) -> int | None:
+    d = to_date(day)
+    return d.day if d else None

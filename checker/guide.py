@@ -33,6 +33,7 @@ _L = {
     "law": ("法定，不可本地修改", "set by law, not locally"), "from": ("自", "from"),
     "local": ("本地设置", "local setting"), "flow": ("办理流程", "Processing flow"),
     "notes": ("说明", "Notes"), "copies": ("份", "copies"),
+    "if": ("条件", "when"), "otherwise": ("否则", "otherwise"),
 }
 CONFIDENCE = {
     "official": ("官方来源", "official source"), "mirror": ("转载官方文本", "mirror of an official text"),
@@ -57,9 +58,10 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
     for key in ("statutory", "promised"):
         limit = matter.time_limit.get(key)
         if limit:
-            text = "; ".join(x for x in (limit_text(limit, lang), tx(limit.get("text"), lang)) if x)
+            parts = [limit_text(limit, lang), tx(limit.get("text"), lang)]
+            text = "; ".join(dict.fromkeys(x for x in parts if x))  # the text only once
             meta.append((f"{_t('time', lang)} ({_t(key, lang)})", text))
-    meta.append((_t("fee", lang), tx(matter.fee.get("text"), lang) or str(matter.fee.get("amount"))))
+    meta.append((_t("fee", lang), fee_text(matter.fee, lang)))
     out = [("", [(f"{k}: {v}", []) for k, v in meta if v])]
     if matter.note:
         out.append((_t("notes", lang), [(tx(matter.note, lang), [])]))
@@ -104,7 +106,10 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
     out.append((_t("materials", lang), materials))
 
     facts = []
+    used = matter.referenced_names()
     for f in matter.facts.values():
+        if f.name not in used:
+            continue  # declared by an included rule set but not used by this matter
         kind = f"[{', '.join(f.type.values)}]" if f.type.kind == "enum" else f"({f.type})"
         lines = []
         if f.shared:
@@ -115,23 +120,31 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
             lines.append(f"{_t('note', lang)}: {tx(f.note, lang)}")
         facts.append((f"`{f.name}` {kind}: {tx(f.question, lang)}", lines))
     for d in matter.derived.values():
-        facts.append((f"`{d.name}` ({_t('derived', lang)}): {tx(d.label, lang)} = `{d.value_text}`",
-                      [f"{_t('when', lang)}: `{d.when_text}`"] if d.when_text else []))
+        lines = []
+        if d.when_text:
+            lines.append(f"{_t('if', lang)} `{d.when_text}`" + (f"; {_t('otherwise', lang)} `{d.otherwise_text}`"
+                                                              if d.otherwise_text else ""))
+        if d.confidence:
+            lines.append(_conf(d.confidence, lang))
+        if d.note:
+            lines.append(f"{_t('note', lang)}: {tx(d.note, lang)}")
+        facts.append((f"`{d.name}` ({_t('derived', lang)}): {tx(d.label, lang)} = `{d.value_text}`", lines))
     out.append((_t("facts", lang), facts))
 
     if matter.parameters:
         params = []
         for p in matter.parameters.values():
-            lines = [f"{_t('from', lang)} {start}: {value}" for start, value in p.changes]
+            lines = [f"{_t('from', lang)} {start}: {_value(value)}" for start, value in p.changes]
             if p.local_value is not None:
-                lines.append(f"{_t('local', lang)} ({p.local_source}): {p.local_value}")
+                lines.append(f"{_t('local', lang)} ({p.local_source}): {_value(p.local_value)}")
             if not p.local:
                 lines.append(_t("law", lang))
             if p.note:
                 lines.append(f"{_t('note', lang)}: {tx(p.note, lang)}")
             if p.confidence:
                 lines.append(_conf(p.confidence, lang))
-            params.append((f"`{p.name}` = {p.value}{(' ' + p.unit) if p.unit else ''}: {tx(p.label, lang)}", lines))
+            params.append((f"`{p.name}` = {_value(p.value)}{(' ' + p.unit) if p.unit else ''}: {tx(p.label, lang)}",
+                           lines))
         out.append((_t("parameters", lang), params))
     if matter.flow:
         steps = []
@@ -145,6 +158,21 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
     out.append((f"{_t('examples', lang)}: {len(matter.examples)}",
                 [(f"{ex.name} → {ex.expect['outcome']}", []) for ex in matter.examples]))
     return out
+
+
+def _value(value) -> str:
+    """Parameter values as a rule author writes them (true, not True)."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def fee_text(fee: dict, lang: str) -> str:
+    if fee.get("text"):
+        return tx(fee["text"], lang)
+    if "amount" not in fee:
+        return "未注明" if lang == "zh" else "not stated"
+    if not fee["amount"]:
+        return "不收费" if lang == "zh" else "free of charge"
+    return f"{fee['amount']} 元" if lang == "zh" else f"RMB {fee['amount']}"
 
 
 def guide_text(matter: Matter, lang: str = "zh", markdown: bool = False) -> str:

@@ -246,8 +246,18 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None,
     materials = _materials(b, doc, checker)
     rules = _rules(b, checker)
     examples = [Example(name=e["name"], application=e["application"], expect=e["expect"],
-                        source=e.get("source", ""), location=doc.where(("examples", i)), index=i)
+                        source=e.get("source", ""), location=doc.where(("examples", i)), index=i,
+                        parameters=e.get("parameters", {}))
                 for i, e in enumerate(data.get("examples", []))]
+    for ex in examples:
+        for name, value in ex.parameters.items():
+            p = b.parameters.get(name)
+            if p is None:
+                b.problem(doc, ("examples", ex.index, "parameters", name), "M017",
+                          f"example sets parameter '{name}', which this matter does not declare", key=True)
+            elif not _value_fits(p.type, value):
+                b.problem(doc, ("examples", ex.index, "parameters", name), "M015",
+                          f"{value!r} is not {a(p.type)}, the type of parameter '{name}'")
     _check_expectations(b, doc, materials, rules, env)
     if b.problems:
         raise CheckerError(sorted(set(b.problems)))
@@ -380,7 +390,9 @@ def _derived(b: _Build, env: dict[str, Type]) -> dict[str, Derived]:
             continue
         out[name] = Derived(name=name, type=declared, value=nodes["value"], value_text=spec["value"],
                             label=spec["label"], when=nodes["when"], when_text=spec.get("when", ""),
-                            otherwise=nodes["otherwise"], unit=spec.get("unit", ""), origin=origin,
+                            otherwise=nodes["otherwise"], otherwise_text=spec.get("otherwise", ""),
+                            unit=spec.get("unit", ""), note=spec.get("note"),
+                            confidence=spec.get("confidence", ""), origin=origin,
                             location=doc.where(path, key=True))
     return out
 
@@ -468,12 +480,21 @@ def _materials(b: _Build, doc: Document, checker: Checker) -> list[Material]:
         if ef and eu and ef >= eu:
             b.problem(doc, path + ("effective_until",), "M008",
                       f"effective_until {eu} is not after effective_from {ef}")
+        shared = spec.get("shared", False)
+        if isinstance(shared, str) and (shared not in b.parameters or b.parameters[shared].type.kind != "bool"):
+            b.problem(doc if "shared" in raw else src_doc, (path if "shared" in raw else src_path) + ("shared",),
+                      "M016", f"shared names '{shared}', which is no bool parameter",
+                      "declare it under parameters with type: bool")
+        promise = spec.get("promise_allowed", False)
+        if isinstance(promise, str):
+            promise = cond("promise_allowed") or False
         out.append(Material(
             id=mid, name=spec["name"], form=spec["form"], copies=spec.get("copies", 1),
             standard=spec.get("standard"), source=spec.get("source"), when=cond("when"),
-            when_text=spec.get("when", ""), why=spec.get("why"), basis=spec.get("basis", []),
-            secondary=spec.get("secondary", False), promise_allowed=spec.get("promise_allowed", False),
-            shared=spec.get("shared", False), effective_from=ef, effective_until=eu, options=options,
+            when_text=spec.get("when") or "", why=spec.get("why"), basis=spec.get("basis", []),
+            secondary=spec.get("secondary", False), promise_allowed=promise,
+            promise_text=spec["promise_allowed"] if isinstance(spec.get("promise_allowed"), str) else "",
+            shared=shared, effective_from=ef, effective_until=eu, options=options,
             checks=spec.get("checks", []), note=spec.get("note"), confidence=spec.get("confidence", ""),
             template=raw.get("use", ""), location=doc.where(path)))
     return out
@@ -504,7 +525,8 @@ def _rules(b: _Build, checker: Checker) -> list[Rule]:
         out.append(Rule(id=rid, when=node, when_text=spec["when"], outcome=spec["outcome"],
                         reason=spec["reason"], basis=spec["basis"], redirect_to=spec.get("redirect_to"),
                         note=spec.get("note"), confidence=spec.get("confidence", ""),
-                        stage=spec.get("stage", "acceptance"), origin=origin, location=doc.where(path)))
+                        stage=spec.get("stage", "acceptance"), effective_from=spec.get("effective_from"),
+                        effective_until=spec.get("effective_until"), origin=origin, location=doc.where(path)))
     return out
 
 

@@ -86,7 +86,10 @@ class Derived:
     when: Node | None = None
     when_text: str = ""
     otherwise: Node | None = None
+    otherwise_text: str = ""
     unit: str = ""
+    note: Text | None = None
+    confidence: str = ""
     origin: str = ""
     location: Location | None = None
 
@@ -123,8 +126,9 @@ class Material:
     why: Text | None = None
     basis: list[dict] = field(default_factory=list)
     secondary: bool = False
-    promise_allowed: bool = False
-    shared: bool = False
+    promise_allowed: bool | Node = False  # or a condition (e.g. the promise route was chosen)
+    promise_text: str = ""
+    shared: bool | str = False  # or the name of a bool parameter
     effective_from: str | None = None
     effective_until: str | None = None
     options: list[Option] = field(default_factory=list)
@@ -162,6 +166,8 @@ class Rule:
     note: Text | None = None
     confidence: str = ""
     stage: str = "acceptance"  # or "review": verified on review or inspection (不予许可)
+    effective_from: str | None = None
+    effective_until: str | None = None
     origin: str = ""
     location: Location | None = None
 
@@ -174,6 +180,7 @@ class Example:
     source: str = ""
     location: Location | None = None
     index: int = 0
+    parameters: dict[str, Any] = field(default_factory=dict)  # as a local office would set them
 
 
 @dataclass
@@ -211,6 +218,16 @@ class Matter:
     def copies(self, copies: int | str, day: str) -> int:
         """A number of copies, resolving a parameter's name on the application date."""
         return copies if isinstance(copies, int) else int(self.parameters[copies].on(day))
+
+    def referenced_names(self) -> set[str]:
+        """Every name some condition, derived fact or alternative uses."""
+        from .expr import names_in
+        nodes = [r.when for r in self.rules]
+        nodes += [n for d in self.derived.values() for n in (d.value, d.when, d.otherwise) if n is not None]
+        for m in self.materials:
+            nodes += [n for n in (m.when, m.promise_allowed) if isinstance(n, Node)]
+            nodes += [o.when for o in m.options if o.when is not None]
+        return set().union(*(names_in(n) for n in nodes)) if nodes else set()
 
     def material(self, material_id: str) -> Material | None:
         for m in self.materials:

@@ -127,7 +127,8 @@ class Notice:
     promised: list[MaterialItem]
     exempt: list[MaterialItem]
     accepted: list[dict]  # materials presented and in order: {id, name}
-    derived: dict[str, Any]
+    derived: dict[str, Any]  # name -> value, for programs
+    computed: list[FactValue]  # the same, labelled and in words, for people
     deadline: dict
     time_limit: dict
     fee: dict

@@ -27,12 +27,15 @@ def compiled_matter(path: Path | str, rules_dir: Path | str | None = None) -> Co
 
 
 def check(compiled: CompiledMatter, application: Application | dict | Path | str,
-          where: Location | None = None) -> Notice:
-    """The notice for one application (a parsed Application, raw data, or a file path)."""
+          where: Location | None = None, parameters: dict | None = None) -> Notice:
+    """The notice for one application (a parsed Application, raw data, or a file path).
+    `parameters` sets parameter values for this check only (the matter's examples use it)."""
     if isinstance(application, (str, Path)):
         app = load_application(application, compiled.matter)
     elif isinstance(application, dict):
         app = parse_application(application, compiled.matter, where=where)
     else:
         app = application
+    if parameters:
+        app.parameters = dict(parameters)
     return decide(compiled, app, evaluate(compiled, app))

@@ -38,5 +38,6 @@ def complete_test_application(**facts) -> dict:
             {"id": "TL-05", "form": "original", "copies": 1},
             {"id": "TL-08/title", "form": "copy", "copies": 1},
             {"id": "TL-09", "form": "original", "copies": 3},
+            {"id": "TL-10", "form": "copy", "copies": 1},
         ],
     }

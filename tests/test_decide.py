@@ -64,7 +64,7 @@ def test_main_material_missing_blocks_rongque(test_licence):
 
 
 def test_written_promise_replaces_a_proof(test_licence):
-    a = without(appl(), "TL-03")
+    a = without(appl(promise_route=True), "TL-03")
     a["promised"] = ["TL-03"]
     n = check(test_licence, a)
     assert n.outcome == "accept"
@@ -72,7 +72,7 @@ def test_written_promise_replaces_a_proof(test_licence):
 
 
 def test_credit_bar_refuses_the_written_promise(test_licence):
-    a = without(appl(credit_barred=True), "TL-03")
+    a = without(appl(credit_barred=True, promise_route=True), "TL-03")
     a["promised"] = ["TL-03"]
     n = check(test_licence, a)
     assert n.outcome == "correct" and ids(n.missing) == ["TL-03"]
@@ -253,3 +253,27 @@ def test_a_route_presented_whose_condition_is_unknown_is_asked_not_assumed(test_
     n = check(test_licence, appl(region=...))
     assert n.outcome == "correct" and n.missing == []
     assert [(q.fact, q.affects) for q in n.info_needed] == [("region", ["TL-08", "other-province"])]
+
+
+def test_a_promise_is_accepted_only_on_the_promise_route(test_licence):
+    a = without(appl(promise_route=False), "TL-03")
+    a["promised"] = ["TL-03"]
+    n = check(test_licence, a)
+    assert n.outcome == "correct" and ids(n.missing) == ["TL-03"] and n.promised == []
+
+
+@pytest.mark.parametrize("date, refused", [("2019-12-31", True), ("2020-01-01", False)])
+def test_a_rule_applies_until_its_end_date(test_licence, date, refused):
+    a = appl(has_car=True)
+    a["date"] = date
+    a["materials"].append({"id": "TL-02", "form": "copy", "copies": 1})
+    a["materials"] = [m for m in a["materials"] if m["id"] != "TL-05"]  # not required before 2025
+    n = check(test_licence, a)
+    assert (n.outcome == "refuse") is refused
+
+
+def test_sharing_set_by_a_parameter(test_licence):
+    n = check(test_licence, without(appl(), "TL-10"))
+    assert "TL-10" in ids(n.missing)  # by default the licence is not obtained by sharing
+    n2 = check(test_licence, without(appl(), "TL-10"), parameters={"licence_shared": True})
+    assert "TL-10" not in ids(n2.missing) and "TL-10" in ids(n2.exempt)

@@ -276,3 +276,11 @@ def test_add_years(start, years, result):
 
 def test_add_years_is_none_for_fractional_years():
     assert fn.add_years("2024-01-01", 0.5) is None
+
+
+@pytest.mark.parametrize("func, text, expected", [
+    (fn.year, "2024-02-29", 2024), (fn.month, "2024-02-29", 2), (fn.day_of_month, "2024-02-29", 29),
+    (fn.day_of_month, "2024-02-30", None), (fn.month, "2024-W01-1", None),
+])
+def test_parts_of_a_date(func, text, expected):
+    assert func(text) == expected

@@ -203,3 +203,38 @@ def test_a_matters_own_alternatives_are_reported_in_the_matter(tmp_path):
             "        parts: [{part: lease, name: {zh: 约, en: lease}}]\n")
     [p] = problems(tmp_path, body)
     assert p.location.file.endswith("tiny.yaml") and p.location.line == line_of(body, "premises_tenur ==")
+
+
+def test_null_when_clears_a_templates_condition(tmp_path):
+    m = load(tmp_path, "include: [agent]\n" + FACTS + "materials:\n  - {id: TM-01, use: agent.authorisation, when: null}\n")
+    assert m.materials[0].when is None and m.materials[0].when_text == ""
+
+
+def test_shared_must_name_a_bool_parameter(tmp_path):
+    body = FACTS + "materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: original, shared: age}\n"
+    [p] = problems(tmp_path, body)
+    assert p.code == "M016" and "bool parameter" in p.message
+
+
+def test_example_parameters_must_exist_and_fit(tmp_path):
+    body = FACTS + """parameters:
+  photos: {type: integer, value: 3, label: {zh: 照片, en: photos}}
+materials:
+  - {id: TM-01, name: {zh: 表, en: Form}, form: original, copies: photos}
+examples:
+  - name: a
+    parameters: {photoz: 6}
+    application: {date: "2026-01-01"}
+    expect: {outcome: accept}
+  - name: b
+    parameters: {photos: six}
+    application: {date: "2026-01-01"}
+    expect: {outcome: accept}
+"""
+    assert sorted(p.code for p in problems(tmp_path, body)) == ["M015", "M017"]
+
+
+def test_promise_condition_is_type_checked(tmp_path):
+    body = FACTS + "materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: original, promise_allowed: age}\n"
+    [p] = problems(tmp_path, body)
+    assert p.code == "C002" and "true or false" in p.message

@@ -266,6 +266,9 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
     for key, items in (("promised", n.promised), ("exempt", n.exempt)):
         if items:
             sections.append(Section(key, t(f"sec.{key}", lang), [_material(i, lang, detail=False) for i in items]))
+    if n.computed:
+        sections.append(Section("derived", t("derived", lang),
+                                [Entry("", [(tx(f.label, lang), tx(f.display, lang)) for f in n.computed])]))
     if n.accepted:
         sections.append(Section("accepted", t("sec.accepted", lang),
                                 [Entry(f"[{a['id']}] {tx(a['name'], lang)}") for a in n.accepted]))
@@ -279,8 +282,8 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
         if n.time_limit.get(key):
             limits.append((f"{t('time_limit', lang)}（{t('time_limit.' + key, lang)}）" if lang == "zh"
                            else f"{t('time_limit', lang)} ({t('time_limit.' + key, lang)})", _days(n.time_limit[key], lang)))
-    fee = tx(n.fee.get("text"), lang) or (t("free", lang) if not n.fee.get("amount") else f"{n.fee['amount']}")
-    limits.append((t("fee", lang), fee))
+    from ..guide import fee_text
+    limits.append((t("fee", lang), fee_text(n.fee, lang)))
     sections.append(Section("limits", t("sec.limits", lang), [Entry("", limits)]))
 
     footer = []

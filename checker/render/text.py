@@ -20,7 +20,7 @@ def render(notice: Notice, lang: str = "zh") -> str:
         out.append("")
         number = f"{_NUMERALS[i]}、" if lang == "zh" and i < len(_NUMERALS) else f"{i + 1}. "
         count = len(section.entries)
-        suffix = "" if section.key == "limits" else (f"（{count}项）" if lang == "zh" else f" ({count})")
+        suffix = "" if section.key in ("limits", "derived") else (f"（{count}项）" if lang == "zh" else f" ({count})")
         out.append(f"{number}{section.title}{suffix}")
         for j, entry in enumerate(section.entries, 1):
             indent = "   "
