@@ -81,3 +81,23 @@ def test_parameter_values_must_fit_their_type(tmp_path):
     with pytest.raises(CheckerError) as e:
         load_matter(path, RULES)
     assert [p.code for p in e.value.problems] == ["M015"]
+
+
+LOCALS = sorted((FIXTURES.parent.parent / "local").glob("*.yaml"))
+
+
+def test_shipped_local_files_are_valid():
+    from typer.testing import CliRunner
+    from checker.cli import app
+    from conftest import REPO
+    r = CliRunner().invoke(app, ["validate", *map(str, LOCALS), "--root", str(REPO)])
+    assert LOCALS and r.exit_code == 0, r.output
+
+
+def test_urumqi_asks_for_six_photos():
+    from conftest import MATTERS, REPO
+    base = compile_matter(load_matter(MATTERS / "disability-certificate.yaml", RULES))
+    urumqi = compile_matter(load_matter(MATTERS / "disability-certificate.yaml", RULES,
+                                        local=REPO / "local" / "urumqi.yaml"))
+    assert base.matter.copies("photo_count", "2026-03-02") == 3
+    assert urumqi.matter.copies("photo_count", "2026-03-02") == 6
