@@ -172,6 +172,8 @@ def _scalar(node: yaml.ScalarNode, doc: Document, problems: list[Problem]) -> An
     if tag not in _SCALAR_TAGS:
         _check_tag(node, _STR, doc, problems)
         return text
+    if node.style == ">":
+        return _fold_cjk(node, text, doc)
     if node.style in ("'", '"'):
         return text
     if tag == _STR:
@@ -211,3 +213,20 @@ def _float(node: yaml.ScalarNode, text: str, doc: Document, problems: list[Probl
         problems.append(Problem(Location(doc.path, line, col), "E015",
                                 f"'{text}' is not a finite number", "write a number"))
     return value
+
+
+_CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+def _fold_cjk(node: yaml.ScalarNode, text: str, doc: Document) -> str:
+    """Folded text (`>`) joins lines with a space; between two Chinese characters that space is
+    an artefact of the line break (as in CJK typesetting), so it is dropped."""
+    raw = doc.text[node.start_mark.index:node.end_mark.index].split("\n")[1:]
+    lines = [line.strip() for line in raw if line.strip()]
+    if not lines or text.rstrip("\n") != " ".join(lines):
+        return text  # more than one paragraph or other structure: leave YAML's result
+    out = lines[0]
+    for line in lines[1:]:
+        joiner = "" if _CJK.match(out[-1]) and _CJK.match(line[0]) else " "
+        out += joiner + line
+    return out + text[len(text.rstrip("\n")):]

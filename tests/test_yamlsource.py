@@ -291,3 +291,8 @@ def test_where_in_json():
     doc = load_text('{\n  "a": {"b": [10, 20]}\n}')
     loc = doc.where(("a", "b", 1))
     assert (loc.line, loc.column) == (2, 19)  # "20" starts at index 18 of line 2
+
+
+def test_folded_chinese_lines_join_without_a_space():
+    doc = load_text("zh: >-\n  第一行\n  第二行 and\n  English\nen: >-\n  one\n  two\n")
+    assert doc.data == {"zh": "第一行第二行 and English", "en": "one two"}
