@@ -48,3 +48,12 @@ def test_every_conditional_material_is_exercised(matter_id):
         missing |= {i.id for i in r.notice.missing + r.notice.defective + r.notice.possibly_required}
     conditional = {m.id for m in compiled.matter.materials if m.when is not None and not m.shared}
     assert conditional <= missing, f"never required in an example: {sorted(conditional - missing)}"
+
+
+@pytest.mark.parametrize("matter_id", sorted(COMPILED))
+def test_every_matter_has_a_processing_flow(matter_id):
+    """Application first, then acceptance (where the one-time notice is given), then a decision."""
+    kinds = [step.kind for step in COMPILED[matter_id].matter.flow]
+    assert kinds[0] == "apply" and "accept" in kinds and "decide" in kinds
+    assert kinds.index("accept") < kinds.index("decide")
+
