@@ -47,14 +47,16 @@ def random_id(rng: random.Random) -> str:
     return first + id_check_char(first)
 
 
-def random_value(rng: random.Random, name: str, t) -> object:
+def random_value(rng: random.Random, name: str, t, low=None, high=None) -> object:
     kind = t.kind
     if kind == "bool":
         return rng.random() < 0.5
     if kind == "integer":
-        return rng.randrange(0, 10)
+        lo = int(low) if low is not None else 0
+        return rng.randrange(lo, int(high) + 1 if high is not None else lo + 10)
     if kind == "number":
-        return round(rng.uniform(0, 5000), 2)
+        lo = low if low is not None else 0
+        return round(rng.uniform(lo, high if high is not None else lo + 5000), 2)
     if kind == "enum":
         return rng.choice(t.values)
     if kind == "date":
@@ -65,7 +67,8 @@ def random_value(rng: random.Random, name: str, t) -> object:
 
 
 def random_application(rng: random.Random, matter) -> dict:
-    facts = {n: random_value(rng, n, f.type) for n, f in matter.facts.items() if rng.random() < 0.9}
+    facts = {n: random_value(rng, n, f.type, f.minimum, f.maximum)
+             for n, f in matter.facts.items() if rng.random() < 0.9}
     materials = []
     for pid in matter.all_piece_ids:
         if rng.random() < 0.7:
@@ -115,7 +118,7 @@ def main() -> None:
     if args.matter:
         paths = [p for p in paths if p.stem in args.matter]
     rng = random.Random(args.seed)
-    print(f"{'matter':34} {'rules':>5} {'load ms':>8} {'compile ms':>10} {'register ms':>11}")
+    print(f"{"matter":38} {'rules':>5} {'load ms':>8} {'compile ms':>10} {'register ms':>11}")
     rows = []
     for path in paths:
         matter = load_matter(path, ROOT / "rules")
@@ -126,7 +129,7 @@ def main() -> None:
         def register():
             Engine().ruleset("bench", lambda: (compiled.rules, compiled.actions, compiled.stages))
         register_s = timed(register, 10)
-        print(f"{matter.id:34} {len(compiled.rules):5d} {load_s * 1e3:8.2f} {compile_s * 1e3:10.2f} {register_s * 1e3:11.2f}")
+        print(f"{matter.id:38} {len(compiled.rules):5d} {load_s * 1e3:8.2f} {compile_s * 1e3:10.2f} {register_s * 1e3:11.2f}")
         raw = [random_application(rng, matter) for _ in range(args.n)]
         apps = [parse_application(r, matter) for r in raw]
         evaluate(compiled, apps[0])  # register once, outside the timings
@@ -139,9 +142,9 @@ def main() -> None:
         }))
     print()
     print(f"{args.n} random applications per matter (seed {args.seed}); µs per application, applications/s")
-    print(f"{'matter':34} {'parse':>8} {'engine':>8} {'check':>8} {'render':>8} {'direct':>8} {'check/s':>9} {'engine/direct':>13}")
+    print(f"{"matter":38} {'parse':>8} {'engine':>8} {'check':>8} {'render':>8} {'direct':>8} {'check/s':>9} {'engine/direct':>13}")
     for mid, r in rows:
-        print(f"{mid:34} {r['parse'] * 1e6:8.0f} {r['engine'] * 1e6:8.0f} {r['check'] * 1e6:8.0f} "
+        print(f"{mid:38} {r['parse'] * 1e6:8.0f} {r['engine'] * 1e6:8.0f} {r['check'] * 1e6:8.0f} "
               f"{r['render'] * 1e6:8.0f} {r['direct'] * 1e6:8.0f} {1 / r['check']:9.0f} {r['engine'] / r['direct']:13.1f}")
 
 

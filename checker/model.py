@@ -149,8 +149,8 @@ class Material:
     @property
     def piece_ids(self) -> list[str]:
         """The IDs an application may present for this material: itself, or its parts."""
-        if self.options:
-            return [p.id for o in self.options for p in o.parts]
+        if self.options:  # a part may serve in several options: each once
+            return list(dict.fromkeys(p.id for o in self.options for p in o.parts))
         return [self.id]
 
 
