@@ -207,12 +207,34 @@ def check(matter: str = typer.Argument(..., help="Matter id or path to a matter 
     raise typer.Exit(0 if notice.acceptable else 1)
 
 
+class ProblemFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _codes(text: Optional[str]) -> set[str]:
+    """'W001,M0' -> codes or code prefixes."""
+    return {c.strip().upper() for c in (text or "").split(",") if c.strip()}
+
+
+def _chosen(code: str, select: set[str], ignore: set[str]) -> bool:
+    if select and not any(code.startswith(s) for s in select):
+        return False
+    return not any(code.startswith(i) for i in ignore)
+
+
 @app.command()
 @_guarded
-def validate(paths: list[Path] = typer.Argument(None, help="Matter or rule-set files or folders (default: matters/ and rules/)."),
+def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set or local files or folders (default: matters/, rules/, local/)."),
+             fmt: ProblemFormat = typer.Option(ProblemFormat.text, "--format", "-f", help="text, or json for editors and CI"),
+             select: Optional[str] = typer.Option(None, "--select", help="Only these codes or prefixes, e.g. W,M004"),
+             ignore: Optional[str] = typer.Option(None, "--ignore", help="Not these codes or prefixes, e.g. W001"),
+             no_lint: bool = typer.Option(False, "--no-lint", help="Schema and semantic checks only, no W warnings"),
              root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
-    """Check rule files: schema, facts, conditions, types, IDs, examples. Exit 0 clean, 1 problems."""
+    """Check rule files as code: schema, facts, conditions, types, IDs, examples, and lint warnings
+    (see `checker rule`). Exit 0 clean, 1 problems."""
     from .application import parse_application
+    from .lint import lint
     base = _root(root)
     files: list[Path] = []
     for p in paths or [base / "matters", base / "rules", base / "local"]:
@@ -244,10 +266,35 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter or rule-set f
             except CheckerError as e:
                 problems += [Problem(ex.location, p.code, f"example '{ex.name}': {p.message}", p.hint)
                              for p in e.problems]
-    for p in problems:
-        typer.echo(str(p))
-    typer.echo(f"{len(files)} file(s) checked, {len(problems)} problem(s)", err=True)
+        if not no_lint:
+            problems += lint(m)
+    chosen, skip = _codes(select), _codes(ignore)
+    problems = [p for p in sorted(set(problems)) if _chosen(p.code, chosen, skip)]
+    if fmt is ProblemFormat.json:
+        typer.echo(json.dumps({"files": len(files), "problems": [p.to_dict() for p in problems]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            typer.echo(str(p))
+        typer.echo(f"{len(files)} file(s) checked, {len(problems)} problem(s)", err=True)
     raise typer.Exit(1 if problems else 0)
+
+
+@app.command()
+@_guarded
+def rule(code: Optional[str] = typer.Argument(None, help="A problem code such as W002; none lists them all.")) -> None:
+    """Explain a problem code, with a bad and a good example (like `ruff rule`)."""
+    from .codes import CODES, describe
+    if code is None:
+        for c in CODES.values():
+            typer.echo(f"{c.code}  {c.name:28} {c.severity:8} {c.summary}")
+        return
+    found = CODES.get(code.upper())
+    if found is None:
+        close = difflib.get_close_matches(code.upper(), list(CODES), n=1)
+        _die([Problem(Location(code), "E021", f"no problem code '{code}'",
+                      f"did you mean {close[0]}?" if close else "run `checker rule` for the list")])
+    typer.echo(describe(found))
 
 
 def _local_problems(path: Path, base: Path) -> list[Problem]:

@@ -32,11 +32,29 @@ class Problem:
     message: str
     hint: str = ""
 
+    @property
+    def name(self) -> str:
+        from .codes import CODES
+        found = CODES.get(self.code)
+        return found.name if found else ""
+
+    @property
+    def severity(self) -> str:
+        from .codes import CODES
+        found = CODES.get(self.code)
+        return found.severity if found else "error"
+
     def __str__(self) -> str:
-        text = f"{self.location}: {self.code} {self.message}"
+        name = f" {self.name}:" if self.name else ""
+        text = f"{self.location}: {self.code}{name} {self.message}"
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+    def to_dict(self) -> dict:
+        return {"file": self.location.file, "line": self.location.line, "column": self.location.column,
+                "code": self.code, "name": self.name, "severity": self.severity,
+                "message": self.message, "hint": self.hint}
 
 
 class CheckerError(Exception):
@@ -47,7 +65,7 @@ class CheckerError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def fail(file: str, message: str, *, code: str = "E000", line: int = 0, column: int = 0,
+def fail(file: str, message: str, *, code: str, line: int = 0, column: int = 0,
          hint: str = "") -> CheckerError:
     """Build a one-problem error, for `raise fail(...)`."""
     return CheckerError(Problem(Location(file, line, column), code, message, hint))

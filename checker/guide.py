@@ -108,7 +108,7 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
     facts = []
     used = matter.referenced_names()
     for f in matter.facts.values():
-        if f.name not in used:
+        if f.name not in used and not f.record_only:
             continue  # declared by an included rule set but not used by this matter
         kind = f"[{', '.join(f.type.values)}]" if f.type.kind == "enum" else f"({f.type})"
         lines = []

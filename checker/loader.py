@@ -126,7 +126,8 @@ class _Build:
                 label=spec.get("label") or spec["question"], unit=spec.get("unit", ""),
                 shared=spec.get("shared", False), value_labels=spec.get("value_labels", {}),
                 minimum=spec.get("minimum"), maximum=spec.get("maximum"), note=spec.get("note"),
-                confidence=spec.get("confidence", ""), origin=origin, location=loc)
+                confidence=spec.get("confidence", ""), record_only=spec.get("record_only", False),
+                origin=origin, location=loc)
             for value in spec.get("value_labels", {}):
                 if spec["type"] != "enum" or value not in spec["values"]:
                     self.problem(doc, ("facts", name, "value_labels", value), "M002",
@@ -261,7 +262,7 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None,
     _check_expectations(b, doc, materials, rules, env)
     if b.problems:
         raise CheckerError(sorted(set(b.problems)))
-    return Matter(
+    matter = Matter(
         id=data["matter"], name=data["name"], department=data["department"], level=data["level"],
         type=data["type"], basis=data["basis"], time_limit=data["time_limit"], fee=data["fee"],
         facts=b.facts, derived=derived, materials=materials, rules=rules, examples=examples,
@@ -272,6 +273,8 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None,
         handling=data.get("handling", {}),
         rongque=data.get("rongque", False), sources=data.get("sources", []),
         note=data.get("note"), path=str(path), includes=includes, files=b.files, raw=data)
+    matter.cache["document"] = doc  # positions, for the linter
+    return matter
 
 
 def _apply_local(b: _Build, path: Path, matter_id: str) -> str:
@@ -496,7 +499,7 @@ def _materials(b: _Build, doc: Document, checker: Checker) -> list[Material]:
             promise_text=spec["promise_allowed"] if isinstance(spec.get("promise_allowed"), str) else "",
             shared=shared, effective_from=ef, effective_until=eu, options=options,
             checks=spec.get("checks", []), note=spec.get("note"), confidence=spec.get("confidence", ""),
-            template=raw.get("use", ""), location=doc.where(path)))
+            template=raw.get("use", ""), replaces=spec.get("replaces", ""), location=doc.where(path)))
     return out
 
 

@@ -28,6 +28,7 @@ class Fact:
     maximum: float | None = None
     note: Text | None = None
     confidence: str = ""
+    record_only: bool = False  # kept on the application for the record; no rule uses it
     origin: str = ""  # the matter or rule set that declared it
     location: Location | None = None
 
@@ -136,6 +137,7 @@ class Material:
     note: Text | None = None
     confidence: str = ""
     template: str = ""  # ruleset.template it was built from
+    replaces: str = ""  # the material this one replaced on its effective_from
     location: Location | None = None
 
     def in_force(self, on: str) -> bool:

@@ -1,0 +1,302 @@
+"""Every problem code the checker reports, with a name, an explanation and a bad and a good example.
+
+`checker rule CODE` prints an entry; `checker validate --select/--ignore` use the codes;
+tests/test_codes.py loads every bad example and asserts that it reports its code, and every good
+example and asserts that it does not — the documentation is the test suite, as in ruff.
+
+Families: E input files, S schema, M matter semantics, C conditions, L local settings,
+A applications, W lint warnings (legal but almost certainly wrong).
+
+Example contexts: `matter` is a fragment appended to TINY (a small valid matter head);
+`matter-file` and `ruleset` are whole files; `local` is a local settings file applied to
+tests/fixtures/matters/test-licence.yaml; `application` is an application for that matter;
+`special` is tested by its own test (missing or unreadable files).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TINY = """matter: tiny
+name: {zh: 小事项, en: Tiny matter}
+department: {zh: 测试局, en: Test bureau}
+level: county
+type: licence
+basis: [{zh: 测试条例第一条, en: "Test Regulation, art. 1"}]
+time_limit: {statutory: {days: 20}}
+fee: {amount: 0}
+flow:
+  - {step: apply, kind: apply, name: {zh: 申请, en: Application}}
+  - {step: decide, kind: decide, name: {zh: 决定, en: Decision}}
+facts:
+  age:
+    type: integer
+    minimum: 0
+    question: {zh: 申请人年龄, en: "The applicant's age"}
+    record_only: true
+  kind:
+    type: enum
+    values: [shop, stall]
+    question: {zh: 经营类别, en: Kind of business}
+    record_only: true
+"""
+
+FORM = "  - {id: TM-01, name: {zh: 申请表, en: Application form}, form: original, basis: [{zh: 测试条例第二条, en: \"Test Regulation, art. 2\"}]}\n"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    name: str
+    severity: str  # error | warning
+    summary: str
+    explanation: str
+    bad: str
+    good: str
+    context: str = "matter"
+
+
+CODES: dict[str, Code] = {c.code: c for c in [
+    # ------------------------------------------------------------------ E: input files
+    Code("E001", "file-not-found", "error", "A named file does not exist or cannot be read.",
+         "The path given on the command line (or an include) does not name a readable file.",
+         "checker check tiny missing.yaml", "checker check tiny application.yaml", "special"),
+    Code("E002", "file-too-large", "error", "A file is larger than the 2 MiB limit.",
+         "Rule files and applications are small; a larger file is refused before it is parsed, so a "
+         "mistaken or hostile input cannot exhaust memory.", "(a 3 MiB file)", "(a 2 KiB file)", "special"),
+    Code("E003", "not-utf8", "error", "A file is not UTF-8 text.",
+         "Files must be UTF-8 (a byte-order mark is accepted). Re-save a GBK file as UTF-8.",
+         "(GBK-encoded bytes)", "(the same text saved as UTF-8)", "special"),
+    Code("E004", "cannot-write", "error", "An output file cannot be written.",
+         "`--output` names a folder that does not exist or is not writable.",
+         "checker check tiny a.yaml -o /no/such/dir/n.html", "checker check tiny a.yaml -o notice.html", "special"),
+    Code("E010", "yaml-syntax", "error", "The file is not valid YAML.",
+         "A YAML syntax error, with the line and column where the parser stopped. In flow mappings "
+         "`{zh: ..., en: ...}` quote text that contains `,` `:` `?` or `#`.",
+         TINY + "materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: original\n",
+         TINY + "materials:\n" + FORM, "matter-file"),
+    Code("E011", "alias", "error", "YAML anchors and aliases are not allowed.",
+         "An alias can make a small file expand without bound (a 'billion laughs' file); write values out.",
+         TINY + "materials:\n  - &m {id: TM-01, name: {zh: 表, en: Form}, form: original}\n  - *m\n",
+         TINY + "materials:\n" + FORM, "matter-file"),
+    Code("E012", "complex-key", "error", "A mapping key is not a plain string.",
+         "Keys must be plain scalars; YAML's complex keys and merge keys (`<<`) are not supported.",
+         TINY + "materials:\n  - <<: {id: TM-01}\n    name: {zh: 表, en: Form}\n    form: original\n",
+         TINY + "materials:\n" + FORM, "matter-file"),
+    Code("E013", "duplicate-key", "error", "A key appears twice in one mapping.",
+         "YAML loaders usually keep the last value silently, losing the first: the checker refuses.",
+         TINY + "materials:\n  - id: TM-01\n    name: {zh: 表, en: Form}\n    form: original\n    form: copy\n",
+         TINY + "materials:\n" + FORM, "matter-file"),
+    Code("E014", "tag", "error", "A YAML tag that would build an object.",
+         "Rules are data, never code: tags such as `!!python/object` are refused and never run.",
+         TINY + "materials: !!python/object/apply:os.system ['echo']\n",
+         TINY + "materials:\n" + FORM, "matter-file"),
+    Code("E015", "not-finite", "error", "A number is NaN or infinite.",
+         "`.nan`, `.inf` and overflowing numbers cannot be compared meaningfully.",
+         TINY.replace("    minimum: 0", "    minimum: .nan") + "materials:\n" + FORM,
+         TINY + "materials:\n" + FORM, "matter-file"),
+    Code("E020", "unknown-matter", "error", "No matter with that id.",
+         "The id is not the name of a file in matters/; the message suggests the closest one.",
+         "checker check individual-busines-registration a.yaml",
+         "checker check individual-business-registration a.yaml", "special"),
+    Code("E021", "unknown-code", "error", "`checker rule` was given a code that does not exist.",
+         "Codes are a letter and three digits; `checker rule` lists them all.",
+         "checker rule W999", "checker rule W002", "special"),
+    # ------------------------------------------------------------------ S: schema
+    Code("S001", "schema", "error", "The file does not follow the JSON Schema.",
+         "A required key is missing, a key is unknown (with a suggestion), or a value has the wrong "
+         "type or form. The schema is checker/schemas/matter.schema.json (ruleset, local likewise).",
+         TINY + "materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: orignal}\n",
+         TINY + "materials:\n" + FORM, "matter-file"),
+    Code("S002", "not-a-mapping", "error", "The file is not a mapping of keys to values.",
+         "A matter, rule set or local file starts with keys such as `matter:`; a list or a bare value "
+         "at the top is not a rule file.", "- matter: tiny\n", TINY + "materials:\n" + FORM, "matter-file"),
+    # ------------------------------------------------------------------ M: matter semantics
+    Code("M003", "derived-cycle", "error", "A derived fact depends on itself.",
+         "Derived facts are computed in dependency order; a cycle has no order.",
+         "derived:\n  x: {type: integer, value: y + 1, label: {zh: x, en: x}}\n"
+         "  y: {type: integer, value: x + 1, label: {zh: y, en: y}}\nmaterials:\n" + FORM,
+         "derived:\n  x: {type: integer, value: age + 1, label: {zh: 年龄加一, en: age plus one}}\nmaterials:\n" + FORM),
+    Code("M004", "duplicate-material", "error", "A material ID is used twice.",
+         "Each material of a matter has its own reference ID.",
+         "materials:\n" + FORM + FORM, "materials:\n" + FORM),
+    Code("M005", "duplicate-option", "error", "Two alternatives of a material have the same key.",
+         "Each alternative (`option`) of a material needs a key of its own.",
+         "materials:\n  - id: TM-01\n    name: {zh: 证明, en: Proof}\n    form: copy\n    alternatives:\n"
+         "      - {option: a, name: {zh: 甲, en: A}, parts: [{part: x, name: {zh: 甲, en: A}}]}\n"
+         "      - {option: a, name: {zh: 乙, en: B}, parts: [{part: y, name: {zh: 乙, en: B}}]}\n",
+         "materials:\n  - id: TM-01\n    name: {zh: 证明, en: Proof}\n    form: copy\n    basis: [{zh: 条例, en: Regulation}]\n    alternatives:\n"
+         "      - {option: a, name: {zh: 甲, en: A}, parts: [{part: x, name: {zh: 甲, en: A}}]}\n"
+         "      - {option: b, name: {zh: 乙, en: B}, parts: [{part: y, name: {zh: 乙, en: B}}]}\n"),
+    Code("M006", "inconsistent-part", "error", "A part used in two alternatives has different forms or copies.",
+         "A part that serves several routes is one document: give it one form and one number of copies.",
+         "materials:\n  - id: TM-01\n    name: {zh: 证明, en: Proof}\n    form: copy\n    alternatives:\n"
+         "      - {option: a, name: {zh: 甲, en: A}, parts: [{part: x, name: {zh: 甲, en: A}}]}\n"
+         "      - {option: b, name: {zh: 乙, en: B}, parts: [{part: x, name: {zh: 甲, en: A}, form: original}]}\n",
+         "materials:\n  - id: TM-01\n    name: {zh: 证明, en: Proof}\n    form: copy\n    basis: [{zh: 条例, en: Regulation}]\n    alternatives:\n"
+         "      - {option: a, name: {zh: 甲, en: A}, parts: [{part: x, name: {zh: 甲, en: A}}]}\n"
+         "      - {option: b, name: {zh: 乙, en: B}, parts: [{part: x, name: {zh: 甲, en: A}}]}\n"),
+    Code("M007", "impossible-date", "error", "An effective date is not a real date.",
+         "Dates are YYYY-MM-DD calendar dates: 2025-02-30 does not exist.",
+         'materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: original, effective_from: "2025-02-30"}\n',
+         'materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: original, effective_from: "2025-03-01", basis: [{zh: 条例, en: Regulation}]}\n'),
+    Code("M008", "empty-period", "error", "effective_until is not after effective_from.",
+         "effective_from is the first day a material applies and effective_until the first day it "
+         "no longer does: the period would be empty.",
+         'materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: original, effective_from: "2025-05-10", effective_until: "2025-05-10"}\n',
+         'materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: original, effective_from: "2025-05-10", effective_until: "2025-05-11", basis: [{zh: 条例, en: Regulation}]}\n'),
+    Code("M009", "duplicate-rule", "error", "A rule ID is used twice.",
+         "Rule IDs name rules in notices and examples; each is unique.",
+         "rules:\n  - {id: young, when: age < 16, outcome: refuse, reason: {zh: 未满16岁, en: under 16}, basis: [{zh: 条例, en: Regulation}]}\n"
+         "  - {id: young, when: age > 90, outcome: refuse, reason: {zh: 超过90岁, en: over 90}, basis: [{zh: 条例, en: Regulation}]}\n"
+         "materials:\n" + FORM,
+         "rules:\n  - {id: young, when: age < 16, outcome: refuse, reason: {zh: 未满16岁, en: under 16}, basis: [{zh: 条例, en: Regulation}]}\n"
+         "materials:\n" + FORM),
+    Code("M010", "unknown-ruleset", "error", "`include` names a shared rule set that does not exist.",
+         "Shared rule sets are files in rules/; the message lists those available.",
+         "include: [agnet]\nmaterials:\n" + FORM, "include: [agent]\nmaterials:\n" + FORM),
+    Code("M011", "ruleset-name", "error", "A rule set's name differs from its file name.",
+         "rules/agent.yaml must say `ruleset: agent`, so that `include: [agent]` finds it.",
+         "ruleset: agents\nname: {zh: 代理, en: Agents}\n", "ruleset: sample\nname: {zh: 样例, en: Sample}\n", "ruleset"),
+    Code("M012", "unknown-template", "error", "`use` names a material template that does not exist.",
+         "`use: ruleset.template` needs the rule set in `include` and a template of that name.",
+         "materials:\n  - {id: TM-01, use: agent.authorisation}\n",
+         "include: [agent]\nmaterials:\n  - {id: TM-01, use: agent.authorisation, basis: [{zh: 条例, en: Regulation}]}\n"),
+    Code("M013", "example-names-nothing", "error", "An example expects a material, fact or rule the matter does not define.",
+         "Expectations must name real IDs, or the example could never fail for the right reason.",
+         "materials:\n" + FORM + "examples:\n  - {name: x, application: {date: \"2026-01-05\"}, expect: {outcome: correct, missing: [TM-02]}}\n",
+         "materials:\n" + FORM + "examples:\n  - {name: x, application: {date: \"2026-01-05\"}, expect: {outcome: correct, missing: [TM-01]}}\n"),
+    Code("M014", "changes-out-of-order", "error", "A parameter's dated changes are not in date order.",
+         "Each change applies from its date on; list them from the earliest.",
+         "parameters:\n  line: {type: integer, value: 1, label: {zh: 线, en: line}, changes: [{from: \"2024-01-01\", value: 3}, {from: \"2023-01-01\", value: 2}]}\nmaterials:\n" + FORM,
+         "parameters:\n  line: {type: integer, value: 1, label: {zh: 线, en: line}, changes: [{from: \"2023-01-01\", value: 2}, {from: \"2024-01-01\", value: 3}]}\nmaterials:\n" + FORM),
+    Code("M015", "parameter-type", "error", "A parameter value does not fit the parameter's type.",
+         "A parameter declared `integer` takes whole numbers; `enum` one of its values; and so on.",
+         'parameters:\n  photos: {type: integer, value: "3", label: {zh: 照片, en: photos}}\nmaterials:\n' + FORM,
+         "parameters:\n  photos: {type: integer, value: 3, label: {zh: 照片, en: photos}}\nmaterials:\n" + FORM),
+    Code("M016", "not-a-parameter", "error", "`copies` or `shared` names something that is not a parameter of the right type.",
+         "`copies: NAME` needs an integer parameter; `shared: NAME` a bool parameter.",
+         "materials:\n  - {id: TM-01, name: {zh: 照片, en: Photos}, form: original, copies: photos}\n",
+         "parameters:\n  photos: {type: integer, value: 3, label: {zh: 照片, en: photos}}\n"
+         "materials:\n  - {id: TM-01, name: {zh: 照片, en: Photos}, form: original, copies: photos, basis: [{zh: 条例, en: Regulation}]}\n"),
+    Code("M017", "example-parameter", "error", "An example sets a parameter the matter does not declare.",
+         "An example may set parameters as a local office would; only declared ones.",
+         "materials:\n" + FORM + "examples:\n  - {name: x, parameters: {photos: 6}, application: {date: \"2026-01-05\"}, expect: {outcome: correct}}\n",
+         "parameters:\n  photos: {type: integer, value: 3, label: {zh: 照片, en: photos}}\nmaterials:\n" + FORM +
+         "examples:\n  - {name: x, parameters: {photos: 6}, application: {date: \"2026-01-05\"}, expect: {outcome: correct}}\n"),
+    # ------------------------------------------------------------------ C: conditions
+    Code("C001", "syntax", "error", "A condition is not valid in the condition language.",
+         "The column points at the character where parsing stopped; see README, 'The condition language'.",
+         "materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: original, when: age >= 18 and}\n",
+         "materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: original, when: age >= 18, basis: [{zh: 条例, en: Regulation}]}\n"),
+    Code("C002", "type", "error", "A condition names an unknown fact, or compares values of different types.",
+         "Conditions are type-checked against the declared facts: an unknown name gets a suggestion, "
+         "an enum value that cannot occur is named, a date is compared only with a date.",
+         'materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: original, when: kind == "shops"}\n',
+         'materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: original, when: kind == "shop", basis: [{zh: 条例, en: Regulation}]}\n'),
+    Code("C003", "derived-type", "error", "A derived fact's value does not have its declared type.",
+         "`type: integer` with `value: age > 60` (a bool) is a mistake in one or the other.",
+         "derived:\n  old: {type: integer, value: age > 60, label: {zh: 老, en: old}}\nmaterials:\n" + FORM,
+         "derived:\n  old: {type: bool, value: age > 60, label: {zh: 老, en: old}}\nmaterials:\n" + FORM),
+    # ------------------------------------------------------------------ L: local settings
+    Code("L001", "local-unknown-parameter", "error", "A local file sets a parameter the matter does not have.",
+         "The message suggests the closest parameter name.",
+         "local: x\nname: {zh: 某地, en: X}\nmatters:\n  test-licence:\n    parameters: {photo_cnt: 6}\n",
+         "local: x\nname: {zh: 某地, en: X}\nmatters:\n  test-licence:\n    parameters: {photo_count: 6}\n", "local"),
+    Code("L002", "local-fixed-by-law", "error", "A local file sets a parameter that is fixed by law.",
+         "Parameters declared `local: false` (e.g. the age of majority) cannot be changed locally.",
+         "local: x\nname: {zh: 某地, en: X}\nmatters:\n  test-licence:\n    parameters: {adult_age: 16}\n",
+         "local: x\nname: {zh: 某地, en: X}\nmatters:\n  test-licence:\n    parameters: {income_line: 900}\n", "local"),
+    Code("L003", "local-type", "error", "A local value does not fit the parameter's type.",
+         "A count of photos is an integer: `six` is not.",
+         "local: x\nname: {zh: 某地, en: X}\nmatters:\n  test-licence:\n    parameters: {photo_count: six}\n",
+         "local: x\nname: {zh: 某地, en: X}\nmatters:\n  test-licence:\n    parameters: {photo_count: 6}\n", "local"),
+    Code("L004", "local-unknown-matter", "error", "A local file names a matter that does not exist.",
+         "Keys under `matters:` are matter ids (see `checker list`).",
+         "local: x\nname: {zh: 某地, en: X}\nmatters:\n  disabilty-certificate:\n    parameters: {photo_count: 6}\n",
+         "local: x\nname: {zh: 某地, en: X}\nmatters:\n  disability-certificate:\n    parameters: {photo_count: 6}\n", "local-repo"),
+    # ------------------------------------------------------------------ A: applications
+    Code("A001", "application-not-mapping", "error", "An application is not a mapping.",
+         "An application has `date`, `facts` and `materials` keys.", "- date: \"2026-01-05\"\n",
+         "date: \"2026-01-05\"\n", "application"),
+    Code("A002", "application-field", "error", "A field of an application is unknown or of the wrong type.",
+         "Applications are validated against the schema `checker schema MATTER` prints: unknown facts "
+         "get a suggestion, numbers written as text are refused (never coerced), derived facts cannot be given.",
+         "date: \"2026-01-05\"\nfacts:\n  members: \"3\"\n", "date: \"2026-01-05\"\nfacts:\n  members: 3\n", "application"),
+    Code("A003", "application-date", "error", "A date in an application is not a real calendar date.",
+         "2026-02-30 does not exist; dates are YYYY-MM-DD.", "date: \"2026-02-30\"\n", "date: \"2026-02-28\"\n",
+         "application"),
+    Code("A004", "material-twice", "error", "A material is listed twice in an application.",
+         "Merge the two entries into one, with all the attributes presented.",
+         "date: \"2026-01-05\"\nmaterials:\n  - {id: TL-01}\n  - {id: TL-01, signed: true}\n",
+         "date: \"2026-01-05\"\nmaterials:\n  - {id: TL-01, signed: true}\n", "application"),
+    # ------------------------------------------------------------------ W: lint
+    Code("W001", "unused-fact", "warning", "A fact is declared but no condition uses it.",
+         "Every question costs the applicant time. Use the fact in a rule, a material's `when` or a "
+         "derived fact, mark it `record_only: true` if the office records it without a rule, or remove it.",
+         "  extra: {type: bool, question: {zh: 多余, en: Extra?}}\nmaterials:\n" + FORM,
+         "  extra: {type: bool, question: {zh: 多余, en: Extra?}, record_only: true}\nmaterials:\n" + FORM),
+    Code("W002", "never-true", "warning", "A condition can never be true.",
+         "Given the declared types, enum values, ranges and effective dates, nothing satisfies it: the "
+         "rule never applies, the material is never required.",
+         "materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: original, basis: [{zh: 条例, en: Regulation}], when: age > 60 and age < 18}\n",
+         "materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: original, basis: [{zh: 条例, en: Regulation}], when: age > 60 or age < 18}\n"),
+    Code("W003", "always-true", "warning", "A condition is always true.",
+         "A rule that always applies refuses (or redirects) everyone; a material `when` that always "
+         "holds is redundant. Note `minimum:` and `maximum:` count.",
+         'materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: original, basis: [{zh: 条例, en: Regulation}], when: age >= 0}\n',
+         'materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: original, basis: [{zh: 条例, en: Regulation}], when: age >= 18}\n'),
+    Code("W004", "duplicate-condition", "warning", "Two rules have the same condition and outcome.",
+         "Merge them: one condition, one reason, all the legal bases.",
+         "rules:\n  - {id: a, when: age < 16, outcome: refuse, reason: {zh: 未满16岁, en: under 16}, basis: [{zh: 条例, en: Regulation}]}\n"
+         "  - {id: b, when: age < 16, outcome: refuse, reason: {zh: 年龄不足, en: too young}, basis: [{zh: 条例, en: Regulation}]}\nmaterials:\n" + FORM,
+         "rules:\n  - {id: a, when: age < 16, outcome: refuse, reason: {zh: 未满16岁, en: under 16}, basis: [{zh: 条例, en: Regulation}]}\nmaterials:\n" + FORM),
+    Code("W005", "contradictory-rules", "warning", "Two rules have the same condition but different outcomes.",
+         "One set of facts cannot lead both to a refusal and to 'no licence needed': one rule is wrong.",
+         "rules:\n  - {id: a, when: kind == \"stall\", outcome: refuse, reason: {zh: 摊位, en: stall}, basis: [{zh: 条例, en: Regulation}]}\n"
+         "  - {id: b, when: kind == \"stall\", outcome: not_required, reason: {zh: 摊位无需许可, en: no licence for stalls}, basis: [{zh: 条例, en: Regulation}]}\nmaterials:\n" + FORM,
+         "rules:\n  - {id: b, when: kind == \"stall\", outcome: not_required, reason: {zh: 摊位无需许可, en: no licence for stalls}, basis: [{zh: 条例, en: Regulation}]}\nmaterials:\n" + FORM),
+    Code("W006", "exempt-but-presented", "warning", "A material obtained by data sharing also has presentation rules.",
+         "`shared: true` means the applicant never presents it, so `secondary`, `promise_allowed` and "
+         "`checks` can never matter.",
+         "materials:\n  - {id: TM-01, name: {zh: 执照, en: Licence}, form: copy, shared: true, checks: [unexpired], basis: [{zh: 条例, en: Regulation}]}\n",
+         "materials:\n  - {id: TM-01, name: {zh: 执照, en: Licence}, form: copy, shared: true, basis: [{zh: 条例, en: Regulation}]}\n"),
+    Code("W007", "replacement-dates", "warning", "A material that replaces another does not start the day the old one ends.",
+         "With `replaces:`, the new material's effective_from must equal the old one's effective_until, "
+         "or applications between them are asked for both or for neither.",
+         'materials:\n  - {id: TM-01, name: {zh: 旧证明, en: Old proof}, form: original, effective_until: "2018-09-28", basis: [{zh: 旧条例, en: Old regulation}]}\n'
+         '  - {id: TM-02, name: {zh: 承诺书, en: Promise}, form: original, replaces: TM-01, effective_from: "2018-10-01", basis: [{zh: 新条例, en: New regulation}]}\n',
+         'materials:\n  - {id: TM-01, name: {zh: 旧证明, en: Old proof}, form: original, effective_until: "2018-09-28", basis: [{zh: 旧条例, en: Old regulation}]}\n'
+         '  - {id: TM-02, name: {zh: 承诺书, en: Promise}, form: original, replaces: TM-01, effective_from: "2018-09-28", basis: [{zh: 新条例, en: New regulation}]}\n'),
+    Code("W008", "missing-basis", "warning", "A material has no legal basis.",
+         "A notice must say on what legal basis each item is required (and must not ask for materials "
+         "unrelated to the licence).",
+         "materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: original}\n", "materials:\n" + FORM),
+    Code("W009", "language", "warning", "A Chinese text has no Chinese, or an English text is mostly Chinese.",
+         "Notices are printed in either language: each text needs both.",
+         "materials:\n  - {id: TM-01, name: {zh: Application form, en: Application form}, form: original, basis: [{zh: 条例, en: Regulation}]}\n",
+         "materials:\n" + FORM),
+]}
+
+# facts must follow TINY's own facts, so these two fragments start inside `facts:`
+CODES["M001"] = Code("M001", "declared-twice", "error", "A fact, parameter or derived fact is declared twice.",
+                     "Names are shared by the matter and the rule sets it includes; each is declared once.",
+                     "  filed_by_agent: {type: bool, question: {zh: 代理, en: Agent?}}\ninclude: [agent]\nmaterials:\n" + FORM,
+                     "include: [agent]\nmaterials:\n" + FORM)
+CODES["M002"] = Code("M002", "unknown-enum-label", "error", "value_labels names a value the enum does not have.",
+                     "Labels are given only for the declared `values`.",
+                     "  size:\n    type: enum\n    values: [small, large]\n    value_labels: {huge: {zh: 巨大, en: huge}}\n"
+                     "    question: {zh: 规模, en: Size}\nmaterials:\n" + FORM,
+                     "  size:\n    type: enum\n    values: [small, large]\n    value_labels: {large: {zh: 大, en: large}}\n"
+                     "    question: {zh: 规模, en: Size}\n    record_only: true\nmaterials:\n" + FORM)
+CODES = dict(sorted(CODES.items()))
+
+
+def describe(code: Code) -> str:
+    """The documentation of one code, as `checker rule CODE` prints it."""
+    return (f"{code.code} {code.name} ({code.severity})\n\n{code.summary}\n\n{code.explanation}\n\n"
+            f"Bad:\n{_indent(code.bad)}\nGood:\n{_indent(code.good)}")
+
+
+def _indent(text: str) -> str:
+    return "".join(f"    {line}\n" for line in text.rstrip("\n").splitlines())
