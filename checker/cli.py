@@ -335,27 +335,59 @@ def schema(matter: str = typer.Argument(..., help="Matter id or path to a matter
 
 @app.command("test")
 @_guarded
-def test_examples(matters: list[str] = typer.Argument(None, help="Matter ids or files (default: all)."),
+def test_examples(paths: list[str] = typer.Argument(None, help="Matter ids, matter files or case files (default: every matter and tests/cases/*.yaml)."),
+                  fail_under: float = typer.Option(0.0, "--fail-under", help="Exit 1 if rule coverage is below this percentage."),
                   local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
                   root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
-    """Run the examples written in matter files. Exit 0 all pass, 1 a failure."""
+    """Run the examples in matter files and case files; report failures as diffs and rule coverage
+    (rules, conditional materials, alternatives and derived facts no example exercises).
+    Exit 0 all pass (and coverage is met), 1 otherwise."""
     from .compiler import compile_matter
-    from .examples import run_examples
+    from .examples import coverage, load_cases, run_examples
     base = _root(root)
-    names = matters or [p.stem for p in sorted((base / "matters").glob("*.yaml"))]
+    if not paths:
+        paths = [p.stem for p in sorted((base / "matters").glob("*.yaml"))]
+        paths += [str(p) for p in sorted((base / "tests" / "cases").glob("*.yaml"))]
+    suites: dict[str, list] = {}  # matter id -> extra examples from case files
+    order: list[str] = []
+    for item in paths:
+        p = Path(item)
+        if p.is_file() and p.parent.name != "matters":
+            matter_id, examples = load_cases(p)
+            suites.setdefault(matter_id, []).extend(examples)
+            if matter_id not in order:
+                order.append(matter_id)
+            continue
+        key = str(p) if p.suffix in (".yaml", ".yml") else item
+        suites.setdefault(key, [])
+        if key not in order:
+            order.append(key)
     failed = total = 0
-    for name in names:
-        compiled = compile_matter(_load(name, base, local))
-        for r in run_examples(compiled):
+    covered = items = 0
+    uncovered: list[str] = []
+    for key in order:
+        compiled = compile_matter(_load(key, base, local))
+        results = run_examples(compiled) + run_examples(compiled, suites[key])
+        for r in results:
             total += 1
             if r.passed:
                 continue
             failed += 1
             typer.echo(f"FAIL {r.example.location}: {compiled.matter.id}: {r.example.name}")
             for d in r.differences:
-                typer.echo(f"     {d}")
+                typer.echo("     " + d.replace("\n", "\n     "))
+        cov = coverage(compiled, results)
+        covered, items = covered + cov.covered, items + len(cov.items)
+        both = sum(cov.both_ways.values())
+        typer.echo(f"{compiled.matter.id:38} {len(results):3d} examples  coverage {cov.percent:5.1f}% "
+                   f"({cov.covered}/{len(cov.items)}), conditions seen both ways {both}/{len(cov.both_ways)}")
+        uncovered += [f"{compiled.matter.id}: {k}" for k in cov.missing()]
+    percent = 100.0 * covered / items if items else 100.0
+    for u in uncovered:
+        typer.echo(f"  not covered: {u}")
+    typer.echo(f"rule coverage {percent:.1f}% ({covered}/{items})")
     typer.echo(f"{total - failed} passed, {failed} failed")
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(1 if failed or percent < fail_under else 0)
 
 
 @app.command()

@@ -233,3 +233,53 @@ def test_json_syntax_error_names_line_and_column(tmp_path):
     path = write(tmp_path, "bad.json", '{\n  "date": "2026-03-02",\n  "facts": {"a": 1,}\n}\n')
     r = run("check", IB, path)
     assert r.exit_code == 2 and f"{path}:3:" in r.output
+
+
+def test_test_command_reports_coverage_and_runs_case_files():
+    r = runner.invoke(app, ["test", "--root", str(REPO), "--fail-under", "100"])
+    assert r.exit_code == 0, r.output
+    assert "rule coverage 100.0%" in r.output
+    # the case file under tests/cases adds one example to marriage registration
+    marriage = next(line for line in r.output.splitlines() if line.startswith("marriage-registration"))
+    matter_examples = len(__import__("yaml").safe_load((REPO / "matters" / "marriage-registration.yaml")
+                                                        .read_text("utf-8"))["examples"])
+    assert f"{matter_examples + 1:3d} examples" in marriage
+
+
+def test_test_command_shows_a_failure_as_a_diff_and_uncovered_items(tmp_path):
+    for sub in ("matters", "rules"):
+        (tmp_path / sub).mkdir()
+    for f in (REPO / "rules").glob("*.yaml"):
+        (tmp_path / "rules" / f.name).write_text(f.read_text("utf-8"), encoding="utf-8")
+    text = (REPO / "matters" / f"{IB}.yaml").read_text("utf-8")
+    # break one expectation, and drop the only example where the operator is a civil servant
+    text = text.replace("      missing: [IB-03, IB-05]", "      missing: [IB-03]", 1)
+    start = text.index("  - name: a civil servant cannot register as the operator")
+    end = text.index("  - name: expired ID card and unsigned application form are defects")
+    (tmp_path / "matters" / f"{IB}.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    r = runner.invoke(app, ["test", "--root", str(tmp_path)])
+    assert r.exit_code == 1
+    assert "missing:\n       + IB-05" in r.output
+    assert f"not covered: {IB}: rule:civil-servant-or-military" in r.output
+    assert runner.invoke(app, ["test", "--root", str(tmp_path)]).output.count("FAIL") == 1
+
+
+def test_fail_under_fails_when_coverage_is_lower(tmp_path):
+    for sub in ("matters", "rules"):
+        (tmp_path / sub).mkdir()
+    for f in (REPO / "rules").glob("*.yaml"):
+        (tmp_path / "rules" / f.name).write_text(f.read_text("utf-8"), encoding="utf-8")
+    text = (REPO / "matters" / f"{IB}.yaml").read_text("utf-8")
+    start = text.index("  - name: a civil servant cannot register as the operator")
+    end = text.index("  - name: expired ID card and unsigned application form are defects")
+    (tmp_path / "matters" / f"{IB}.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    assert runner.invoke(app, ["test", "--root", str(tmp_path)]).exit_code == 0
+    assert runner.invoke(app, ["test", "--root", str(tmp_path), "--fail-under", "100"]).exit_code == 1
+
+
+def test_a_bad_case_file_is_refused(tmp_path):
+    path = tmp_path / "cases.yaml"
+    path.write_text("matter: marriage-registration\nexamples:\n  - {name: x, application: {date: \"2026-01-01\"}}\n",
+                    encoding="utf-8")
+    r = runner.invoke(app, ["test", str(path), "--root", str(REPO)])
+    assert r.exit_code == 2 and "cases.yaml:3:" in r.output and "expect" in r.output
