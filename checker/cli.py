@@ -48,6 +48,11 @@ class ShowFormat(str, Enum):
     svg = "svg"
 
 
+class ProblemFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
 class ListFormat(str, Enum):
     table = "table"
     json = "json"
@@ -207,11 +212,6 @@ def check(matter: str = typer.Argument(..., help="Matter id or path to a matter 
     raise typer.Exit(0 if notice.acceptable else 1)
 
 
-class ProblemFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
 def _codes(text: Optional[str]) -> set[str]:
     """'W001,M0' -> codes or code prefixes."""
     return {c.strip().upper() for c in (text or "").split(",") if c.strip()}
@@ -221,6 +221,27 @@ def _chosen(code: str, select: set[str], ignore: set[str]) -> bool:
     if select and not any(code.startswith(s) for s in select):
         return False
     return not any(code.startswith(i) for i in ignore)
+
+
+@app.command()
+@_guarded
+def explain(matter: str = typer.Argument(..., help="Matter id or path to a matter file."),
+            application: Path = typer.Argument(..., help="The application, YAML or JSON."),
+            fmt: ProblemFormat = typer.Option(ProblemFormat.text, "--format", "-f", help="text or json"),
+            lang: Lang = typer.Option(Lang.en, "--lang", "-l"),
+            local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
+            root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
+    """The trace of an evaluation: which rules fired, in order, with the facts that made each fire and
+    the values derived; and for each condition that did not hold, why not."""
+    from . import explain as ex
+    from .application import load_application
+    from .compiler import compile_matter
+    from .evaluate import evaluate
+    compiled = compile_matter(_load(matter, _root(root), local))
+    app_ = load_application(application, compiled.matter)
+    data = ex.trace(compiled, app_, evaluate(compiled, app_), lang.value)
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2) if fmt is ProblemFormat.json else ex.render(data),
+               nl=fmt is ProblemFormat.json)
 
 
 @app.command()

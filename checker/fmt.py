@@ -213,34 +213,41 @@ class _Lines:
             line -= 1
         return max(line, 0)
 
-    def render(self, node: Node, ctx: str) -> list[str]:
-        """The lines from `node`'s first line to self.last(node), reordered where needed."""
+    def render(self, node: Node, ctx: str, lead: list[str]) -> list[str]:
+        """`lead` (the blank and comment lines just above `node`) and the lines from `node`'s
+        first line to self.last(node), reordered where needed."""
         if isinstance(node, MappingNode):
-            return self._mapping(node, ctx)
-        out: list[str] = []
+            return self._mapping(node, ctx, lead)
+        out: list[str] = list(lead)
         pos = node.start_mark.line
         item_ctx = _item_ctx(ctx)
         for item in node.value:
             if _block(item):
-                out += self.lines[pos:item.start_mark.line]
-                out += self.render(item, item_ctx)
+                out += self.lines[pos:item.start_mark.line]  # above the `- `: the item's own
+                out += self.render(item, item_ctx, [])
                 pos = self.last(item) + 1
         return out + self.lines[pos:self.last(node) + 1]
 
-    def _mapping(self, node: MappingNode, ctx: str) -> list[str]:
+    def _mapping(self, node: MappingNode, ctx: str, lead: list[str]) -> list[str]:
         entries: list[tuple[list[str], list[str]]] = []  # (blank and comment lines above, entry)
         keys: list[Any] = []
         prev = node.value[0][0].start_mark.line - 1
         for key, value in node.value:
-            first, end = key.start_mark.line, max(self.last(key), self.last(value))
+            first, key_end = key.start_mark.line, self.last(key)
+            end = max(key_end, self.last(value))
             keys.append(key.value if isinstance(key, ScalarNode) else None)
-            if _block(value):
+            if _block(value) and value.start_mark.line > key_end:
+                body = (self.lines[first:key_end + 1]
+                        + self.render(value, _child_ctx(ctx, keys[-1]),
+                                      self.lines[key_end + 1:value.start_mark.line])
+                        + self.lines[self.last(value) + 1:end + 1])
+            elif _block(value):
                 body = (self.lines[first:value.start_mark.line]
-                        + self.render(value, _child_ctx(ctx, keys[-1]))
+                        + self.render(value, _child_ctx(ctx, keys[-1]), [])
                         + self.lines[self.last(value) + 1:end + 1])
             else:
                 body = self.lines[first:end + 1]
-            entries.append((self.lines[prev + 1:first], body))
+            entries.append((list(lead) if not entries else self.lines[prev + 1:first], body))
             prev = end
         perm = _permutation(ctx, keys)
         if perm is None or not self._movable(node):
@@ -254,6 +261,9 @@ class _Lines:
             if position == 0 and index != 0:
                 while lead and not lead[0].strip():
                     lead = lead[1:]  # no blank line between a parent key and its first entry
+                if prefix.strip():  # the comments go above the list item's `- `
+                    dash = " " * (len(prefix) - len(prefix.lstrip()))
+                    lead = [dash + line.lstrip() if line.strip() else line for line in lead]
                 body[0] = prefix + body[0][column:]
             elif index == 0 and position != 0:
                 body[0] = " " * column + body[0][column:]
@@ -280,7 +290,7 @@ def _reorder_lines(text: str, kind: str) -> str:
         return text
     lines = _Lines(text)
     first, last = root.start_mark.line, lines.last(root)
-    out = lines.lines[:first] + lines.render(root, kind) + lines.lines[last + 1:]
+    out = lines.lines[:first] + lines.render(root, kind, []) + lines.lines[last + 1:]
     return "\n".join(out)
 
 
