@@ -413,6 +413,38 @@ def test_examples(paths: list[str] = typer.Argument(None, help="Matter ids, matt
 
 @app.command()
 @_guarded
+def fmt(paths: list[Path] = typer.Argument(None, help="Rule files or folders (default: matters/, rules/, local/)."),
+        check_only: bool = typer.Option(False, "--check", help="Exit 1 if a file would change; write nothing."),
+        root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
+    """Rewrite rule files in the canonical key order and style, keeping comments."""
+    from .fmt import FormatError, format_file
+    base = _root(root)
+    files: list[Path] = []
+    for p in paths or [base / "matters", base / "rules", base / "local"]:
+        if p.is_dir():
+            files += sorted(p.glob("*.yaml"))
+        elif p.is_file():
+            files.append(p)
+        elif paths:
+            _die([Problem(Location(str(p)), "E001", "no such file or folder")])
+    changed = []
+    for f in files:
+        try:
+            original, formatted = format_file(f)
+        except (FormatError, ValueError) as e:
+            _die([Problem(Location(str(f)), "E016", f"cannot format: {e}")])
+        if formatted != original:
+            changed.append(f)
+            if not check_only:
+                f.write_text(formatted, encoding="utf-8")
+    for f in changed:
+        typer.echo(f"{'would reformat' if check_only else 'reformatted'} {f}")
+    typer.echo(f"{len(files)} file(s), {len(changed)} {'would change' if check_only else 'changed'}", err=True)
+    raise typer.Exit(1 if check_only and changed else 0)
+
+
+@app.command()
+@_guarded
 def docs(output: Path = typer.Option(Path("docs/matters.md"), "--output", "-o",
                                      help="The catalogue file (relative to the root)."),
          check_only: bool = typer.Option(False, "--check", help="Exit 1 if the file is out of date instead of writing it."),

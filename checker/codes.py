@@ -95,6 +95,10 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "`.nan`, `.inf` and overflowing numbers cannot be compared meaningfully.",
          TINY.replace("    minimum: 0", "    minimum: .nan") + "materials:\n" + FORM,
          TINY + "materials:\n" + FORM, "matter-file"),
+    Code("E016", "cannot-format", "error", "`checker fmt` cannot format a file.",
+         "The file is not in matters/, rules/ or local/ (so its kind is unknown), or formatting would "
+         "change its meaning, which the formatter refuses to do (please report it).",
+         "checker fmt notes/todo.yaml", "checker fmt matters/street-stall.yaml", "special"),
     Code("E020", "unknown-matter", "error", "No matter with that id.",
          "The id is not the name of a file in matters/; the message suggests the closest one.",
          "checker check individual-busines-registration a.yaml",

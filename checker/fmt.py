@@ -16,7 +16,7 @@ How, in two passes:
 2. The result is loaded in ruamel.yaml round-trip mode, flow mappings such as
    `{en: ..., zh: ...}` are reordered in place, and the document is dumped with one style:
    2-space indentation, `- ` two columns under its key, unicode kept as written, lines never
-   re-wrapped, no trailing spaces, one final newline.
+   re-wrapped, null written `null`, no trailing spaces, one final newline.
 
 Formatting its own output again changes nothing.
 """
@@ -31,6 +31,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.representer import RoundTripRepresenter
 
 from .yamlsource import load_text, read_text
 
@@ -159,8 +160,18 @@ def _permutation(ctx: str, keys: list[Any]) -> list[int] | None:
 # pass 1: block mappings reordered as runs of whole lines
 
 
+class _Representer(RoundTripRepresenter):
+    """Writes null as `null`: `when: null` (a template's condition lifted: always) says so,
+    where ruamel's default `when:` would look like a value left out."""
+
+
+_Representer.add_representer(
+    type(None), lambda rep, _data: rep.represent_scalar("tag:yaml.org,2002:null", "null"))
+
+
 def _rt() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Representer = _Representer
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -316,7 +327,7 @@ def _reorder_data(obj: Any, ctx: str) -> None:
 def _dump(text: str, kind: str) -> str:
     yaml = _rt()
     data = yaml.load(text)
-    if data is None:
+    if not isinstance(data, CommentedMap):  # empty, or not a rule file: layout left alone
         return text
     _reorder_data(data, kind)
     buf = io.StringIO()
@@ -342,4 +353,5 @@ def _finish(text: str) -> str:
         elif isinstance(node, SequenceNode):
             stack += node.value
     lines = [line if i in keep else line.rstrip() for i, line in enumerate(lines)]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    out = "\n".join(lines).rstrip("\n")
+    return out + "\n" if out else ""

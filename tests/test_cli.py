@@ -283,3 +283,19 @@ def test_a_bad_case_file_is_refused(tmp_path):
                     encoding="utf-8")
     r = runner.invoke(app, ["test", str(path), "--root", str(REPO)])
     assert r.exit_code == 2 and "cases.yaml:3:" in r.output and "expect" in r.output
+
+
+def test_fmt_check_passes_on_the_shipped_files_and_catches_disorder(tmp_path):
+    assert runner.invoke(app, ["fmt", "--check", "--root", str(REPO)]).exit_code == 0
+    (tmp_path / "matters").mkdir()
+    text = (REPO / "matters" / f"{IB}.yaml").read_text("utf-8")
+    # move `fee` before `basis`: same data, not the canonical order
+    fee = text[text.index("fee:\n"):text.index("handling:\n")]
+    disordered = text.replace(fee, "").replace("basis:\n", fee + "basis:\n", 1)
+    path = tmp_path / "matters" / f"{IB}.yaml"
+    path.write_text(disordered, encoding="utf-8")
+    r = runner.invoke(app, ["fmt", "--check", str(path)])
+    assert r.exit_code == 1 and "would reformat" in r.output
+    assert path.read_text("utf-8") == disordered  # --check writes nothing
+    assert runner.invoke(app, ["fmt", str(path)]).exit_code == 0
+    assert path.read_text("utf-8") == text
