@@ -95,6 +95,11 @@ def test_special_codes(tmp_path):
                             "--root", str(REPO)])
     assert r.exit_code == 2 and "E004" in r.output
     assert "E020" in runner.invoke(app, ["check", "individual-busines-registration", ib, "--root", str(REPO)]).output
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "todo.yaml").write_text("a: 1\n", encoding="utf-8")
+    r = runner.invoke(app, ["fmt", str(notes / "todo.yaml")])
+    assert r.exit_code == 2 and "E016" in r.output
 
 
 def test_rule_command_explains_a_code():
