@@ -33,15 +33,20 @@ def _t(key: str, lang: str) -> str:
     return _T[key][0 if lang == "zh" else 1]
 
 
-def limit_text(limit: dict, lang: str) -> str:
+def limit_text(limit: dict, lang: str, detail: bool = False) -> str:
+    """A time limit in words: "当场或5个工作日" / "on the spot or 5 working days"; with `detail`,
+    the limit's own explanation follows in brackets. A limit given only as text is that text."""
     parts = []
     if limit.get("on_the_spot"):
         parts.append(_t("spot", lang))
     if limit.get("days") is not None:
         parts.append(f"{limit['days']}{_t('wd' if limit.get('working_days') else 'd', lang)}")
     text = _t("or", lang).join(parts)
-    if not text and limit.get("text"):
-        text = limit["text"]["zh" if lang == "zh" else "en"]
+    explanation = (limit.get("text") or {}).get("zh" if lang == "zh" else "en", "")
+    if not text:
+        return explanation
+    if detail and explanation:
+        text += f"（{explanation}）" if lang == "zh" else f" ({explanation})"
     return text
 
 

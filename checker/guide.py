@@ -58,9 +58,7 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
     for key in ("statutory", "promised"):
         limit = matter.time_limit.get(key)
         if limit:
-            parts = [limit_text(limit, lang), tx(limit.get("text"), lang)]
-            text = "; ".join(dict.fromkeys(x for x in parts if x))  # the text only once
-            meta.append((f"{_t('time', lang)} ({_t(key, lang)})", text))
+            meta.append((f"{_t('time', lang)} ({_t(key, lang)})", limit_text(limit, lang, detail=True)))
     meta.append((_t("fee", lang), fee_text(matter.fee, lang)))
     out = [("", [(f"{k}: {v}", []) for k, v in meta if v])]
     if matter.note:
@@ -149,9 +147,7 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
     if matter.flow:
         steps = []
         for i, st in enumerate(matter.flow, 1):
-            limit = limit_text(st.time_limit, lang)
-            text = tx(st.time_limit.get("text"), lang)
-            lines = [x for x in (tx(st.actor, lang), limit, text if text != limit else "",
+            lines = [x for x in (tx(st.actor, lang), limit_text(st.time_limit, lang, detail=True),
                                  tx(st.note, lang)) if x]
             steps.append((f"{i}. {tx(st.name, lang)}", lines))
         out.append((_t("flow", lang), steps))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..decide import FORM_TEXT
+from ..flow import limit_text
 from ..notice import FactValue, MaterialItem, Notice, Reason
 
 LABELS = {
@@ -76,12 +77,10 @@ LABELS = {
     "deadline.text": ("本机关应当场或者在五个工作日内一次告知需要补正的全部内容；逾期不告知的，自收到申请材料之日起即为受理。",
                       "The agency must list everything to correct in one notice, on the spot or within 5 working days; if it does not, the application counts as accepted from the day the materials were received."),
     "supply_within": ("补齐期限", "Supply within"),
+    "days": ("日", "days"),
     "time_limit": ("办理时限", "Time limit for the decision"),
     "time_limit.statutory": ("法定", "statutory"),
     "time_limit.promised": ("承诺", "promised"),
-    "days": ("日", "days"),
-    "working_days": ("个工作日", "working days"),
-    "on_the_spot": ("材料齐全的当场办理", "on the spot if complete"),
     "fee": ("收费", "Fee"),
     "free": ("不收费", "free of charge"),
     "remedy": ("如不服本决定，可依法申请行政复议或者提起行政诉讼。", "You may apply for administrative reconsideration or bring an administrative lawsuit against this decision."),
@@ -206,19 +205,6 @@ def _reason(r: Reason, lang: str) -> Entry:
     return e
 
 
-def _days(limit: dict, lang: str) -> str:
-    parts = []
-    if limit.get("on_the_spot"):
-        parts.append(t("on_the_spot", lang))
-    if limit.get("days") is not None:
-        unit = t("working_days" if limit.get("working_days") else "days", lang)
-        parts.append(f"{limit['days']}{unit}" if lang == "zh" else f"{limit['days']} {unit}")
-    text = ("，" if lang == "zh" else ", ").join(parts)
-    if limit.get("text"):
-        text += f"（{tx(limit['text'], lang)}）" if lang == "zh" else f" ({tx(limit['text'], lang)})"
-    return text
-
-
 def layout(notice: Notice, lang: str = "zh") -> Layout:
     n = notice
     applicant = n.application.get("applicant") or {}
@@ -281,7 +267,7 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
     for key in ("statutory", "promised"):
         if n.time_limit.get(key):
             limits.append((f"{t('time_limit', lang)}（{t('time_limit.' + key, lang)}）" if lang == "zh"
-                           else f"{t('time_limit', lang)} ({t('time_limit.' + key, lang)})", _days(n.time_limit[key], lang)))
+                           else f"{t('time_limit', lang)} ({t('time_limit.' + key, lang)})", limit_text(n.time_limit[key], lang, detail=True)))
     from ..guide import fee_text
     limits.append((t("fee", lang), fee_text(n.fee, lang)))
     sections.append(Section("limits", t("sec.limits", lang), [Entry("", limits)]))
