@@ -1,0 +1,138 @@
+"""The guided interview: only questions that can still change the result; then the checklist."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from checker import interview as iv
+from checker.cli import app
+from checker.compiler import compile_matter
+from checker.loader import load_matter
+from conftest import MATTERS, REPO, RULES
+
+IB = compile_matter(load_matter(MATTERS / "individual-business-registration.yaml", RULES))
+MR = compile_matter(load_matter(MATTERS / "marriage-registration.yaml", RULES))
+DATE = "2026-03-02"
+
+
+def asked(compiled, answers, skipped=frozenset()):
+    return [q.fact for q in iv.step(compiled, answers, DATE, set(skipped)).questions]
+
+
+def test_an_owner_is_not_asked_about_a_lease():
+    first = asked(IB, {})
+    assert "premises_tenure" in first and "filed_by_agent" in first
+    after = iv.step(IB, {"premises_tenure": "owned", "filed_by_agent": False, "family_operation": False,
+                         "scope_needs_pre_approval": False, "operator_id_number": "11010519491231002X",
+                         "civil_servant_or_military": False, "scope_barred": False}, DATE)
+    assert after.done and after.eligible
+    assert [i.id for i in after.notice.missing] == ["IB-01", "IB-02", "IB-03"]
+    # only the ownership route is offered: nothing about leases
+    assert [a.option for a in after.notice.missing[2].alternatives] == ["own"]
+
+
+def test_no_further_questions_once_plainly_ineligible():
+    st = iv.step(IB, {"scope_barred": True}, DATE)
+    assert st.done and not st.eligible and [r.rule for r in st.notice.reasons] == ["scope-barred"]
+
+
+def test_the_age_of_a_grown_operator_makes_the_income_question_irrelevant():
+    questions = asked(IB, {"operator_id_number": "11010519491231002X"})
+    assert "lives_on_own_labour_income" not in questions
+    # a 17-year-old is asked whether they live on their own labour income
+    assert "lives_on_own_labour_income" in asked(IB, {"operator_id_number": "110105200903010015"})
+
+
+def test_facts_obtained_by_data_sharing_are_never_asked():
+    tl = compile_matter(load_matter(REPO / "tests" / "fixtures" / "matters" / "test-licence.yaml", RULES))
+    everything = set()
+    answers: dict = {}
+    for _ in range(30):
+        st = iv.step(tl, answers, DATE)
+        if st.done:
+            break
+        q = st.questions[0]
+        everything.add(q.fact)
+        answers[q.fact] = {"bool": False, "integer": 1, "number": 10.0, "date": "1980-01-01",
+                           "enum": q.choices[0][0] if q.choices else None, "string": "11010519491231002X",
+                           "list": []}[q.kind]
+    assert "credit_barred" not in everything  # shared: the agency checks the credit platform
+
+
+def test_a_skipped_question_is_not_asked_again():
+    assert "premises_tenure" not in asked(IB, {}, skipped={"premises_tenure"})
+
+
+def test_a_wrong_id_number_is_asked_again_with_the_reason():
+    st = iv.step(IB, {"operator_id_number": "110105194912310021"}, DATE)
+    q = next(q for q in st.questions if q.fact == "operator_id_number")
+    assert "校验不通过" in q.problem["zh"]
+
+
+@pytest.mark.parametrize("kind, text, value", [
+    ("bool", "是", True), ("bool", "No", False), ("integer", "１２", 12), ("number", "3,500.5", 3500.5),
+    ("date", "2026/3/2", "2026-03-02"), ("date", "2026年3月2日", "2026-03-02"),
+])
+def test_answers_are_read_by_type(kind, text, value):
+    assert iv.parse_answer(iv.Question("x", kind, {"zh": "x", "en": "x"}), text) == value
+
+
+@pytest.mark.parametrize("kind, text, message", [
+    ("bool", "maybe", "answer yes or no"), ("integer", "1.5", "enter a whole number"),
+    ("date", "2026-02-30", "enter a real date as YYYY-MM-DD, e.g. 2026-03-02"),
+])
+def test_bad_answers_say_what_would_do(kind, text, message):
+    with pytest.raises(iv.AnswerError) as e:
+        iv.parse_answer(iv.Question("x", kind, {"zh": "x", "en": "x"}), text)
+    assert e.value.text["en"] == message
+
+
+def test_enum_answers_by_number_value_or_label():
+    q = iv.question(IB.matter.facts["premises_tenure"])
+    assert [iv.parse_answer(q, t) for t in ("2", "leased", "租赁", "leased ")] == ["leased"] * 4
+
+
+def run_ask(args, answers, tmp_path):
+    save = tmp_path / "answers.yaml"
+    r = CliRunner().invoke(app, ["ask", *args, "--date", DATE, "--save", str(save), "--root", str(REPO)],
+                           input="".join(a + "\n" for a in answers))
+    return r, save
+
+
+def test_terminal_interview_for_an_owner(tmp_path):
+    r, save = run_ask(["individual-business-registration"], ["否", "1", "否", "否", "11010519491231002X", "否", "否"], tmp_path)
+    assert r.exit_code == 0, r.output
+    questions = r.output.split("请携带以下材料")[0]
+    # 7 questions: 5 yes/no, the premises, the ID number; nothing about a lease
+    assert questions.count("[是/否]") == 5 and "经营者公民身份号码" in questions and "出租方" not in r.output
+    for mid in ("IB-01", "IB-02", "IB-03"):
+        assert f"[{mid}]" in r.output
+    saved = yaml.safe_load(save.read_text("utf-8"))
+    assert saved["facts"]["premises_tenure"] == "owned" and saved["date"] == DATE
+    # the saved answers are an application `checker check` accepts
+    check = CliRunner().invoke(app, ["check", "individual-business-registration", str(save), "--root", str(REPO)])
+    assert check.exit_code == 1 and "[IB-01]" in check.output
+
+
+def test_terminal_interview_re_asks_a_bad_answer_and_stops_when_ineligible(tmp_path):
+    # agent? maybe -> re-asked; yes; then the premises...; the operator is 15: refused, no more questions
+    r, _ = run_ask(["individual-business-registration", "--lang", "en"],
+                   ["maybe", "no", "1", "no", "no", "110105201012310019"], tmp_path)
+    assert r.exit_code == 0
+    assert "answer yes or no" in r.output
+    assert "Result: the operator is under 16" in r.output
+    assert "Is the operator a civil servant" not in r.output  # not asked after the refusal
+
+
+def test_resume_continues_from_saved_answers(tmp_path):
+    # two answers, then the input runs out (as if the applicant closed the terminal)
+    r, save = run_ask(["marriage-registration"], ["否", "110105199905100019"], tmp_path)
+    assert yaml.safe_load(save.read_text("utf-8"))["facts"] == {"filed_by_agent": False,
+                                                                "male_id_number": "110105199905100019"}
+    r2 = CliRunner().invoke(app, ["ask", "marriage-registration", "--resume", str(save), "--save", str(save),
+                                  "--root", str(REPO)], input="110105199503150021\n")
+    assert "委托" not in r2.output and "男方公民身份号码" not in r2.output  # already answered
+    assert "女方公民身份号码" in r2.output
+    assert yaml.safe_load(save.read_text("utf-8"))["facts"]["female_id_number"] == "110105199503150021"
