@@ -68,7 +68,9 @@ def question(fact: Fact, name: str | None = None) -> Question:
         q.choices = [(v, fact.value_labels.get(v, {"zh": v, "en": v})) for v in t.values]
     if t.kind == "list":
         for fname, ftype in t.fields:
-            sub = Fact(fname, ftype, question={"zh": fname, "en": fname}, label={"zh": fname, "en": fname})
+            label = fact.field_labels.get(fname, {"zh": fname, "en": fname})
+            sub = Fact(fname, ftype, question=label, label=label,
+                       value_labels=fact.field_value_labels.get(fname, {}))
             q.fields.append(question(sub))
     return q
 

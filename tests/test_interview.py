@@ -136,3 +136,17 @@ def test_resume_continues_from_saved_answers(tmp_path):
     assert "委托" not in r2.output and "男方公民身份号码" not in r2.output  # already answered
     assert "女方公民身份号码" in r2.output
     assert yaml.safe_load(save.read_text("utf-8"))["facts"]["female_id_number"] == "110105199503150021"
+
+
+def test_household_interview_asks_for_members_with_labelled_fields():
+    dibao = compile_matter(load_matter(MATTERS / "minimum-living-allowance.yaml", RULES))
+    members = next(q for q in iv.step(dibao, {}, DATE).questions if q.fact == "members")
+    assert members.kind == "list"
+    relation = next(f for f in members.fields if f.fact == "relation")
+    assert relation.text["zh"] == "与申请人关系" and ("spouse", {"zh": "配偶", "en": "spouse"}) in relation.choices
+    # a household whose per-capita income is known to be above the local standard: no more questions
+    answers = {"hukou_in_this_township": True, "members": [
+        {"relation": "applicant", "birth_date": "1980-01-01", "monthly_income": 5000, "disabled": False,
+         "lost_work_capacity_illness": False, "in_school": False, "work_status": "employed", "enterprise_officer": False}]}
+    st = iv.step(dibao, answers, DATE)
+    assert st.done and not st.eligible
