@@ -236,111 +236,24 @@ def ask(matter: str = typer.Argument(..., help="Matter id (see `checker list`) o
     (or why the application cannot succeed). The answers are saved as an application file."""
     import datetime
 
-    import yaml
-
-    from . import interview as iv
     from .application import load_application
     from .compiler import compile_matter
     from .functions import to_date
-    from .render.layout import tx
+    from .terminal import interview
     compiled = compile_matter(_load(matter, _root(root), local))
-    m = compiled.matter
     answers: dict = {}
     if resume is not None:
-        app_ = load_application(resume, m)
+        app_ = load_application(resume, compiled.matter)
         answers = {k: v for k, v in app_.facts.items() if v is not None}
         on = on or app_.date
     on = on or datetime.date.today().isoformat()
     if to_date(on) is None:
         _die([Problem(Location("--date"), "A003", f"'{on}' is not a real date", "write YYYY-MM-DD")])
-    target = save or Path(f"{m.id}-answers.yaml")
-    L = lang.value
-    zh = L == "zh"
-    typer.echo(f"{tx(m.name, L)}（{'自助预审' if zh else 'self-check'}）" if zh else f"{tx(m.name, L)} (self-check)")
-    typer.echo("输入 ? 表示不清楚。" if zh else "Answer ? if you do not know.")
-    skipped: set[str] = set()
-
-    def ask_one(q: iv.Question, prefix: str = "") -> object:
-        prompt = prefix + tx(q.text, L)
-        if q.choices:
-            prompt += " [" + (" / ".join(f"{i}. {tx(label, L)}" for i, (_, label) in enumerate(q.choices, 1))) + "]"
-        elif q.kind == "bool":
-            prompt += " [是/否]" if zh else " [yes/no]"
-        elif q.kind == "date":
-            prompt += " [YYYY-MM-DD]"
-        if q.unit:
-            prompt += f" ({q.unit})"
-        while True:
-            text = typer.prompt(prompt, default="", show_default=False)
-            if iv.is_skip(text):
-                return iv.SKIP
-            try:
-                return iv.parse_answer(q, text)
-            except iv.AnswerError as e:
-                typer.echo(("  ✗ " if zh else "  x ") + e.text[L])
-
-    while True:
-        st = iv.step(compiled, answers, on, skipped)
-        if st.done:
-            break
-        q = st.questions[0]
-        if q.problem:
-            typer.echo(("  ✗ " if zh else "  x ") + tx(q.problem, L))
-        if q.kind == "list":
-            count = ask_one(iv.Question(q.fact, "integer", {"zh": tx(q.text, "zh") + "：共几条？",
-                                                            "en": tx(q.text, "en") + ": how many?"}, minimum=0, maximum=50))
-            if count is iv.SKIP:
-                skipped.add(q.fact)
-                continue
-            records = []
-            for i in range(int(count)):
-                record = {}
-                for fq in q.fields:
-                    value = ask_one(fq, f"  {'第' + str(i + 1) + '条' if zh else 'record ' + str(i + 1)} · ")
-                    record[fq.fact] = None if value is iv.SKIP else value
-                records.append(record)
-            answers[q.fact] = records
-        else:
-            value = ask_one(q)
-            if value is iv.SKIP:
-                skipped.add(q.fact)
-                answers.pop(q.fact, None)
-            else:
-                answers[q.fact] = value
-        try:
-            target.write_text(yaml.safe_dump(iv.application(m, answers, on), allow_unicode=True, sort_keys=False),
-                              encoding="utf-8")
-        except OSError as e:
-            _die([Problem(Location(str(target)), "E004", f"cannot write: {e.strerror}")])
-
-    n = st.notice
-    typer.echo("")
-    if not st.eligible:
-        typer.echo(("结论：" if zh else "Result: ") + tx(next(iter([r.text for r in n.reasons]), {}), L))
-        for r in n.reasons:
-            typer.echo(f"  - {tx(r.text, L)}（{'；'.join(tx(b, L) for b in r.basis)}）" if zh
-                       else f"  - {tx(r.text, L)} ({'; '.join(tx(b, L) for b in r.basis)})")
-            if r.redirect_to:
-                typer.echo(("    请向：" if zh else "    Apply to: ") + tx(r.redirect_to, L))
-    else:
-        from .decide import FORM_TEXT
-        typer.echo("请携带以下材料：" if zh else "Bring these materials:")
-        for item in n.missing + n.possibly_required:
-            form = FORM_TEXT[item.form][0 if zh else 1]
-            typer.echo(f"  [{item.id}] {tx(item.name, L)} — {form} ×{item.copies}")
-            if item.alternatives:
-                single = len(item.alternatives) == 1
-                for alt in item.alternatives:
-                    word = ("方式" if single else "或") if zh else ("as" if single else "or")
-                    typer.echo(f"      {word}: {tx(alt.name, L)}")
-            if item.source:
-                typer.echo(("      获取：" if zh else "      where: ") + tx(item.source, L))
-            typer.echo(("      原因：" if zh else "      why: ") + tx(item.why, L))
-        for item in n.exempt:
-            typer.echo(f"  ({item.id} {tx(item.name, L)}: {'无需提交，由部门共享获取' if zh else 'not needed, obtained by the agency'})")
-        if skipped:
-            typer.echo(("尚不清楚的情况：" if zh else "Not known yet: ") + ", ".join(sorted(skipped)))
-    typer.echo(("答案已保存到 " if zh else "Answers saved to ") + str(target))
+    target = save or Path(f"{compiled.matter.id}-answers.yaml")
+    try:
+        interview(compiled, answers, on, lang.value, target)
+    except OSError as e:
+        _die([Problem(Location(str(target)), "E004", f"cannot write: {e.strerror}")])
 
 
 @app.command()

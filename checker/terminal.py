@@ -1,0 +1,109 @@
+"""The interview in a terminal (`checker ask`): prompts, re-asks on bad input, saves as it goes,
+and prints the checklist or the reasons. The logic of what to ask is in interview.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+import yaml
+
+from . import interview as iv
+from .compiler import CompiledMatter
+from .decide import FORM_TEXT
+from .render.layout import tx
+
+
+def _prompt(q: iv.Question, lang: str, prefix: str = "") -> object:
+    zh = lang == "zh"
+    text = prefix + tx(q.text, lang)
+    if q.choices:
+        text += " [" + " / ".join(f"{i}. {tx(label, lang)}" for i, (_, label) in enumerate(q.choices, 1)) + "]"
+    elif q.kind == "bool":
+        text += " [是/否]" if zh else " [yes/no]"
+    elif q.kind == "date":
+        text += " [YYYY-MM-DD]"
+    if q.unit:
+        text += f" ({q.unit})"
+    while True:
+        answer = typer.prompt(text, default="", show_default=False)
+        if iv.is_skip(answer):
+            return iv.SKIP
+        try:
+            return iv.parse_answer(q, answer)
+        except iv.AnswerError as e:
+            typer.echo(("  ✗ " if zh else "  x ") + e.text[lang])
+
+
+def _records(q: iv.Question, lang: str) -> object:
+    zh = lang == "zh"
+    count_q = iv.Question(q.fact, "integer", {"zh": tx(q.text, "zh") + "：共几条？", "en": tx(q.text, "en") + ": how many?"},
+                          minimum=0, maximum=50)
+    count = _prompt(count_q, lang)
+    if count is iv.SKIP:
+        return iv.SKIP
+    records = []
+    for i in range(int(count)):  # type: ignore[arg-type]
+        prefix = f"  {'第' + str(i + 1) + '条' if zh else 'record ' + str(i + 1)} · "
+        record = {}
+        for fq in q.fields:
+            value = _prompt(fq, lang, prefix)
+            record[fq.fact] = None if value is iv.SKIP else value
+        records.append(record)
+    return records
+
+
+def interview(compiled: CompiledMatter, answers: dict, on: str, lang: str, target: Path) -> iv.Step:
+    """Ask until nothing more can change the result; save the answers after each one."""
+    m = compiled.matter
+    zh = lang == "zh"
+    typer.echo(f"{tx(m.name, lang)}（自助预审）" if zh else f"{tx(m.name, lang)} (self-check)")
+    typer.echo("输入 ? 表示不清楚。" if zh else "Answer ? if you do not know.")
+    skipped: set[str] = set()
+    while True:
+        st = iv.step(compiled, answers, on, skipped)
+        if st.done:
+            break
+        q = st.questions[0]
+        if q.problem:
+            typer.echo(("  ✗ " if zh else "  x ") + tx(q.problem, lang))
+        value = _records(q, lang) if q.kind == "list" else _prompt(q, lang)
+        if value is iv.SKIP:
+            skipped.add(q.fact)
+            answers.pop(q.fact, None)
+        else:
+            answers[q.fact] = value
+        target.write_text(yaml.safe_dump(iv.application(m, answers, on), allow_unicode=True, sort_keys=False),
+                          encoding="utf-8")
+    typer.echo("")
+    _result(st, lang, skipped)
+    typer.echo(("答案已保存到 " if zh else "Answers saved to ") + str(target))
+    return st
+
+
+def _result(st: iv.Step, lang: str, skipped: set[str]) -> None:
+    n, zh = st.notice, lang == "zh"
+    if not st.eligible:
+        typer.echo(("结论：" if zh else "Result: ") + (tx(n.reasons[0].text, lang) if n.reasons else ""))
+        for r in n.reasons:
+            basis = ("；" if zh else "; ").join(tx(b, lang) for b in r.basis)
+            typer.echo(f"  - {tx(r.text, lang)}（{basis}）" if zh else f"  - {tx(r.text, lang)} ({basis})")
+            if r.redirect_to:
+                typer.echo(("    请向：" if zh else "    Apply to: ") + tx(r.redirect_to, lang))
+        return
+    typer.echo("请携带以下材料：" if zh else "Bring these materials:")
+    for item in n.missing + n.possibly_required:
+        form = FORM_TEXT[item.form][0 if zh else 1]
+        typer.echo(f"  [{item.id}] {tx(item.name, lang)} — {form} ×{item.copies}")
+        single = len(item.alternatives) == 1
+        for alt in item.alternatives:
+            word = ("方式" if single else "或") if zh else ("as" if single else "or")
+            typer.echo(f"      {word}: {tx(alt.name, lang)}")
+        if item.source:
+            typer.echo(("      获取：" if zh else "      where: ") + tx(item.source, lang))
+        typer.echo(("      原因：" if zh else "      why: ") + tx(item.why, lang))
+    for item in n.exempt:
+        typer.echo(f"  ({item.id} {tx(item.name, lang)}: "
+                   f"{'无需提交，由部门共享获取' if zh else 'not needed, obtained by the agency'})")
+    if skipped:
+        typer.echo(("尚不清楚的情况：" if zh else "Not known yet: ") + ", ".join(sorted(skipped)))
