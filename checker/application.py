@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import math
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,6 +190,10 @@ def _normalise(t: Type, value: Any, path: tuple, loc, problems: list[Problem]) -
     if t.kind == "integer":
         return int(value)
     if t.kind == "number":
+        if not math.isfinite(float(value)):  # JSON can carry NaN and Infinity; the schema lets them by
+            problems.append(Problem(loc(path), "A002", f"{'.'.join(map(str, path))}: {value!r} is not a finite number",
+                                    "write a number"))
+            return None
         return engine_value(float(value))
     if t.kind == "date" and to_date(value) is None:
         problems.append(Problem(loc(path), "A003", f"'{value}' is not a real date", "write YYYY-MM-DD"))

@@ -258,6 +258,18 @@ def ask(matter: str = typer.Argument(..., help="Matter id (see `checker list`) o
 
 @app.command()
 @_guarded
+def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
+          port: int = typer.Option(8000, "--port"),
+          local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
+          root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
+    """The self-check web pages and the JSON API (/api/matters, /api/openapi.json). Stores nothing."""
+    from .web import serve as run
+    typer.echo(f"serving http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    run(_root(root), host=host, port=port, local=_local(local))
+
+
+@app.command()
+@_guarded
 def explain(matter: str = typer.Argument(..., help="Matter id or path to a matter file."),
             application: Path = typer.Argument(..., help="The application, YAML or JSON."),
             fmt: ProblemFormat = typer.Option(ProblemFormat.text, "--format", "-f", help="text or json"),

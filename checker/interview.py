@@ -10,6 +10,7 @@ logic drives the terminal interview (`checker ask`) and the web form (`checker s
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from datetime import date as Date
 from typing import Any
 
 from .compiler import CompiledMatter
+from .engine import LARGEST
+from .expr import names_in
 from .functions import to_date
 from .model import Fact, Matter
 from .notice import Notice
@@ -68,11 +71,22 @@ def question(fact: Fact, name: str | None = None) -> Question:
         q.choices = [(v, fact.value_labels.get(v, {"zh": v, "en": v})) for v in t.values]
     if t.kind == "list":
         for fname, ftype in t.fields:
-            label = fact.field_labels.get(fname, {"zh": fname, "en": fname})
-            sub = Fact(fname, ftype, question=label, label=label,
-                       value_labels=fact.field_value_labels.get(fname, {}))
+            spec = fact.field_specs.get(fname, {})
+            label = spec.get("label", {"zh": fname, "en": fname})
+            sub = Fact(fname, ftype, question=label, label=label, unit=spec.get("unit", ""),
+                       value_labels=spec.get("value_labels", {}), minimum=spec.get("minimum"),
+                       maximum=spec.get("maximum"))
             q.fields.append(question(sub))
     return q
+
+
+MAX_RECORDS = 50
+
+
+def count_question(q: Question) -> Question:
+    """For a list (household members, homes, vehicles): how many records there are."""
+    return Question(q.fact, "integer", {"zh": q.text["zh"] + "：共几条？", "en": q.text["en"] + ": how many?"},
+                    minimum=0, maximum=MAX_RECORDS)
 
 
 def step(compiled: CompiledMatter, answers: dict[str, Any], on: str | None = None,
@@ -85,10 +99,9 @@ def step(compiled: CompiledMatter, answers: dict[str, Any], on: str | None = Non
     if notice.outcome in ("refuse", "redirect", "not_required"):
         return Step([], notice, True)  # plainly not going ahead: no more questions
     wanted: list[Question] = []
+    rules = {x.id: x for x in matter.rules}
     for r in notice.reasons:  # a fixable error in an answer (e.g. an ID check digit): ask again
-        rule = next(x for x in matter.rules if x.id == r.rule)
-        from .expr import names_in
-        for name in sorted(names_in(rule.when)):
+        for name in sorted(names_in(rules[r.rule].when)):
             f = matter.facts.get(name)
             if f is not None and not f.shared and name in answers and name not in skipped:
                 q = question(f)
@@ -98,6 +111,8 @@ def step(compiled: CompiledMatter, answers: dict[str, Any], on: str | None = Non
         f = matter.facts.get(item.fact)
         if f is None or f.shared or item.fact in skipped or any(q.fact == item.fact for q in wanted):
             continue
+        if f.type.kind == "list" and item.fact in answers:
+            continue  # records were given; a field left unknown stays unknown, not asked forever
         wanted.append(question(f))
     return Step(wanted, notice, not wanted)
 
@@ -115,6 +130,8 @@ def parse_answer(q: Question, text: str) -> Any:
     if q.kind in ("integer", "number"):
         try:
             value: Any = int(raw) if q.kind == "integer" else float(raw.replace(",", ""))
+            if not math.isfinite(value) or abs(value) >= LARGEST:
+                raise ValueError
         except ValueError:
             kind_zh = "整数" if q.kind == "integer" else "数字"
             raise AnswerError(f"请输入{kind_zh}", f"enter a {'whole ' if q.kind == 'integer' else ''}number") from None

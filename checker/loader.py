@@ -127,9 +127,7 @@ class _Build:
                 shared=spec.get("shared", False), value_labels=spec.get("value_labels", {}),
                 minimum=spec.get("minimum"), maximum=spec.get("maximum"), note=spec.get("note"),
                 confidence=spec.get("confidence", ""), record_only=spec.get("record_only", False),
-                field_labels={k: v["label"] for k, v in spec.get("fields", {}).items() if "label" in v},
-                field_value_labels={k: v["value_labels"] for k, v in spec.get("fields", {}).items()
-                                    if "value_labels" in v},
+                field_specs=dict(spec.get("fields", {})),
                 origin=origin, location=loc)
             for value in spec.get("value_labels", {}):
                 if spec["type"] != "enum" or value not in spec["values"]:

@@ -29,8 +29,7 @@ class Fact:
     note: Text | None = None
     confidence: str = ""
     record_only: bool = False  # kept on the application for the record; no rule uses it
-    field_labels: dict[str, Text] = field(default_factory=dict)  # list: each record field's label
-    field_value_labels: dict[str, dict[str, Text]] = field(default_factory=dict)  # list: enum field labels
+    field_specs: dict[str, dict] = field(default_factory=dict)  # list: each record field as declared
     origin: str = ""  # the matter or rule set that declared it
     location: Location | None = None
 

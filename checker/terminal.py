@@ -37,9 +37,7 @@ def _prompt(q: iv.Question, lang: str, prefix: str = "") -> object:
 
 def _records(q: iv.Question, lang: str) -> object:
     zh = lang == "zh"
-    count_q = iv.Question(q.fact, "integer", {"zh": tx(q.text, "zh") + "：共几条？", "en": tx(q.text, "en") + ": how many?"},
-                          minimum=0, maximum=50)
-    count = _prompt(count_q, lang)
+    count = _prompt(iv.count_question(q), lang)
     if count is iv.SKIP:
         return iv.SKIP
     records = []

@@ -87,3 +87,8 @@ def test_digest_depends_on_content_only(test_licence):
     assert parse_application(a, test_licence.matter).digest == parse_application(b, test_licence.matter).digest
     b["facts"]["members"] = 4
     assert parse_application(a, test_licence.matter).digest != parse_application(b, test_licence.matter).digest
+
+
+def test_nan_in_a_json_body_is_refused(test_licence):
+    [p] = problems(test_licence, appl(monthly_income=float("nan")))
+    assert "not a finite number" in p.message

@@ -150,3 +150,18 @@ def test_household_interview_asks_for_members_with_labelled_fields():
          "lost_work_capacity_illness": False, "in_school": False, "work_status": "employed", "enterprise_officer": False}]}
     st = iv.step(dibao, answers, DATE)
     assert st.done and not st.eligible
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1e400", "1e16"])
+def test_numbers_that_are_not_finite_or_too_large_are_refused(text):
+    with pytest.raises(iv.AnswerError):
+        iv.parse_answer(iv.Question("x", "number", {"zh": "x", "en": "x"}), text)
+
+
+def test_a_household_list_with_an_unknown_field_is_not_asked_forever():
+    dibao = compile_matter(load_matter(MATTERS / "minimum-living-allowance.yaml", RULES))
+    member = {"relation": "applicant", "birth_date": "1980-01-01", "monthly_income": None, "disabled": False,
+              "lost_work_capacity_illness": False, "in_school": False, "work_status": "none", "enterprise_officer": False}
+    st = iv.step(dibao, {"hukou_in_this_township": True, "members": [member]}, DATE)
+    assert "members" not in [q.fact for q in st.questions]
+    assert "members" in [q.fact for q in st.notice.info_needed]  # the notice still says it is needed

@@ -1,0 +1,881 @@
+"""The applicant's self-check on the web (`checker serve`), and a JSON API for other programs.
+
+Pages (Chinese by default, English with `?lang=en`; they work without JavaScript):
+
+* `GET /` — the matters, with a search box (`?q=` matches the id and both names).
+* `GET /matters/{id}?date=...&<fact>=<answer>...` — the self-check form. Its questions are those
+  `checker.interview.step` says can still change the result (the same logic as `checker ask`);
+  answers are read by `interview.parse_answer`, a bad one is shown again with its message. When
+  nothing more can change the result, the same page shows what to bring, or why the application
+  cannot succeed. The form is sent with GET, so the answers live only in the page's address.
+* `GET /matters/{id}/notice?...same query...&format=html|text|markdown|json` — the full notice for
+  the answers so far (nothing presented yet), to print.
+
+JSON API (described by the OpenAPI document at `GET /api/openapi.json`):
+
+* `GET /api/matters` — the matters.
+* `GET /api/matters/{id}/schema` — the JSON Schema of an application (`application_schema`).
+* `POST /api/matters/{id}/check` — an application as JSON in, the notice as JSON out (the shape
+  of `checker check --format json`); 422 with the problems, each naming its field; 404 for an
+  unknown matter; 400 for a body that is not JSON; 413 for a body over 256 KiB.
+
+Privacy: no application data is stored anywhere. There are no sessions, no cookies, no files
+and no database; request bodies and answers are never logged (the access log written by
+`serve` drops query strings, where the form's answers are); every response says
+`Cache-Control: no-store` and `Referrer-Policy: no-referrer`.
+
+Concurrency: uvicorn runs the synchronous handlers in a thread pool. Requests share nothing
+mutable but the catalogue of loaded and compiled matters, which is built under a lock, each
+matter loaded and compiled once; the engine serialises evaluations per rule set itself
+(`checker.engine`). Everything else a request touches is its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import math
+import re
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date as Date
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from . import __version__
+from . import interview as iv
+from .application import application_schema, parse_application
+from .compiler import CompiledMatter, compile_matter
+from .decide import FORM_TEXT
+from .engine import LARGEST, EngineError
+from .errors import CheckerError, Location
+from .loader import load_matter
+from .model import Matter
+from .render import render
+from .render.layout import tx
+from .service import check
+
+log = logging.getLogger("checker.web")
+
+MAX_BODY = 256 * 1024  # bytes of an application sent to the API
+MAX_RECORDS = iv.MAX_RECORDS  # records of one list fact on the form (as in `checker ask`)
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+# Submit the form as soon as an answer changes (progressive enhancement: the submit button
+# does the same without JavaScript). Allowed by the Content-Security-Policy through its hash.
+AUTO_SUBMIT = ("document.querySelectorAll('form.auto').forEach(function (f) {"
+               " f.addEventListener('change', function (e) {"
+               " if (e.target.matches('input, select')) { f.submit(); } }); });")
+_SCRIPT_HASH = base64.b64encode(hashlib.sha256(AUTO_SUBMIT.encode()).digest()).decode()
+HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": (f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{_SCRIPT_HASH}'; "
+                                "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+}
+
+UI: dict[str, tuple[str, str]] = {
+    "site": ("政务服务事项自助预审", "Government services: self-check"),
+    "all_matters": ("全部事项", "All matters"),
+    "search": ("搜索事项（名称或编号）", "Search the matters (name or id)"),
+    "search_button": ("搜索", "Search"),
+    "count": ("共 {n} 项", "{n} matters"),
+    "none_found": ("没有找到符合条件的事项。", "No matter matches."),
+    "department": ("受理机关", "Agency"),
+    "intro": ("只询问可能影响结果的问题；不确定的请选择“不清楚”。本页面不保存您填写的任何信息。",
+              "Only questions that can change the result are asked; choose “don't know” if you are not sure. "
+              "Nothing you enter is stored."),
+    "date": ("申请日期", "Application date"),
+    "date_hint": ("年-月-日，例如 2026-03-02", "YYYY-MM-DD, e.g. 2026-03-02"),
+    "answered": ("您的回答（可以修改）", "Your answers (you can change them)"),
+    "questions": ("请回答以下问题", "Please answer these questions"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "dont_know": ("不清楚", "don't know"),
+    "submit": ("下一步", "Continue"),
+    "recheck": ("更新结果", "Update the result"),
+    "skipped": ("您选择了“不清楚”的问题", "Questions you answered “don't know”"),
+    "unskip": ("改为回答", "answer it"),
+    "how_many": ("共几条？（没有的填 0）", "How many? (none: 0)"),
+    "record": ("第 {i} 条", "Record {i}"),
+    "incomplete": ("这一项还需要填写完整；不清楚的可把条数填为“?”",
+                   "This still needs to be completed; if you do not know, enter “?” as the number"),
+    "remaining": ("还有 {n} 个问题", "{n} question(s) left"),
+    "result": ("自助预审结果", "Self-check result"),
+    "bring": ("请携带以下材料到窗口办理：", "Bring these materials:"),
+    "bring_none": ("无需另外准备材料。", "No materials to prepare."),
+    "possibly": ("视情况可能需要", "may be required"),
+    "form": ("提交形式", "Form"),
+    "copies": ("份数", "Copies"),
+    "route_one": ("应提交", "To supply"),
+    "route_any": ("可选择下列任一方式", "Any one of these will do"),
+    "source": ("获取途径", "Where to obtain it"),
+    "why": ("需要的原因", "Why it is required"),
+    "exempt": ("无需提交（由受理部门通过数据共享获取）", "Not needed: obtained by the agency"),
+    "verify": ("审查或现场核查时将核实", "Verified later, on review or inspection"),
+    "unknown": ("尚不清楚的情况（可能影响所需材料）", "Not known yet (may change the materials)"),
+    "corrections": ("需更正的信息", "Information to correct"),
+    "outcome.refuse": ("根据您的回答，不符合办理条件", "From your answers, the conditions are not met"),
+    "outcome.redirect": ("该事项不由本机关办理，请向有关机关申请", "This agency does not handle it: apply to the competent agency"),
+    "outcome.not_required": ("根据您的回答，依法无需办理此事项", "From your answers, this is not required by law"),
+    "reasons": ("原因", "Reasons"),
+    "basis": ("依据", "Basis"),
+    "apply_to": ("请向", "Apply to"),
+    "notice_link": ("查看并打印完整的告知书", "View and print the full notice"),
+    "disclaimer": ("本结果为自助预审，仅供参考，以受理机关的审查为准。",
+                   "This self-check is for guidance only; the agency's review decides."),
+    "not_found": ("没有这个事项", "No such matter"),
+    "bad_request": ("请求无效", "Bad request"),
+    "error": ("服务器内部错误", "Internal error"),
+    "unusable": ("这个回答无法使用", "this answer cannot be used"),
+    "too_large": ("数值过大", "the number is too large"),
+    "colon": ("：", ": "),
+}
+
+
+def ui(lang: str) -> dict[str, str]:
+    return {k: (zh if lang == "zh" else en) for k, (zh, en) in UI.items()}
+
+
+def _lang(value: str | None) -> str:
+    return "en" if value == "en" else "zh"
+
+
+# --- the catalogue: matters loaded and compiled once, shared by all requests -----------------
+
+class Catalogue:
+    """The matters in ROOT/matters, each loaded (and compiled) on first use, once, under a lock."""
+
+    def __init__(self, root: Path, local: Path | None = None):
+        self.root, self.local = Path(root), local
+        self.paths = {p.stem: p for p in sorted((self.root / "matters").glob("*.yaml"))}
+        self._lock = threading.Lock()
+        self._matters: dict[str, Matter] = {}
+        self._compiled: dict[str, CompiledMatter] = {}
+        self._broken: dict[str, CheckerError] = {}
+
+    def known(self, matter_id: str) -> bool:
+        return matter_id in self.paths
+
+    def matter(self, matter_id: str) -> Matter:
+        """The loaded matter; KeyError if unknown, CheckerError if its files are broken."""
+        with self._lock:
+            return self._load(matter_id)
+
+    def _load(self, matter_id: str) -> Matter:  # the caller holds the lock
+        found = self._matters.get(matter_id)
+        if found is not None:
+            return found
+        if matter_id in self._broken:
+            raise self._broken[matter_id]
+        try:
+            found = load_matter(self.paths[matter_id], self.root / "rules", self.local)
+        except CheckerError as e:
+            self._broken[matter_id] = e
+            log.error("matter %s cannot be loaded:\n%s", matter_id, e)
+            raise
+        self._matters[matter_id] = found
+        return found
+
+    def compiled(self, matter_id: str) -> CompiledMatter:
+        with self._lock:
+            found = self._compiled.get(matter_id)
+            if found is None:
+                found = self._compiled[matter_id] = compile_matter(self._load(matter_id))
+            return found
+
+    def all(self) -> list[Matter]:
+        """Every matter that loads, in id order (one that does not is logged and left out)."""
+        out = []
+        with self._lock:
+            for matter_id in self.paths:
+                try:
+                    out.append(self._load(matter_id))
+                except CheckerError:
+                    continue
+        return out
+
+
+def _summary(m: Matter) -> dict:
+    return {"id": m.id, "name": m.name, "code": m.code, "department": m.department, "type": m.type,
+            "level": m.level}
+
+
+def search(matters: list[Matter], q: str) -> list[Matter]:
+    """The matters whose id, Chinese or English name contains q (case-insensitive)."""
+    q = q.strip().casefold()
+    if not q:
+        return matters
+    return [m for m in matters if any(q in (s or "").casefold() for s in (m.id, m.name.get("zh"), m.name.get("en")))]
+
+
+# --- the form: answers read from the query, with what to show for each question ----------------
+
+@dataclass
+class Field:
+    """One question as the template draws it."""
+
+    name: str  # the query parameter
+    id: str  # the HTML id
+    kind: str  # radio | text | list
+    label: str
+    value: str = ""  # the raw text answered
+    options: list[tuple[str, str]] = field(default_factory=list)  # radio: (value, label)
+    checked: str | None = None  # radio: the value checked
+    skip_box: bool = False  # text: a "don't know" checkbox
+    hint: str = ""
+    note: str = ""
+    error: str = ""  # why the answer cannot be read (from parse_answer)
+    problem: str = ""  # why the checker asks again (e.g. an ID check digit)
+    incomplete: bool = False
+    focus: bool = False  # the control the page puts the cursor in (autofocus)
+    inputmode: str = ""  # text: the on-screen keyboard to offer
+    records: list[tuple[str, list["Field"]]] = field(default_factory=list)  # list: (legend, fields)
+    count_label: str = ""
+
+
+@dataclass
+class Answers:
+    answers: dict[str, Any]
+    skipped: set[str]
+    raw: dict[str, list[str]]  # parameter -> values as sent
+    errors: dict[str, dict]  # parameter -> {"zh", "en"}
+    date: str
+    date_raw: str
+    date_error: dict | None
+
+
+def _checked_parse(q: iv.Question, text: str) -> Any:
+    """interview.parse_answer, plus two limits it does not enforce: numbers must be finite
+    ("nan" and "inf" parse as floats) and within what the engine accepts."""
+    value = iv.parse_answer(q, text)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise iv.AnswerError("请输入数字", "enter a number")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > LARGEST:
+        raise iv.AnswerError(UI["too_large"][0], UI["too_large"][1])
+    return value
+
+
+def _first(values: list[str]) -> str:
+    """The answer among a parameter's values: "don't know" wins, else the first non-blank one."""
+    for v in values:
+        if iv.is_skip(v):
+            return v
+    return next((v for v in values if v.strip()), "")
+
+
+def read_answers(matter: Matter, params) -> Answers:
+    """The answers in a query string, parsed question by question with interview.parse_answer."""
+    answers: dict[str, Any] = {}
+    skipped: set[str] = set()
+    raw: dict[str, list[str]] = {}
+    errors: dict[str, dict] = {}
+    skip_params = set(params.getlist("skip"))
+    for name, fact in matter.facts.items():
+        values = params.getlist(name)
+        text = _first(values)
+        if iv.is_skip(text) or (not text.strip() and name in skip_params):
+            skipped.add(name)
+            continue
+        if not text.strip():
+            continue
+        raw[name] = values
+        q = iv.question(fact)
+        if q.kind != "list":
+            try:
+                answers[name] = _checked_parse(q, text)
+            except iv.AnswerError as e:
+                errors[name] = e.text
+            continue
+        try:
+            count = _checked_parse(iv.count_question(q), text)
+        except iv.AnswerError as e:
+            errors[name] = e.text
+            continue
+        records = []
+        for i in range(int(count)):
+            record: dict[str, Any] = {}
+            for fq in q.fields:
+                key = f"{name}.{i}.{fq.fact}"
+                sub = _first(params.getlist(key))
+                record[fq.fact] = None
+                if not sub.strip():
+                    continue
+                raw[key] = [sub]
+                if iv.is_skip(sub):
+                    continue
+                try:
+                    record[fq.fact] = _checked_parse(fq, sub)
+                except iv.AnswerError as e:
+                    errors[key] = e.text
+            records.append(record)
+        answers[name] = records
+    date_raw = params.get("date", "").strip()
+    on, date_error = Date.today().isoformat(), None
+    if date_raw:
+        try:
+            on = iv.parse_answer(iv.Question("date", "date", {"zh": "", "en": ""}), date_raw)
+        except iv.AnswerError as e:
+            date_error = e.text
+    return Answers(answers, skipped, raw, errors, on, date_raw, date_error)
+
+
+_FIELD_PATH = re.compile(r"^facts\.([A-Za-z_][A-Za-z0-9_]*)((?:\.[0-9]+\.[A-Za-z_][A-Za-z0-9_]*)?)")
+
+
+def run_step(compiled: CompiledMatter, a: Answers) -> iv.Step:
+    """interview.step over the answers. An answer the application schema still refuses (which
+    parse_answer let through) is taken back and shown as an error on its field."""
+    for _ in range(len(a.answers) + 2):
+        try:
+            return iv.step(compiled, a.answers, a.date, a.skipped)
+        except CheckerError as e:
+            blamed = False
+            for p in e.problems:
+                m = _FIELD_PATH.match(p.message)
+                if not m or m.group(1) not in a.answers:
+                    continue
+                fact, rest = m.group(1), m.group(2)
+                text = {"zh": f"{UI['unusable'][0]}：{p.message}", "en": f"{UI['unusable'][1]}: {p.message}"}
+                if rest:
+                    _, index, sub = rest.split(".")
+                    records = a.answers[fact]
+                    if int(index) < len(records) and records[int(index)].get(sub) is not None:
+                        records[int(index)][sub] = None
+                        a.errors[f"{fact}.{index}.{sub}"] = text
+                        blamed = True
+                        continue
+                a.answers.pop(fact)
+                a.errors[fact] = text
+                blamed = True
+            if not blamed:
+                raise
+    raise RuntimeError("the answers could not be checked")  # pragma: no cover - each round drops one
+
+
+def _html_id(name: str) -> str:
+    return "f-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
+
+
+def _field(q: iv.Question, name: str, a: Answers, value: Any, lang: str) -> Field:
+    """The control for one question; `value` is the parsed answer (None: none)."""
+    t = ui(lang)
+    raw = _first(a.raw.get(name, []))
+    err = a.errors.get(name)
+    f = Field(name, _html_id(name), "text", tx(q.text, lang), value=raw, error=tx(err, lang) if err else "",
+              note=tx(q.note, lang) if q.note else "")
+    if q.problem:
+        f.problem = tx(q.problem, lang)
+    if q.kind == "bool":
+        f.kind = "radio"
+        f.options = [("yes", t["yes"]), ("no", t["no"]), ("?", t["dont_know"])]
+        f.checked = None if value is None else ("yes" if value else "no")
+    elif q.kind == "enum":
+        f.kind = "radio"
+        f.options = [(v, tx(label, lang)) for v, label in q.choices] + [("?", t["dont_know"])]
+        f.checked = value
+    else:
+        f.skip_box = True
+        f.inputmode = {"integer": "numeric", "number": "decimal"}.get(q.kind, "")
+        if q.kind == "date":
+            f.hint = t["date_hint"]
+        if q.unit:
+            unit = f"（{q.unit}）" if lang == "zh" else f"({q.unit})"
+            f.hint = f"{f.hint} {unit}" if f.hint else unit
+    if f.kind == "radio" and raw and iv.is_skip(raw):  # a record field answered "don't know"
+        f.checked = "?"
+    return f
+
+
+def _list_field(q: iv.Question, a: Answers, lang: str) -> Field:
+    t = ui(lang)
+    name = q.fact
+    f = Field(name, _html_id(name), "list", tx(q.text, lang), value=_first(a.raw.get(name, [])),
+              count_label=t["how_many"], skip_box=True, inputmode="numeric", note=tx(q.note, lang) if q.note else "")
+    if name in a.errors:
+        f.error = tx(a.errors[name], lang)
+    if q.problem:
+        f.problem = tx(q.problem, lang)
+    records = a.answers.get(name) or []
+    for i, record in enumerate(records):
+        fields = []
+        for fq in q.fields:
+            key = f"{name}.{i}.{fq.fact}"
+            sub = _field(fq, key, a, record.get(fq.fact), lang)
+            sub.skip_box = False  # blank is "not known" inside a record
+            fields.append(sub)
+        f.records.append((t["record"].format(i=i + 1), fields))
+    return f
+
+
+def form_view(compiled: CompiledMatter, a: Answers, st: iv.Step, lang: str) -> dict:
+    """What the matter page shows: the answers given (editable), the questions still relevant,
+    the "don't know" answers, and the result when nothing more can change it."""
+    m = compiled.matter
+    asked = {q.fact: q for q in st.questions}
+    answered, new = [], []
+    shown = [n for n in m.facts if n in a.answers or n in a.errors]
+    for name in shown:
+        q = asked.get(name) or iv.question(m.facts[name])
+        f = _list_field(q, a, lang) if q.kind == "list" else _field(q, name, a, a.answers.get(name), lang)
+        f.incomplete = name in asked and not q.problem and name in a.answers and q.kind == "list"
+        answered.append(f)
+    for q in st.questions:
+        if q.fact not in shown:
+            new.append(_list_field(q, a, lang) if q.kind == "list" else _field(q, q.fact, a, None, lang))
+    skipped = [{"fact": n, "label": tx(m.facts[n].question, lang)} for n in m.facts if n in a.skipped]
+    target = None
+    for f in answered + new:  # the cursor goes to the first answer to fix, else the first question
+        bad = [s for _, fields in f.records for s in fields if s.error]
+        if bad or f.error or f.problem or f.incomplete:
+            target = (bad or [f])[0]
+            break
+    target = target or (new[0] if new else None)
+    if target is not None:
+        target.focus = True
+    return {"answered": answered, "new": new, "skipped": skipped,
+            "result": result_view(m, st, a, lang) if st.done else None}
+
+
+def _route(alt, lang: str) -> str:
+    """An alternative in words, with its parts when it has several."""
+    text = tx(alt.name, lang)
+    if len(alt.parts) > 1:
+        sep = "、" if lang == "zh" else "; "
+        parts = sep.join(tx(p.name, lang) for p in alt.parts)
+        text += f"（{parts}）" if lang == "zh" else f" ({parts})"
+    return text
+
+
+def result_view(m: Matter, st: iv.Step, a: Answers, lang: str) -> dict:
+    n = st.notice
+    t = ui(lang)
+    zh = lang == "zh"
+    sep = "；" if zh else "; "
+
+    def basis(items: list[dict]) -> str:
+        return sep.join(tx(b, lang) for b in items)
+
+    out: dict[str, Any] = {"eligible": st.eligible, "outcome": n.outcome}
+    if not st.eligible:
+        out["headline"] = t[f"outcome.{n.outcome}"]
+        out["reasons"] = [{"text": tx(r.text, lang), "basis": basis(r.basis),
+                           "redirect_to": tx(r.redirect_to, lang) if r.redirect_to else ""}
+                          for r in n.reasons if r.outcome != "correct"]
+        return out
+    items = []
+    for item, possibly in [(i, False) for i in n.missing] + [(i, True) for i in n.possibly_required]:
+        form = FORM_TEXT[item.form][0 if zh else 1]
+        copies = f"{item.copies} 份" if zh else f"{item.copies} cop{'y' if item.copies == 1 else 'ies'}"
+        items.append({
+            "id": item.id, "name": tx(item.name, lang), "form": form, "copies": copies, "possibly": possibly,
+            "alternatives": [_route(alt, lang) for alt in item.alternatives],
+            "routes_label": t["route_one"] if len(item.alternatives) == 1 else t["route_any"],
+            "source": tx(item.source, lang), "why": tx(item.why, lang)})
+    out["items"] = items
+    out["corrections"] = [tx(r.text, lang) for r in n.reasons if r.outcome == "correct"]
+    out["exempt"] = [{"id": i.id, "name": tx(i.name, lang)} for i in n.exempt]
+    out["to_verify"] = [{"text": tx(v.text, lang), "basis": basis(v.basis)} for v in n.to_verify]
+    out["unknown"] = [tx(m.facts[f].question, lang) for f in m.facts if f in a.skipped]
+    return out
+
+
+# --- the JSON API --------------------------------------------------------------------------------
+
+class _BodyPaths:
+    """Stands in for a YAML document in parse_application: a problem's location is the dotted
+    path of the field in the JSON body (a body has no lines to point at)."""
+
+    path = "<request body>"
+
+    def where(self, path: tuple, *, key: bool = False) -> Location:
+        return Location(".".join(str(p) for p in path))
+
+
+_REQUIRED = re.compile(r"'([^']+)' is a required property")
+
+
+def _problem_json(p) -> dict:
+    where = p.location.file
+    if not where:
+        found = _REQUIRED.search(p.message)
+        where = found.group(1) if found else None
+    return {"code": p.code, "message": p.message, "hint": p.hint, "field": where}
+
+
+class BodyError(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    out: dict = {}
+    for k, v in pairs:
+        if k in out:
+            raise BodyError(f"duplicate key '{k}'")
+        out[k] = v
+    return out
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise BodyError(f"number out of range: {text}")
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise BodyError(f"{name} is not JSON")
+
+
+def parse_json(body: bytes) -> Any:
+    """Strict JSON: UTF-8, no NaN or Infinity, no duplicate keys."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BodyError("not UTF-8 text") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_constant, parse_float=_finite)
+    except BodyError:
+        raise
+    except (ValueError, RecursionError) as e:
+        raise BodyError(str(e)) from None
+
+
+ERRORS = {
+    "unknown_matter": ("没有这个事项：{id}", "unknown matter '{id}'"),
+    "too_large": ("请求体超过 {n} 字节", "the body is larger than {n} bytes"),
+    "bad_length": ("Content-Length 无效", "invalid Content-Length"),
+    "not_json": ("请求体不是有效的 JSON：{why}", "the body is not valid JSON: {why}"),
+    "bad_lang": ("lang 只能是 zh 或 en", "lang must be zh or en"),
+    "engine": ("规则引擎内部错误", "internal error in the rules engine"),
+    "broken": ("该事项的规则文件有错误，暂时无法使用", "the rule files of this matter have errors"),
+}
+
+
+def _error(status: int, key: str, lang: str, **kw) -> JSONResponse:
+    zh, en = ERRORS[key]
+    return JSONResponse({"error": (zh if lang == "zh" else en).format(**kw)}, status_code=status)
+
+
+def openapi() -> dict:
+    """The OpenAPI 3.1 description of the JSON API."""
+    matter_id = {"name": "id", "in": "path", "required": True, "description": "matter id, e.g. individual-business-registration",
+                 "schema": {"type": "string"}}
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    text = {"type": "object", "properties": {"zh": {"type": "string"}, "en": {"type": "string"}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "gov-checker API", "version": __version__,
+                 "description": "Check an application for a government-service matter (事项) and get the one-time "
+                                "notice (一次性告知书). No application data is stored."},
+        "paths": {
+            "/api/matters": {"get": {
+                "summary": "The matters",
+                "operationId": "listMatters",
+                "responses": {"200": {"description": "every matter",
+                                      "content": {"application/json": {"schema": {
+                                          "type": "array", "items": {"$ref": "#/components/schemas/Matter"}}}}}}}},
+            "/api/matters/{id}/schema": {"get": {
+                "summary": "The JSON Schema of an application for the matter",
+                "operationId": "applicationSchema",
+                "parameters": [matter_id],
+                "responses": {"200": {"description": "a JSON Schema (draft 2020-12)",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}},
+                              "404": {"description": "unknown matter", **error}}}},
+            "/api/matters/{id}/check": {"post": {
+                "summary": "Check an application: the notice",
+                "operationId": "checkApplication",
+                "parameters": [matter_id, {
+                    "name": "lang", "in": "query", "required": False,
+                    "description": "language of error messages; the notice carries both languages",
+                    "schema": {"type": "string", "enum": ["zh", "en"], "default": "zh"}}],
+                "requestBody": {"required": True, "description": (
+                    f"the application (at most {MAX_BODY} bytes of UTF-8 JSON); its schema is given by "
+                    "GET /api/matters/{id}/schema"),
+                    "content": {"application/json": {"schema": {"type": "object", "required": ["date"]},
+                                                     "example": {"date": "2026-03-02",
+                                                                 "facts": {"premises_tenure": "leased"},
+                                                                 "materials": [{"id": "IB-01", "form": "original",
+                                                                                "copies": 1, "signed": True}]}}}},
+                "responses": {
+                    "200": {"description": "the notice (schema checker.notice/1, as `checker check --format json`)",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Notice"}}}},
+                    "400": {"description": "the body is not JSON (or lang is not zh or en)", **error},
+                    "404": {"description": "unknown matter", **error},
+                    "413": {"description": f"the body is larger than {MAX_BODY} bytes", **error},
+                    "422": {"description": "the application does not fit the matter's schema",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problems"}}}},
+                    "500": {"description": "internal error of the checker", **error}}}},
+        },
+        "components": {"schemas": {
+            "Matter": {"type": "object", "properties": {
+                "id": {"type": "string"}, "name": text, "code": {"type": "string"}, "department": text,
+                "type": {"type": "string"}, "level": {"type": "string"}}},
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+            "Problems": {"type": "object", "required": ["problems"], "properties": {"problems": {
+                "type": "array", "items": {"type": "object", "properties": {
+                    "code": {"type": "string", "description": "problem code, see `checker rule CODE`"},
+                    "message": {"type": "string"}, "hint": {"type": "string"},
+                    "field": {"type": ["string", "null"], "description": "dotted path of the field, e.g. facts.premises_tenure"}}}}}},
+            "Notice": {"type": "object", "description": "see README, 'The notice as JSON'", "properties": {
+                "schema": {"const": "checker.notice/1"},
+                "outcome": {"enum": ["accept", "rongque", "correct", "refuse", "redirect", "not_required"]},
+                "missing": {"type": "array", "items": {"type": "object"}},
+                "defective": {"type": "array", "items": {"type": "object"}},
+                "possibly_required": {"type": "array", "items": {"type": "object"}},
+                "reasons": {"type": "array", "items": {"type": "object"}},
+                "info_needed": {"type": "array", "items": {"type": "object"}}}},
+        }},
+    }
+
+
+# --- the application -------------------------------------------------------------------------------
+
+class _SecurityHeaders:
+    """Adds HEADERS to every HTTP response (pure ASGI middleware)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for k, v in HEADERS.items():
+                    if k not in headers:
+                        headers[k] = v
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+def _query(params, **replace: str | None) -> str:
+    """The query string with some parameters replaced (None: removed)."""
+    pairs = [(k, v) for k, v in params.multi_items() if k not in replace]
+    pairs += [(k, v) for k, v in replace.items() if v is not None]
+    return urlencode(pairs)
+
+
+def _unskip(params, fact: str) -> str:
+    """The query string without the "don't know" answer to `fact`: the question is asked again."""
+    return urlencode([(k, v) for k, v in params.multi_items() if k != fact and not (k == "skip" and v == fact)])
+
+
+class _Broken(Exception):
+    """The matter's own files do not load (not the request's fault)."""
+
+
+def create_app(root: Path, local: Path | None = None) -> Starlette:
+    """The web application over the matters in ROOT/matters (rule sets in ROOT/rules), with a
+    local office's settings if given."""
+    cat = Catalogue(Path(root), Path(local) if local else None)
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+
+    def page(name: str, lang: str, status: int = 200, **context) -> HTMLResponse:
+        html = env.get_template(name).render(lang=lang, html_lang="zh-CN" if lang == "zh" else "en",
+                                             t=ui(lang), script=Markup(AUTO_SUBMIT), **context)
+        return HTMLResponse(html, status_code=status)
+
+    def index(request: Request) -> Response:
+        lang = _lang(request.query_params.get("lang"))
+        q = request.query_params.get("q", "")
+        matters = cat.all()
+        found = search(matters, q)
+        rows = [{"id": m.id, "name": tx(m.name, lang), "other": tx(m.name, "en" if lang == "zh" else "zh"),
+                 "department": tx(m.department, lang), "href": "/matters/" + m.id + "?" + urlencode({"lang": lang})}
+                for m in found]
+        return page("index.html", lang, q=q, rows=rows, total=len(matters),
+                    switch="/?" + _query(request.query_params, lang="zh" if lang == "en" else "en"))
+
+    def _matter_or_404(matter_id: str) -> CompiledMatter:
+        if not cat.known(matter_id):
+            raise HTTPException(404)
+        return cat.compiled(matter_id)
+
+    def matter_page(request: Request) -> Response:
+        lang = _lang(request.query_params.get("lang"))
+        compiled = _matter_or_404(request.path_params["matter_id"])
+        m = compiled.matter
+        a = read_answers(m, request.query_params)
+        st = run_step(compiled, a)
+        view = form_view(compiled, a, st, lang)
+        params = request.query_params
+        skipped = [{**s, "href": f"/matters/{m.id}?" + _unskip(params, s["fact"])} for s in view["skipped"]]
+        return page("matter.html", lang, matter={"id": m.id, "name": tx(m.name, lang),
+                                                 "other": tx(m.name, "en" if lang == "zh" else "zh"),
+                                                 "department": tx(m.department, lang)},
+                    date_error=tx(a.date_error, lang) if a.date_error else "",
+                    date_value=a.date_raw or a.date, view={**view, "skipped": skipped},
+                    remaining=len(view["new"]),
+                    notice_href=f"/matters/{m.id}/notice?" + _query(params, format="html"),
+                    switch=f"/matters/{m.id}?" + _query(params, lang="zh" if lang == "en" else "en"))
+
+    def notice_page(request: Request) -> Response:
+        lang = _lang(request.query_params.get("lang"))
+        compiled = _matter_or_404(request.path_params["matter_id"])
+        fmt = request.query_params.get("format", "html")
+        if fmt not in ("html", "text", "markdown", "json"):
+            raise HTTPException(400, "format must be html, text, markdown or json")
+        a = read_answers(compiled.matter, request.query_params)
+        st = run_step(compiled, a)
+        media = {"html": "text/html", "text": "text/plain", "markdown": "text/markdown",
+                 "json": "application/json"}[fmt]
+        return Response(render(st.notice, fmt, lang), media_type=f"{media}; charset=utf-8")
+
+    def api_matters(request: Request) -> Response:
+        return JSONResponse([_summary(m) for m in cat.all()])
+
+    def api_schema(request: Request) -> Response:
+        lang = _lang(request.query_params.get("lang"))
+        matter_id = request.path_params["matter_id"]
+        if not cat.known(matter_id):
+            return _error(404, "unknown_matter", lang, id=matter_id)
+        try:
+            return JSONResponse(application_schema(cat.matter(matter_id)))
+        except CheckerError:
+            return _error(500, "broken", lang)
+
+    def _check(matter_id: str, data: Any) -> str:
+        try:
+            compiled = cat.compiled(matter_id)
+        except CheckerError as e:
+            raise _Broken() from e
+        app = parse_application(data, compiled.matter, doc=_BodyPaths())  # type: ignore[arg-type]
+        return render(check(compiled, app), "json")
+
+    async def api_check(request: Request) -> Response:
+        given = request.query_params.get("lang")
+        lang = _lang(given)
+        if given not in (None, "zh", "en"):
+            return _error(400, "bad_lang", lang)
+        matter_id = request.path_params["matter_id"]
+        if not cat.known(matter_id):
+            return _error(404, "unknown_matter", lang, id=matter_id)
+        length = request.headers.get("content-length")
+        if length is not None:
+            if not re.fullmatch(r"[0-9]{1,18}", length.strip()):
+                return _error(400, "bad_length", lang)
+            if int(length) > MAX_BODY:
+                return _error(413, "too_large", lang, n=MAX_BODY)
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY:
+                return _error(413, "too_large", lang, n=MAX_BODY)
+        try:
+            data = parse_json(bytes(body))
+        except BodyError as e:
+            return _error(400, "not_json", lang, why=str(e))
+        try:
+            text = await run_in_threadpool(_check, matter_id, data)
+        except _Broken:
+            return _error(500, "broken", lang)
+        except CheckerError as e:
+            return JSONResponse({"problems": [_problem_json(p) for p in e.problems]}, status_code=422)
+        except EngineError:
+            log.exception("engine error on %s", matter_id)
+            return _error(500, "engine", lang)
+        return Response(text, media_type="application/json; charset=utf-8")
+
+    def api_openapi(request: Request) -> Response:
+        return JSONResponse(openapi())
+
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        lang = _lang(request.query_params.get("lang"))
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+        title = ui(lang)["not_found"] if exc.status_code == 404 else ui(lang)["bad_request"] if exc.status_code < 500 else ui(lang)["error"]
+        return page("error.html", lang, status=exc.status_code, title=title,
+                    detail=exc.detail if exc.status_code != 404 else "", switch="")
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.error("internal error on %s: %s: %s", request.url.path, type(exc).__name__, exc)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": "internal error"}, status_code=500)
+        return HTMLResponse("<!DOCTYPE html><title>500</title><p>服务器内部错误 / Internal error</p>", status_code=500)
+
+    routes = [
+        Route("/", index),
+        Route("/matters/{matter_id}", matter_page),
+        Route("/matters/{matter_id}/notice", notice_page),
+        Route("/api/matters", api_matters),
+        Route("/api/matters/{matter_id}/schema", api_schema),
+        Route("/api/matters/{matter_id}/check", api_check, methods=["POST"]),
+        Route("/api/openapi.json", api_openapi),
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(_SecurityHeaders)],
+                    exception_handlers={HTTPException: http_error, Exception: server_error})
+    app.state.catalogue = cat
+    return app
+
+
+# --- running it ----------------------------------------------------------------------------------
+
+class _NoQuery(logging.Filter):
+    """Drop the query string from uvicorn's access log: the form's answers are in it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
+def _config(app, host: str, port: int, **kw):
+    import uvicorn
+    return uvicorn.Config(app, host=host, port=port, lifespan="off", server_header=False, **kw)
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, local: Path | None = None) -> None:
+    """Run the web application with uvicorn until interrupted."""
+    import uvicorn
+    config = _config(create_app(root, local), host, port)
+    logging.getLogger("uvicorn.access").addFilter(_NoQuery())
+    uvicorn.Server(config).run()
+
+
+@contextmanager
+def running(app, host: str = "127.0.0.1", port: int = 0, timeout: float = 20.0) -> Iterator[str]:
+    """Run the app with uvicorn in a background thread (for tests and embedding); yields its
+    base URL and stops the server on exit. Port 0 picks a free port."""
+    import uvicorn
+    server = uvicorn.Server(_config(app, host, port, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, name="checker-web", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError("the web server did not start")
+        time.sleep(0.02)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://{host}:{bound}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout)

@@ -1,0 +1,101 @@
+"""The self-check form end to end, in a real headless browser (Debian's chromium and chromedriver,
+driven by selenium): an owner filing in person answers question by question until the checklist
+appears. Writes docs/screenshots/web-form.png (part-way) and web-result.png (the result).
+
+CI needs the Debian packages chromium, chromium-driver and fonts-noto-cjk (Chinese text).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker.web import create_app, running
+from conftest import REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+SHOTS = REPO / "docs" / "screenshots"
+IB = "individual-business-registration"
+# an owner filing in person (matter file, example 1), by question
+ANSWERS = {"filed_by_agent": "no", "premises_tenure": "owned", "family_operation": "no",
+           "scope_needs_pre_approval": "no", "operator_id_number": "11010519491231002X",
+           "civil_servant_or_military": "no", "scope_barred": "no"}
+
+
+def _browser(user_data: Path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", f"--user-data-dir={user_data}", "--window-size=1000,1400"):
+        options.add_argument(arg)
+    # the driver's path is given: selenium never looks for (or downloads) one
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
+def test_an_owner_fills_the_form_in_a_browser_and_gets_the_checklist(tmp_path):
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.skip("needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)")
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    driver = _browser(tmp_path / "chromium-profile")
+    try:
+        with running(create_app(REPO), "127.0.0.1", 0) as base:
+            driver.get(f"{base}/matters/{IB}?date=2026-03-02")
+            assert "个体工商户设立登记" in driver.title
+            answered: list[str] = []
+            for _ in range(len(ANSWERS) + 2):
+                if driver.find_elements(By.ID, "result"):
+                    break
+                first = driver.find_element(By.CSS_SELECTOR, "section.new [data-fact]")
+                fact = first.get_attribute("data-fact")
+                assert fact in ANSWERS, f"unexpected question {fact}"
+                assert fact not in answered, f"{fact} asked twice"
+                page = driver.find_element(By.TAG_NAME, "html")
+                radios = first.find_elements(By.CSS_SELECTOR, f'input[type=radio][value="{ANSWERS[fact]}"]')
+                if radios:
+                    radios[0].click()  # the page's script sends the form when an answer changes
+                else:
+                    box = first.find_element(By.CSS_SELECTOR, "input[type=text]")
+                    box.clear()
+                    box.send_keys(ANSWERS[fact])
+                    driver.find_element(By.CSS_SELECTOR, "form#check button[type=submit]").click()
+                WebDriverWait(driver, 15).until(EC.staleness_of(page))
+                WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+                answered.append(fact)
+                assert fact in [e.get_attribute("data-fact")
+                                for e in driver.find_elements(By.CSS_SELECTOR, "section.answered > [data-fact]")]
+                if len(answered) == 3:
+                    driver.execute_script("window.scrollTo(0, 0)")
+                    driver.save_screenshot(str(SHOTS / "web-form.png"))
+            result = driver.find_element(By.ID, "result")
+            assert result.get_attribute("data-outcome") == "correct"
+            items = [e.get_attribute("data-material")
+                     for e in result.find_elements(By.CSS_SELECTOR, "ol.checklist > li")]
+            assert items == ["IB-01", "IB-02", "IB-03"]
+            text = result.text
+            assert "个体工商户开业（设立）登记申请书" in text and "经营者身份证明" in text
+            assert "自有房产：房屋产权证明" in text and "租赁协议复印件" not in driver.page_source
+            assert driver.find_elements(By.CSS_SELECTOR, "section.new") == []  # nothing more to ask
+            assert set(answered) == set(ANSWERS)
+            # the whole page in one picture: grow the window by what does not fit in the viewport
+            extra = driver.execute_script("return document.documentElement.scrollHeight - window.innerHeight")
+            driver.set_window_size(1000, min(driver.get_window_size()["height"] + max(extra, 0) + 20, 5000))
+            driver.execute_script("window.scrollTo(0, 0)")
+            driver.save_screenshot(str(SHOTS / "web-result.png"))
+            driver.find_element(By.ID, "notice-link").click()
+            WebDriverWait(driver, 15).until(lambda d: "一次性告知书" in d.title)
+            assert "[IB-03]" in driver.page_source
+    finally:
+        driver.quit()
+    assert (SHOTS / "web-form.png").stat().st_size > 10_000
+    assert (SHOTS / "web-result.png").stat().st_size > 10_000
