@@ -1,6 +1,7 @@
 """The self-check form end to end, in a real headless browser (Debian's chromium and chromedriver,
 driven by selenium): an owner filing in person answers question by question until the checklist
-appears. Writes docs/screenshots/web-form.png (part-way) and web-result.png (the result).
+appears. With CHECKER_SCREENSHOTS=docs/screenshots it refreshes the README screenshots
+web-form.png (part-way) and web-result.png (the result).
 
 CI needs the Debian packages chromium, chromium-driver and fonts-noto-cjk (Chinese text).
 """
