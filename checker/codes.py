@@ -99,6 +99,9 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "The file is not in matters/, rules/ or local/ (so its kind is unknown), or formatting would "
          "change its meaning, which the formatter refuses to do (please report it).",
          "checker fmt notes/todo.yaml", "checker fmt matters/street-stall.yaml", "special"),
+    Code("E017", "too-deep", "error", "A file nests mappings or lists more than 64 levels deep.",
+         "Rule files and applications nest a few levels; a very deep file is refused before it can "
+         "exhaust the stack.", "a: " + "[" * 70 + "]" * 70 + "\n", TINY + "materials:\n" + FORM, "matter-file"),
     Code("E020", "unknown-matter", "error", "No matter with that id.",
          "The id is not the name of a file in matters/; the message suggests the closest one.",
          "checker check individual-busines-registration a.yaml",

@@ -18,6 +18,7 @@ import yaml
 from .errors import CheckerError, Location, Problem, fail
 
 MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64  # rule files nest about 8 deep; far deeper is a mistake or an attack
 Path_ = tuple  # a path into the document: keys and list indexes
 
 _STR = "tag:yaml.org,2002:str"
@@ -112,10 +113,17 @@ def load_text(text: str, name: str = "<string>") -> Document:
         return doc
     problems: list[Problem] = []
     seen: set[int] = set()
-    doc.data = _convert(node, (), doc, problems, seen)
+    try:
+        doc.data = _convert(node, (), doc, problems, seen)
+    except _TooDeep:
+        pass
     if problems:
         raise CheckerError(problems)
     return doc
+
+
+class _TooDeep(Exception):
+    pass
 
 
 def _pos(node: yaml.Node) -> tuple[int, int]:
@@ -124,6 +132,11 @@ def _pos(node: yaml.Node) -> tuple[int, int]:
 
 def _convert(node: yaml.Node, path: tuple, doc: Document, problems: list[Problem],
              seen: set[int]) -> Any:
+    if len(path) > MAX_DEPTH:
+        line, col = _pos(node)
+        problems.append(Problem(Location(doc.path, line, col), "E017",
+                                f"nested deeper than {MAX_DEPTH} levels", "flatten the structure"))
+        raise _TooDeep
     doc.marks[path] = _pos(node)
     if id(node) in seen:
         line, col = _pos(node)

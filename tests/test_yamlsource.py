@@ -296,3 +296,23 @@ def test_where_in_json():
 def test_folded_chinese_lines_join_without_a_space():
     doc = load_text("zh: >-\n  第一行\n  第二行 and\n  English\nen: >-\n  one\n  two\n")
     assert doc.data == {"zh": "第一行第二行 and English", "en": "one two"}
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    from checker.yamlsource import load_file
+    path = tmp_path / "bom.yaml"
+    path.write_bytes("\ufeffa: 申请\n".encode("utf-8"))
+    assert load_file(path).data == {"a": "申请"}
+
+
+def test_a_tab_in_indentation_is_a_syntax_error_with_its_line():
+    with pytest.raises(CheckerError) as e:
+        load_text("a:\n\tb: 1\n", "t.yaml")
+    [p] = e.value.problems
+    assert p.code == "E010" and p.location.line == 2
+
+
+def test_deep_nesting_is_refused_not_a_crash():
+    with pytest.raises(CheckerError) as e:
+        load_text("a: " + "[" * 5000 + "]" * 5000 + "\n", "deep.yaml")
+    assert [p.code for p in e.value.problems] == ["E017"]
