@@ -118,7 +118,7 @@ def main() -> None:
     if args.matter:
         paths = [p for p in paths if p.stem in args.matter]
     rng = random.Random(args.seed)
-    print(f"{"matter":38} {'rules':>5} {'load ms':>8} {'compile ms':>10} {'register ms':>11}")
+    print(f"{'matter':38} {'rules':>5} {'load ms':>8} {'compile ms':>10} {'register ms':>11}")
     rows = []
     for path in paths:
         matter = load_matter(path, ROOT / "rules")
@@ -142,7 +142,7 @@ def main() -> None:
         }))
     print()
     print(f"{args.n} random applications per matter (seed {args.seed}); µs per application, applications/s")
-    print(f"{"matter":38} {'parse':>8} {'engine':>8} {'check':>8} {'render':>8} {'direct':>8} {'check/s':>9} {'engine/direct':>13}")
+    print(f"{'matter':38} {'parse':>8} {'engine':>8} {'check':>8} {'render':>8} {'direct':>8} {'check/s':>9} {'engine/direct':>13}")
     for mid, r in rows:
         print(f"{mid:38} {r['parse'] * 1e6:8.0f} {r['engine'] * 1e6:8.0f} {r['check'] * 1e6:8.0f} "
               f"{r['render'] * 1e6:8.0f} {r['direct'] * 1e6:8.0f} {1 / r['check']:9.0f} {r['engine'] / r['direct']:13.1f}")
