@@ -258,6 +258,68 @@ def ask(matter: str = typer.Argument(..., help="Matter id (see `checker list`) o
 
 @app.command()
 @_guarded
+def screen(source: Path = typer.Argument(..., help="A folder of application files, a .jsonl file or a .csv file (columns: see the README)."),
+           matter: Optional[str] = typer.Option(None, "--matter", "-m", help="The matter of records that name none."),
+           out: Path = typer.Option(Path("screening"), "--out", "-o", help="Folder for the notices and the summary."),
+           lang: Lang = typer.Option(Lang.zh, "--lang", "-l"),
+           db: Optional[str] = typer.Option(None, "--db", help="The register of notices: a SQLite file or a PostgreSQL URL."),
+           agency: str = typer.Option("", "--agency", help="The agency's name, for the register."),
+           abbr: str = typer.Option("X", "--abbr", help="The agency's abbreviation in document numbers, e.g. 西市监."),
+           local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
+           root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
+    """Pre-screen a batch: a notice per application (HTML and JSON), a summary (CSV, HTML), and with
+    --db numbered notices in a register. Exit 0 all acceptable, 1 findings or unusable records."""
+    from .screen import Screener, read, screen as run_screen
+    base = _root(root)
+    if not source.exists():
+        _die([Problem(Location(str(source)), "E001", "no such file or folder")])
+    hooks = _register_hooks(db, agency or abbr, abbr) if db else None
+    problems: list[Problem] = []
+
+    def problem(p: Problem) -> None:
+        problems.append(p)
+        typer.echo(str(p), err=True)
+
+    try:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        bar = Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                       transient=True, disable=not sys.stderr.isatty())
+    except ImportError:  # pragma: no cover - rich comes with typer
+        bar = None
+    if bar is not None:
+        with bar:
+            task = bar.add_task("screen", total=None)
+            summary = run_screen(read(source), Screener(base, matter, _local(local)), out, lang.value,
+                                 on_notice=hooks, on_problem=problem, progress=lambda: bar.advance(task))
+    else:
+        summary = run_screen(read(source), Screener(base, matter, _local(local)), out, lang.value,
+                             on_notice=hooks, on_problem=problem)
+    typer.echo(f"{summary.line()}; notices in {out / 'notices'}, summary in {out / 'summary.html'}")
+    accepted = sum(c.get("accept", 0) for c in summary.outcomes.values())
+    raise typer.Exit(0 if not problems and accepted == summary.total else 1)
+
+
+def _register_hooks(db: str, agency: str, abbr: str):
+    """The register's numbering and deadlines for each notice (see register.py, workdays.py)."""
+    from .register import Register
+    from .render import render
+    from .workdays import add_working_days_or_none
+    register = Register(db, agency, abbr)
+
+    def on_notice(record, compiled, notice) -> None:
+        due = add_working_days_or_none(notice.application["date"], 5) if notice.outcome == "correct" else None
+        entry = register.issue(matter=compiled.matter.id, kind=notice.outcome,
+                               application_key=f"{compiled.matter.id}/{record.key}",
+                               application_digest=notice.application_sha256,
+                               application_date=notice.application["date"], outcome=notice.outcome,
+                               notice_json=render(notice, "json"), deadline=due,
+                               applicant=(notice.application.get("applicant") or {}).get("name", ""))
+        notice.number, notice.supersedes = entry.number, entry.supersedes or ""
+    return on_notice
+
+
+@app.command()
+@_guarded
 def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
           port: int = typer.Option(8000, "--port"),
           local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),

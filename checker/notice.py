@@ -135,6 +135,8 @@ class Notice:
     rules_sha256: str
     application_sha256: str
     checker_version: str
+    number: str = ""  # the document number from the register, e.g. X审补〔2026〕第0042号
+    supersedes: str = ""  # the number of the earlier notice for the same submission
     schema: str = NOTICE_SCHEMA
 
     @property

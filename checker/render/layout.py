@@ -33,6 +33,8 @@ LABELS = {
     "outcome.redirect": ("申请事项不属于本机关职权范围，不予受理，请向有关行政机关申请", "The matter is outside this agency's competence: apply to the competent agency"),
     "outcome.not_required": ("申请事项依法不需要取得行政许可，不予受理", "No licence is needed for this by law: the application is not accepted"),
     "matter": ("申请事项", "Matter"),
+    "number": ("文号", "Document number"),
+    "supersedes": ("本通知书取代", "Replaces notice"),
     "code": ("事项编码", "Matter code"),
     "department": ("受理机关", "Agency"),
     "applicant": ("申请人", "Applicant"),
@@ -208,7 +210,12 @@ def _reason(r: Reason, lang: str) -> Entry:
 def layout(notice: Notice, lang: str = "zh") -> Layout:
     n = notice
     applicant = n.application.get("applicant") or {}
-    header = [(t("matter", lang), tx(n.matter["name"], lang))]
+    header = []
+    if n.number:
+        header.append((t("number", lang), n.number))
+    if n.supersedes:
+        header.append((t("supersedes", lang), n.supersedes))
+    header.append((t("matter", lang), tx(n.matter["name"], lang)))
     if n.matter.get("code"):
         header.append((t("code", lang), n.matter["code"]))
     header.append((t("department", lang), tx(n.matter["department"], lang)))

@@ -1,0 +1,82 @@
+"""Batch pre-screening: folders, JSON Lines and CSV in; notices and a summary out; bad records
+reported with file and line while the batch goes on."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from typer.testing import CliRunner
+
+from checker.cli import app
+from conftest import REPO
+
+IB = "individual-business-registration"
+OWNER_FACTS = {"operator_id_number": "11010519491231002X", "premises_tenure": "owned", "filed_by_agent": False,
+               "family_operation": False, "scope_needs_pre_approval": False, "scope_barred": False,
+               "civil_servant_or_military": False}
+OWNER_MATERIALS = [{"id": "IB-01", "form": "original", "copies": 1, "signed": True},
+                   {"id": "IB-02", "form": "original_and_copy", "copies": 1},
+                   {"id": "IB-03/title", "form": "original_and_copy", "copies": 1}]
+
+
+def run(*args):
+    return CliRunner().invoke(app, ["screen", *map(str, args), "--root", str(REPO)])
+
+
+def test_a_jsonl_batch_of_mixed_matters(tmp_path):
+    lines = [
+        {"matter": IB, "date": "2026-03-02", "reference": "A-1", "facts": OWNER_FACTS, "materials": OWNER_MATERIALS},
+        {"matter": IB, "date": "2026-03-02", "reference": "A-2", "facts": dict(OWNER_FACTS, filed_by_agent=True),
+         "materials": OWNER_MATERIALS},
+        {"matter": "marriage-registration", "date": "2026-03-02", "reference": "M-1"},
+    ]
+    src = tmp_path / "batch.jsonl"
+    src.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n{broken\n", encoding="utf-8")
+    r = run(src, "--out", tmp_path / "out")
+    assert r.exit_code == 1
+    assert "4 application(s): accept 1, correct 2; unusable 1" in r.output
+    assert f"{src}:4:1: E010" in r.output  # the broken line, by number; the batch went on
+    notice = json.loads((tmp_path / "out" / "notices" / "A-2.json").read_text("utf-8"))
+    assert notice["outcome"] == "correct" and [m["id"] for m in notice["missing"]] == ["IB-05"]
+    assert (tmp_path / "out" / "notices" / "A-1.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+    rows = {row["matter"]: row for row in csv.DictReader((tmp_path / "out" / "summary.csv").open(encoding="utf-8"))}
+    assert rows[IB]["applications"] == "2" and rows[IB]["accept"] == "1" and rows[IB]["correct"] == "1"
+    assert rows[IB]["most_missing"] == "IB-05 (1)"
+    assert "预审汇总" in (tmp_path / "out" / "summary.html").read_text("utf-8")
+
+
+def test_a_csv_batch_is_read_by_the_declared_types(tmp_path):
+    src = tmp_path / "batch.csv"
+    header = ["matter", "date", "reference", *[f"fact.{k}" for k in OWNER_FACTS], "materials"]
+    owner = ["11010519491231002X", "owned", "否", "否", "否", "否", "否"]
+    with src.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerow([IB, "2026-03-02", "C-1", *owner,
+                    "IB-01:form=original:copies=1:signed=是;IB-02:form=original_and_copy:copies=1;"
+                    "IB-03/title:form=original_and_copy:copies=1"])
+        w.writerow([IB, "2026-02-30", "C-2", *owner, ""])
+    r = run(src, "--out", tmp_path / "out")
+    assert "2 application(s): accept 1; unusable 1" in r.output
+    assert f"{src}:3:1: A003" in r.output
+
+
+def test_a_folder_with_a_default_matter(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "one.yaml").write_text((REPO / "examples" / "individual-business-leased-agent.yaml").read_text("utf-8"),
+                                     encoding="utf-8")
+    (folder / "two.json").write_text(json.dumps({"date": "2026-03-02", "facts": OWNER_FACTS,
+                                                 "materials": OWNER_MATERIALS}), encoding="utf-8")
+    r = run(folder, "--matter", IB, "--out", tmp_path / "out")
+    assert "2 application(s): accept 1, correct 1; unusable 0" in r.output
+    assert sorted(p.name for p in (tmp_path / "out" / "notices").iterdir()) == ["one.html", "one.json", "two.html", "two.json"]
+
+
+def test_a_record_without_a_matter_and_an_unknown_matter(tmp_path):
+    src = tmp_path / "b.jsonl"
+    src.write_text('{"date": "2026-03-02"}\n{"matter": "no-such-matter", "date": "2026-03-02"}\n', encoding="utf-8")
+    r = run(src, "--out", tmp_path / "out")
+    assert "names no matter" in r.output and "unknown matter 'no-such-matter'" in r.output
+    assert "unusable 2" in r.output and r.exit_code == 1
