@@ -265,6 +265,7 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
            db: Optional[str] = typer.Option(None, "--db", help="The register of notices: a SQLite file or a PostgreSQL URL."),
            agency: str = typer.Option("", "--agency", help="The agency's name, for the register."),
            abbr: str = typer.Option("X", "--abbr", help="The agency's abbreviation in document numbers, e.g. 西市监."),
+           notices: bool = typer.Option(True, "--notices/--summary-only", help="Write each notice, or only the summary."),
            local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
            root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
     """Pre-screen a batch: a notice per application (HTML and JSON), a summary (CSV, HTML), and with
@@ -290,10 +291,11 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
         with bar:
             task = bar.add_task("screen", total=None)
             summary = run_screen(read(source), Screener(base, matter, _local(local)), out, lang.value,
-                                 on_notice=hooks, on_problem=problem, progress=lambda: bar.advance(task))
+                                 on_notice=hooks, on_problem=problem, progress=lambda: bar.advance(task),
+                                 write_notices=notices)
     else:
         summary = run_screen(read(source), Screener(base, matter, _local(local)), out, lang.value,
-                             on_notice=hooks, on_problem=problem)
+                             on_notice=hooks, on_problem=problem, write_notices=notices)
     typer.echo(f"{summary.line()}; notices in {out / 'notices'}, summary in {out / 'summary.html'}")
     accepted = sum(c.get("accept", 0) for c in summary.outcomes.values())
     raise typer.Exit(0 if not problems and accepted == summary.total else 1)
