@@ -305,11 +305,11 @@ def _register_hooks(db: str, agency: str, abbr: str):
     """The register's numbering and deadlines for each notice (see register.py, workdays.py)."""
     from .register import Register
     from .render import render
-    from .workdays import add_working_days_or_none
     register = Register(db, agency, abbr)
 
     def on_notice(record, compiled, notice) -> None:
-        due = add_working_days_or_none(notice.application["date"], 5) if notice.outcome == "correct" else None
+        d = notice.deadline
+        due = d.get("notice_by") or d.get("supply_by") or d.get("decision_by")
         entry = register.issue(matter=compiled.matter.id, kind=notice.outcome,
                                application_key=f"{compiled.matter.id}/{record.key}",
                                application_digest=notice.application_sha256,

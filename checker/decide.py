@@ -309,6 +309,33 @@ class _Decider:
         return False, []
 
 
+def _deadlines(matter: Matter, on: str, outcome: str, promised_days: int | None) -> dict:
+    """The dates that follow from the application date, in working days where the law counts them
+    so (statutory holidays and adjusted weekends from the chinesecalendar package); a date the
+    calendar cannot give is left out with a note, never guessed."""
+    from .workdays import deadline
+    out: dict[str, Any] = {"notice_within_working_days": 5, "deemed_accepted_if_not_notified": True,
+                           "supply_within_days": promised_days if outcome == "rongque" else None,
+                           "basis": OUTCOME_BASIS["correct"], "notice_by": None, "decision_by": None,
+                           "supply_by": None, "notes": []}
+
+    def put(key: str, days: int, working: bool) -> None:
+        d = deadline(on, days, working)
+        out[key] = d.date
+        if d.note and d.note not in out["notes"]:
+            out["notes"].append(d.note)
+
+    if outcome == "correct":
+        put("notice_by", 5, True)  # 行政许可法 art. 32: on the spot or within 5 working days
+    limit = matter.time_limit.get("statutory") or matter.time_limit.get("promised") or {}
+    if outcome in ("accept", "rongque") and limit.get("days") is not None:
+        put("decision_by", limit["days"], bool(limit.get("working_days")))
+    if outcome == "rongque" and promised_days is not None:
+        promised = matter.time_limit.get("promised") or limit  # never beyond the promised time (A3)
+        put("supply_by", promised_days, bool(promised.get("working_days")))
+    return out
+
+
 def _info_item(matter: Matter, name: str, affects: set[str], values: dict) -> InfoNeeded:
     if name in matter.facts:
         f = matter.facts[name]
@@ -378,12 +405,7 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
         derived=derived,
         computed=[FactValue(n, _label(matter, n), v, display(matter, n, v)) for n, v in derived.items()]
         if outcome not in ("redirect", "not_required") else [],
-        deadline={
-            "notice_within_working_days": 5,
-            "deemed_accepted_if_not_notified": True,
-            "supply_within_days": promised_days if outcome == "rongque" else None,
-            "basis": OUTCOME_BASIS["correct"],
-        },
+        deadline=_deadlines(matter, app.date, outcome, promised_days),
         time_limit=matter.time_limit, fee=matter.fee,
         rules_sha256=compiled.digest, application_sha256=app.digest,
         checker_version=__version__,

@@ -277,3 +277,30 @@ def test_sharing_set_by_a_parameter(test_licence):
     assert "TL-10" in ids(n.missing)  # by default the licence is not obtained by sharing
     n2 = check(test_licence, without(appl(), "TL-10"), parameters={"licence_shared": True})
     assert "TL-10" not in ids(n2.missing) and "TL-10" in ids(n2.exempt)
+
+
+def test_the_one_time_notice_deadline_counts_working_days_across_national_day(test_licence):
+    # 2025 schedule (国办发明电〔2024〕12号): 10-01..10-08 off, Saturday 10-11 worked.
+    # 5 working days after Monday 2025-09-29: 09-30, 10-09, 10-10, 10-11, 10-13.
+    a = appl(has_car=True)
+    a["date"] = "2025-09-29"
+    n = check(test_licence, a)
+    assert n.outcome == "correct" and n.deadline["notice_by"] == "2025-10-13"
+
+
+def test_rongque_supply_and_decision_dates(test_licence):
+    # promised 5 working days, statutory 20 working days, from Monday 2025-01-27 across the
+    # Spring Festival (01-28..02-04 off, Saturday 02-08 worked): 02-05, 06, 07, 08, 10 -> 02-10
+    a = appl(has_car=True)
+    a["date"], a["rongque"] = "2025-01-27", True
+    n = check(test_licence, a)
+    assert n.outcome == "rongque" and n.deadline["supply_by"] == "2025-02-10"
+    assert n.deadline["decision_by"] is not None and n.deadline["decision_by"] > "2025-02-10"
+
+
+def test_a_year_the_calendar_does_not_cover_is_said_not_guessed(test_licence):
+    a = appl(has_car=True)
+    a["date"] = "2099-03-02"
+    n = check(test_licence, a)
+    assert n.deadline["notice_by"] is None
+    assert "2099" in n.deadline["notes"][0]["en"] and "cannot be computed" in n.deadline["notes"][0]["en"]

@@ -79,6 +79,10 @@ LABELS = {
     "deadline.text": ("本机关应当场或者在五个工作日内一次告知需要补正的全部内容；逾期不告知的，自收到申请材料之日起即为受理。",
                       "The agency must list everything to correct in one notice, on the spot or within 5 working days; if it does not, the application counts as accepted from the day the materials were received."),
     "supply_within": ("补齐期限", "Supply within"),
+    "notice_by": ("一次性告知最迟日期", "One-time notice due by"),
+    "decision_by": ("作出决定最迟日期", "Decision due by"),
+    "supply_by": ("容缺材料补齐最迟日期", "Deferred materials due by"),
+    "calendar_note": ("期限说明", "About the deadlines"),
     "days": ("日", "days"),
     "time_limit": ("办理时限", "Time limit for the decision"),
     "time_limit.statutory": ("法定", "statutory"),
@@ -268,6 +272,11 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
     limits = []
     if n.outcome in ("correct",):
         limits.append((t("deadline", lang), t("deadline.text", lang)))
+    for key in ("notice_by", "decision_by", "supply_by"):
+        if n.deadline.get(key):
+            limits.append((t(key, lang), n.deadline[key]))
+    for note in n.deadline.get("notes", []):
+        limits.append((t("calendar_note", lang), tx(note, lang)))
     if n.outcome == "rongque" and n.deadline.get("supply_within_days"):
         days = n.deadline["supply_within_days"]
         limits.append((t("supply_within", lang), f"{days}{t('days', lang)}" if lang == "zh" else f"{days} {t('days', lang)}"))

@@ -1,0 +1,274 @@
+"""Working-day deadlines (checker/workdays.py).
+
+Every expected date below was worked out by hand from the State Council's published holiday
+schedules, never from the program's output; the count is shown next to each case. Sources:
+
+- 2024: 国务院办公厅关于2024年部分节假日安排的通知, 国办发明电〔2023〕7号, 2023-10-25
+  (人民日报 2023-10-26 p. 6, http://paper.people.com.cn/rmrb/html/2023-10/26/nw.D110000renmrb_20231026_3-06.htm)
+  春节 02-10..02-17 off, Sun 02-04 and Sun 02-18 worked, 除夕 02-09 NOT a holiday (employers are
+  only "encouraged" to give it);
+- 2025: 国务院办公厅关于2025年部分节假日安排的通知, 国办发明电〔2024〕12号, 2024-11-12 (新华社):
+  元旦 01-01 only, no 调休; 春节 01-28 (除夕) .. 02-04 off, Sun 01-26 and Sat 02-08 worked;
+  清明 04-04..04-06; 劳动节 05-01..05-05 off, Sun 04-27 worked; 端午 05-31..06-02;
+  国庆节+中秋节 10-01..10-08 off, Sun 09-28 and Sat 10-11 worked;
+- 2026: 国务院办公厅关于2026年部分节假日安排的通知, 2025-11-04 (新华社,
+  https://politics.gmw.cn/2025-11/04/content_38391083.htm): 春节 02-15..02-23 off, Sat 02-14 and
+  Sat 02-28 worked; 国庆节 10-01..10-07 off, Sun 09-20 and Sat 10-10 worked.
+
+Weekdays: 2025-01-01 is a Wednesday; 2024-01-01 a Monday; 2026-01-01 a Thursday.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from checker import workdays as wd
+from checker.workdays import CalendarGap, Deadline
+
+
+def _days(first: str, last: str) -> list[str]:
+    """Every date from first to last inclusive."""
+    a, b = datetime.date.fromisoformat(first), datetime.date.fromisoformat(last)
+    return [(a + datetime.timedelta(days=i)).isoformat() for i in range((b - a).days + 1)]
+
+
+# --------------------------------------------------------------------------- coverage
+
+def test_covered_years_include_the_schedules_tested_here():
+    years = wd.covered_years()
+    assert isinstance(years, range)
+    # chinesecalendar 1.9 stops at 2024 and 1.10 at 2025: the tests below need 1.11 or later.
+    for year in (2024, 2025, 2026):
+        assert year in years
+
+
+def test_every_covered_year_has_holidays_in_the_data():
+    # A year inside the range without data would be counted as plain Monday-Friday: a silent guess.
+    import chinese_calendar
+    with_data = {day.year for day in chinese_calendar.holidays}
+    assert set(wd.covered_years()) <= with_data
+
+
+# --------------------------------------------------------------------------- 2025 Spring Festival
+
+def test_spring_festival_2025_days_off():
+    for day in _days("2025-01-28", "2025-02-04"):
+        assert wd.is_working_day(day) is False, day
+    assert wd.is_working_day("2025-02-03") is False  # a Monday inside the holiday
+
+
+def test_spring_festival_2025_adjusted_working_days():
+    assert wd.is_working_day("2025-01-26") is True   # Sunday, worked (调休)
+    assert wd.is_working_day("2025-02-08") is True   # Saturday, worked (调休)
+    assert wd.is_working_day("2025-01-25") is False  # the Saturday before: an ordinary weekend
+    assert wd.is_working_day("2025-02-09") is False  # the Sunday after: an ordinary weekend
+    assert wd.is_working_day("2025-01-27") is True   # Monday before 除夕
+    assert wd.is_working_day("2025-02-05") is True   # Wednesday after 初七
+
+
+def test_spring_festival_2025_counting():
+    # Mon 01-27 received; 01-28..02-04 off; Wed 02-05 is the 1st working day.
+    assert wd.add_working_days("2025-01-27", 1) == "2025-02-05"
+    # The one-time notice: 02-05 (1), 02-06 (2), 02-07 (3), Sat 02-08 worked (4), Sun 02-09 off,
+    # Mon 02-10 (5).
+    assert wd.add_working_days("2025-01-27", 5) == "2025-02-10"
+    # Fri 01-24: Sat 01-25 off, Sun 01-26 worked (1).
+    assert wd.add_working_days("2025-01-24", 1) == "2025-01-26"
+
+
+# --------------------------------------------------------------------------- 2025 National Day
+
+def test_national_day_2025_days():
+    for day in _days("2025-10-01", "2025-10-08"):
+        assert wd.is_working_day(day) is False, day
+    assert wd.is_working_day("2025-09-28") is True  # Sunday, worked
+    assert wd.is_working_day("2025-10-11") is True  # Saturday, worked
+    assert wd.is_working_day("2025-10-12") is False  # Sunday, off
+
+
+def test_national_day_2025_counting():
+    # Mon 09-29 received: Tue 09-30 (1); 10-01..10-08 off; Thu 10-09 (2), Fri 10-10 (3),
+    # Sat 10-11 worked (4), Sun 10-12 off, Mon 10-13 (5).
+    assert wd.add_working_days("2025-09-29", 5) == "2025-10-13"
+    # Fri 09-26: Sat 09-27 off, Sun 09-28 worked (1).
+    assert wd.add_working_days("2025-09-26", 1) == "2025-09-28"
+    # Tue 09-30: 10-01..10-08 off, Thu 10-09 (1).
+    assert wd.add_working_days("2025-09-30", 1) == "2025-10-09"
+
+
+# --------------------------------------------------------------------------- other 2025 days
+
+def test_new_year_2025_is_one_day_without_adjustment():
+    assert wd.is_working_day("2025-01-01") is False  # Wednesday, off
+    assert wd.is_working_day("2024-12-31") is True   # Tuesday: nothing arranged
+    # Tue 2024-12-31: Wed 01-01 off, Thu 01-02 (1) -- the count crosses the year.
+    assert wd.add_working_days("2024-12-31", 1) == "2025-01-02"
+
+
+def test_labour_day_2025():
+    for day in _days("2025-05-01", "2025-05-05"):
+        assert wd.is_working_day(day) is False, day
+    assert wd.is_working_day("2025-04-27") is True  # Sunday, worked
+    # Wed 04-30: 05-01..05-05 off, Tue 05-06 (1).
+    assert wd.add_working_days("2025-04-30", 1) == "2025-05-06"
+
+
+def test_qingming_and_dragon_boat_2025():
+    assert wd.is_working_day("2025-04-04") is False  # Friday, 清明
+    assert wd.is_working_day("2025-04-07") is True   # Monday after
+    assert wd.is_working_day("2025-06-02") is False  # Monday, 端午
+    assert wd.is_working_day("2025-06-03") is True   # Tuesday after
+
+
+# --------------------------------------------------------------------------- 2024 and 2026
+
+def test_spring_festival_2024_new_year_eve_is_a_working_day():
+    assert wd.is_working_day("2024-02-09") is True   # Friday, 除夕: not in the schedule
+    assert wd.is_working_day("2024-02-04") is True   # Sunday, worked
+    assert wd.is_working_day("2024-02-18") is True   # Sunday, worked
+    for day in _days("2024-02-10", "2024-02-17"):
+        assert wd.is_working_day(day) is False, day
+    # Thu 02-08: Fri 02-09 (1); 02-10..02-17 off; Sun 02-18 (2), Mon 02-19 (3), Tue 02-20 (4),
+    # Wed 02-21 (5).
+    assert wd.add_working_days("2024-02-08", 5) == "2024-02-21"
+
+
+def test_spring_festival_and_national_day_2026():
+    assert wd.is_working_day("2026-02-14") is True   # Saturday, worked
+    assert wd.is_working_day("2026-02-15") is False  # Sunday, first day off
+    assert wd.is_working_day("2026-02-23") is False  # Monday, 初七
+    assert wd.is_working_day("2026-02-28") is True   # Saturday, worked
+    # Sat 02-14 (worked) received: 02-15..02-23 off, Tue 02-24 (1).
+    assert wd.add_working_days("2026-02-14", 1) == "2026-02-24"
+    # Wed 09-30: 10-01..10-07 off; Thu 10-08 (1), Fri 10-09 (2), Sat 10-10 worked (3),
+    # Sun 10-11 off, Mon 10-12 (4), Tue 10-13 (5).
+    assert wd.add_working_days("2026-09-30", 5) == "2026-10-13"
+
+
+# --------------------------------------------------------------------------- an ordinary week
+
+def test_ordinary_week():
+    # 2025-03-07 is a Friday (Mar 1 is a Saturday); no holiday in March 2025.
+    assert wd.add_working_days("2025-03-07", 1) == "2025-03-10"  # Monday
+    assert wd.add_working_days("2025-03-07", 5) == "2025-03-14"  # Mon..Fri
+    assert wd.add_working_days("2025-03-08", 1) == "2025-03-10"  # from a Saturday
+    assert wd.add_working_days("2025-03-04", 1) == "2025-03-05"  # Tuesday -> Wednesday
+
+
+def test_zero_working_days():
+    assert wd.add_working_days("2025-03-07", 0) == "2025-03-07"  # a Friday: itself
+    assert wd.add_working_days("2025-03-08", 0) == "2025-03-10"  # Saturday -> Monday
+    assert wd.add_working_days("2025-03-09", 0) == "2025-03-10"  # Sunday -> Monday
+    assert wd.add_working_days("2025-10-01", 0) == "2025-10-09"  # inside National Day
+    assert wd.add_working_days("2025-10-11", 0) == "2025-10-11"  # a Saturday that is worked
+
+
+# --------------------------------------------------------------------------- calendar days
+
+def test_calendar_days_ignore_holidays():
+    # 01-27 + 15: 4 days to 01-31, 11 more -> 02-11 (the Spring Festival counts like any day).
+    assert wd.add_days("2025-01-27", 15) == "2025-02-11"
+    assert wd.add_days("2024-02-20", 10) == "2024-03-01"  # 2024-02 has 29 days
+    assert wd.add_days("2025-02-20", 10) == "2025-03-02"  # 2025-02 has 28 days
+    assert wd.add_days("2025-12-25", 15) == "2026-01-09"
+    assert wd.add_days("2025-03-01", -30) == "2025-01-30"
+    assert wd.add_days("2025-03-01", 0) == "2025-03-01"
+    assert wd.add_days("2099-01-01", 20) == "2099-01-21"  # no holiday schedule needed
+
+
+# --------------------------------------------------------------------------- deadline()
+
+def test_deadline_in_working_days():
+    assert wd.deadline("2025-09-29", 5, True) == Deadline("2025-10-13", True, 5, None)
+
+
+def test_deadline_in_calendar_days():
+    assert wd.deadline("2025-01-27", 15, False) == Deadline("2025-02-11", False, 15, None)
+    assert wd.deadline("2099-03-02", 15, False) == Deadline("2099-03-17", False, 15, None)
+
+
+# --------------------------------------------------------------------------- calendar gaps
+
+GAP_2099 = {
+    "zh": "节假日安排尚未公布或未收录（2099年），无法按工作日计算期限",
+    "en": "the holiday schedule for 2099 is not published yet or not in the installed calendar data: "
+          "the working-day deadline cannot be computed",
+}
+
+
+def test_gap_from_is_working_day():
+    with pytest.raises(CalendarGap) as caught:
+        wd.is_working_day("2099-03-02")
+    gap = caught.value
+    assert isinstance(gap, ValueError)
+    assert gap.year == 2099
+    assert gap.text == GAP_2099
+    assert str(gap) == GAP_2099["en"]
+
+
+def test_gap_as_deadline_without_date():
+    assert wd.deadline("2099-03-02", 5, True) == Deadline(None, True, 5, GAP_2099)
+
+
+def test_gap_from_add_working_days():
+    with pytest.raises(CalendarGap):
+        wd.add_working_days("2099-03-02", 1)
+    with pytest.raises(CalendarGap):
+        wd.add_working_days("2099-03-07", 0)
+
+
+def test_gap_before_the_data():
+    first = wd.covered_years().start
+    with pytest.raises(CalendarGap) as caught:
+        wd.is_working_day(f"{first - 1}-10-08")
+    assert caught.value.year == first - 1
+    assert "尚未公布" not in caught.value.text["zh"]  # a past year is not "not published yet"
+    assert f"{first - 1}年" in caught.value.text["zh"]
+
+
+def test_count_running_past_the_data_stops():
+    last = wd.covered_years()[-1]
+    # 12-31 of the last year: its neighbour's schedule is unknown.
+    result = wd.deadline(f"{last}-12-20", 30, True)
+    assert result.date is None
+    assert f"{last + 1}年" in result.note["zh"]
+
+
+def test_late_december_of_the_last_year_waits_for_the_next_schedule():
+    # The next year's notice arranges New Year and has moved Dec 29-31 before: the 2019 notice
+    # (国办发明电〔2018〕15号, 2018-12-04: 元旦 2018-12-30..2019-01-01 off, Sat 2018-12-29 worked)
+    # made 2018-12-29 (Saturday) a working day and 2018-12-31 (Monday) a day off.
+    assert wd.is_working_day("2018-12-29") is True
+    assert wd.is_working_day("2018-12-31") is False
+    last = wd.covered_years()[-1]
+    wd.is_working_day(f"{last}-12-28")  # known
+    for day in (29, 30, 31):
+        with pytest.raises(CalendarGap) as caught:
+            wd.is_working_day(f"{last}-12-{day}")
+        assert caught.value.year == last + 1
+
+
+# --------------------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize("text", ["2025-02-30", "2025/01/01", "20250101", "", "2025-1-1"])
+def test_not_a_date(text):
+    with pytest.raises(ValueError) as caught:
+        wd.is_working_day(text)
+    assert not isinstance(caught.value, CalendarGap)
+    with pytest.raises(ValueError):
+        wd.add_working_days(text, 1)
+    with pytest.raises(ValueError):
+        wd.add_days(text, 1)
+
+
+def test_bad_counts():
+    with pytest.raises(ValueError):
+        wd.add_working_days("2025-03-07", -1)
+    with pytest.raises(TypeError):
+        wd.add_working_days("2025-03-07", 1.0)
+    with pytest.raises(TypeError):
+        wd.add_working_days("2025-03-07", True)
+    with pytest.raises(ValueError):
+        wd.add_days("9999-12-31", 1)
