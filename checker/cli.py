@@ -274,6 +274,7 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
     base = _root(root)
     if not source.exists():
         _die([Problem(Location(str(source)), "E001", "no such file or folder")])
+    out.mkdir(parents=True, exist_ok=True)  # a register file may live in the output folder
     hooks = _register_hooks(db, agency or abbr, abbr) if db else None
     problems: list[Problem] = []
 
@@ -581,6 +582,76 @@ def docs(output: Path = typer.Option(Path("docs/matters.md"), "--output", "-o",
     target.parent.mkdir(parents=True, exist_ok=True)
     _emit(text, target)
     typer.echo(f"wrote {target} ({len(matters)} matters)", err=True)
+
+
+register_app = typer.Typer(help="The register of issued notices: what was told to whom, and when.",
+                            no_args_is_help=True)
+app.add_typer(register_app, name="register")
+DB_HELP = "The register: a SQLite file or a PostgreSQL URL."
+
+
+def _open_register(db: str, agency: str, abbr: str):
+    from .register import Register
+    return Register(db, agency or abbr, abbr)
+
+
+def _entry_line(e) -> str:
+    sup = f"  (supersedes {e.supersedes})" if e.supersedes else ""
+    return (f"{e.number}  {e.application_date}  {e.matter:38} {e.outcome:12} {e.status:8} "
+            f"due {e.deadline or '-':10}  {e.application_key}{sup}")
+
+
+@register_app.command("list")
+@_guarded
+def register_list(db: str = typer.Option(..., "--db", help=DB_HELP),
+                  abbr: str = typer.Option("X", "--abbr"), agency: str = typer.Option("", "--agency"),
+                  matter: Optional[str] = typer.Option(None, "--matter"),
+                  outcome: Optional[str] = typer.Option(None, "--outcome"),
+                  year: Optional[int] = typer.Option(None, "--year"),
+                  status: Optional[str] = typer.Option(None, "--status", help="open, supplied or closed"),
+                  limit: int = typer.Option(100, "--limit")) -> None:
+    """The notices issued, newest first."""
+    with _open_register(db, agency, abbr) as reg:
+        try:
+            entries = reg.list(matter, outcome, year, limit, status=status)
+        except ValueError as e:
+            _die([Problem(Location("--status"), "E023", str(e))])
+        for e in entries:
+            typer.echo(_entry_line(e))
+
+
+@register_app.command("show")
+@_guarded
+def register_show(key: str = typer.Argument(..., help="A document number, or a submission's key (MATTER/REFERENCE) for its history."),
+                  db: str = typer.Option(..., "--db", help=DB_HELP),
+                  abbr: str = typer.Option("X", "--abbr"), agency: str = typer.Option("", "--agency"),
+                  fmt: Format = typer.Option(Format.text, "--format", "-f"),
+                  lang: Lang = typer.Option(Lang.zh, "--lang", "-l")) -> None:
+    """One notice as it was issued (or a submission's history of notices)."""
+    with _open_register(db, agency, abbr) as reg:
+        entry = reg.show(key)
+        if entry is None:
+            history = reg.find(key)
+            if not history:
+                _die([Problem(Location(key), "E023", "no notice with that number or key",
+                              "see `checker register list`")])
+            for e in history:
+                typer.echo(_entry_line(e))
+            return
+    if fmt is Format.json:
+        typer.echo(entry.notice_json, nl=False)
+        return
+    typer.echo(_entry_line(entry))
+    typer.echo(f"issued at {entry.issued_at} (UTC); applicant {entry.applicant or '-'}")
+
+
+@register_app.command("supplied")
+@_guarded
+def register_supplied(number: str = typer.Argument(...), db: str = typer.Option(..., "--db", help=DB_HELP),
+                      abbr: str = typer.Option("X", "--abbr"), agency: str = typer.Option("", "--agency")) -> None:
+    """Record that what an open notice waited for (corrections, deferred materials) was supplied."""
+    with _open_register(db, agency, abbr) as reg:
+        typer.echo(_entry_line(reg.mark_supplied(number)))
 
 
 def main() -> None:

@@ -109,6 +109,15 @@ CODES: dict[str, Code] = {c.code: c for c in [
     Code("E021", "unknown-code", "error", "`checker rule` was given a code that does not exist.",
          "Codes are a letter and three digits; `checker rule` lists them all.",
          "checker rule W999", "checker rule W002", "special"),
+    Code("E022", "register-unavailable", "error", "The register of notices cannot be opened or written.",
+         "`--db` names a SQLite file in a folder that does not exist, or a PostgreSQL server that cannot "
+         "be reached or refuses the login; the message says which (passwords are never shown).",
+         "checker screen batch.jsonl --db postgresql://nobody@127.0.0.1:1/none",
+         "checker screen batch.jsonl --db register.sqlite", "special"),
+    Code("E023", "not-in-register", "error", "The register has no notice with that number or key, or a filter value is wrong.",
+         "Document numbers look like 西市监审补〔2026〕第0042号; keys are MATTER/REFERENCE as `checker screen` records them.",
+         "checker register show X审补〔2026〕第9999号 --db register.sqlite",
+         "checker register show X审补〔2026〕第0001号 --db register.sqlite", "special"),
     # ------------------------------------------------------------------ S: schema
     Code("S001", "schema", "error", "The file does not follow the JSON Schema.",
          "A required key is missing, a key is unknown (with a suggestion), or a value has the wrong "

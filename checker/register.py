@@ -75,7 +75,7 @@ STATUSES = ("open", "supplied", "closed")
 
 # The problem code of a RegisterError. E001 ("cannot be read") is the nearest documented code; a
 # dedicated code (e.g. "register-unavailable") belongs in codes.py.
-ERROR_CODE = "E001"
+ERROR_CODE = "E022"
 BUSY_TIMEOUT_MS = 30_000
 CONNECT_TIMEOUT_S = 10
 ATTEMPTS = 8  # a write lost to a concurrent writer (constraint, deadlock, lock timeout) is retried
@@ -242,6 +242,10 @@ class Register:
             raise RegisterError(f"unsupported database '{backend}'", where=self.where,
                                 hint="a SQLite file or a PostgreSQL URL")
         self.dialect = backend
+        path = self.url.database
+        if backend == "sqlite" and path and path != ":memory:" and not os.path.isdir(os.path.dirname(path) or "."):
+            raise RegisterError(f"the folder {os.path.dirname(path)} does not exist", where=self.where,
+                                hint="create it, or name a file in an existing folder")
         self._md, self._agency_t, self._counter_t, self._entry_t = _tables()
 
         kwargs: dict = {}
@@ -277,7 +281,11 @@ class Register:
                 conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         self._pid = os.getpid()
-        self._write(self._setup, what="open the register")
+        try:
+            self._write(self._setup, what="open the register")
+        except BaseException:
+            self._engine.dispose()
+            raise
 
     # -- plumbing
 

@@ -80,3 +80,45 @@ def test_a_record_without_a_matter_and_an_unknown_matter(tmp_path):
     r = run(src, "--out", tmp_path / "out")
     assert "names no matter" in r.output and "unknown matter 'no-such-matter'" in r.output
     assert "unusable 2" in r.output and r.exit_code == 1
+
+
+def _jsonl(path, lines):
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+
+
+def test_screening_with_a_register_numbers_notices_once(tmp_path):
+    db = tmp_path / "out" / "register.sqlite"
+    src = tmp_path / "batch.jsonl"
+    agent = {"matter": IB, "date": "2025-09-29", "reference": "A-2", "facts": dict(OWNER_FACTS, filed_by_agent=True),
+             "materials": OWNER_MATERIALS}
+    _jsonl(src, [{"matter": IB, "date": "2025-09-29", "reference": "A-1", "facts": OWNER_FACTS,
+                  "materials": OWNER_MATERIALS}, agent])
+    r = run(src, "--out", tmp_path / "out", "--db", db, "--abbr", "西市监")
+    assert r.exit_code == 1, r.output
+    a2 = json.loads((tmp_path / "out" / "notices" / "A-2.json").read_text("utf-8"))
+    assert a2["number"] == "西市监审补〔2025〕第0001号"
+    # 5 working days after 2025-09-29 across National Day 2025: 10-13
+    assert a2["deadline"]["notice_by"] == "2025-10-13"
+    assert json.loads((tmp_path / "out" / "notices" / "A-1.json").read_text("utf-8"))["number"] == "西市监审受〔2025〕第0001号"
+    # re-screening the unchanged batch issues no new numbers
+    run(src, "--out", tmp_path / "out", "--db", db, "--abbr", "西市监")
+    listing = CliRunner().invoke(app, ["register", "list", "--db", str(db), "--abbr", "西市监"])
+    assert listing.output.count("号") == 2
+    # a corrected submission gets a new notice that refers to the earlier one
+    agent["materials"] = OWNER_MATERIALS + [{"id": "IB-05", "form": "original_and_copy", "copies": 1, "signed": True}]
+    _jsonl(src, [agent])
+    run(src, "--out", tmp_path / "out", "--db", db, "--abbr", "西市监")
+    again = json.loads((tmp_path / "out" / "notices" / "A-2.json").read_text("utf-8"))
+    assert again["outcome"] == "accept" and again["supersedes"] == "西市监审补〔2025〕第0001号"
+    history = CliRunner().invoke(app, ["register", "show", f"{IB}/A-2", "--db", str(db), "--abbr", "西市监"])
+    assert history.output.index("审补") < history.output.index("审受")
+    shown = CliRunner().invoke(app, ["register", "show", "西市监审补〔2025〕第0001号", "--db", str(db),
+                                     "--abbr", "西市监", "--format", "json"])
+    assert json.loads(shown.output)["outcome"] == "correct"
+
+
+def test_an_unreachable_register_is_one_clear_line(tmp_path):
+    src = tmp_path / "b.jsonl"
+    _jsonl(src, [{"matter": IB, "date": "2026-03-02"}])
+    r = run(src, "--out", tmp_path / "out", "--db", "postgresql://nobody:secret@127.0.0.1:1/none")
+    assert r.exit_code == 2 and "E022" in r.output and "secret" not in r.output and "Traceback" not in r.output

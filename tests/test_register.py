@@ -1,0 +1,398 @@
+"""The register of issued notices (checker/register.py), against SQLite and, when CHECKER_TEST_PG
+names a PostgreSQL database (`export CHECKER_TEST_PG="$(tests/pg.sh)"`), against PostgreSQL too.
+
+Every PostgreSQL test runs in a schema of its own (dropped afterwards), chosen through the URL's
+`options=-csearch_path=...`, so the register's code sees an empty database each time."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import time
+import uuid
+
+import pytest
+
+from checker.errors import CheckerError
+from checker.register import KIND_WORD, Entry, Register, RegisterError, database_url, mask_id
+
+AGENCY, ABBR = "某市市场监督管理局", "X"
+PG_URL = os.environ.get("CHECKER_TEST_PG", "")
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def issue(reg: Register, key: str, content: str = "", *, kind: str = "correct", date: str = "2026-03-02",
+          matter: str = "individual-business-registration", outcome: str | None = None,
+          deadline: str | None = None, applicant: str = "", notice: str = "{}") -> Entry:
+    return reg.issue(matter=matter, kind=kind, application_key=key, application_digest=sha(content or key),
+                     application_date=date, outcome=outcome or kind, notice_json=notice, deadline=deadline,
+                     applicant=applicant)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    """A database the register has never seen: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "register.db")
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL variant: set CHECKER_TEST_PG to a PostgreSQL URL "
+                    "(tests/pg.sh starts a local server and prints one)")
+    import sqlalchemy as sa
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(database_url(PG_URL))
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    yield database_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}) \
+        .render_as_string(hide_password=False)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def reg(url):
+    with Register(url, AGENCY, ABBR) as r:
+        yield r
+
+
+# ------------------------------------------------------------------------- numbering
+
+def test_number_format_and_first_numbers(reg):
+    e = issue(reg, "case-1")
+    assert e.number == "X审补〔2026〕第0001号"
+    assert (e.agency, e.kind, e.kind_word, e.year, e.seq) == (AGENCY, "correct", "审补", 2026, 1)
+    assert e.status == "open" and e.supersedes is None and e.supplied_at is None
+    assert e.issued_at.endswith("+00:00") and e.issued_at[:4].isdigit()
+    assert reg.show(e.number) == e
+
+
+def test_sequences_per_kind_word_and_year(reg):
+    numbers = [issue(reg, f"k{i}", kind=kind, date=date).number for i, (kind, date) in enumerate([
+        ("correct", "2026-03-02"), ("correct", "2026-12-31"), ("accept", "2026-03-02"), ("rongque", "2026-03-02"),
+        ("correct", "2025-12-31"), ("refuse", "2026-01-05"), ("redirect", "2026-01-05"),
+        ("not_required", "2026-02-01"), ("correct", "2026-01-01"), ("refuse", "2025-06-01")])]
+    assert numbers == [
+        "X审补〔2026〕第0001号", "X审补〔2026〕第0002号", "X审受〔2026〕第0001号", "X审容〔2026〕第0001号",
+        "X审补〔2025〕第0001号",
+        # refuse, redirect and not_required are all 不予受理 (审不): one sequence
+        "X审不〔2026〕第0001号", "X审不〔2026〕第0002号", "X审不〔2026〕第0003号",
+        "X审补〔2026〕第0003号", "X审不〔2025〕第0001号"]
+    assert set(KIND_WORD) == {"accept", "rongque", "correct", "refuse", "redirect", "not_required"}
+
+
+def test_sequence_number_grows_past_four_digits(reg):
+    import sqlalchemy as sa
+    issue(reg, "first")
+    with reg._engine.begin() as conn:  # jump the counter rather than issue 9,999 notices
+        conn.execute(sa.text("UPDATE notice_counter SET last_seq = 9999"))
+    assert issue(reg, "second").number == "X审补〔2026〕第10000号"
+
+
+def test_each_agency_has_its_own_sequences_and_abbreviation(url):
+    with Register(url, AGENCY, ABBR) as x, Register(url, "某区行政审批局", "某审") as y:
+        assert issue(x, "a").number == "X审补〔2026〕第0001号"
+        assert issue(y, "a").number == "某审审补〔2026〕第0001号"
+        assert issue(x, "b").number == "X审补〔2026〕第0002号"
+        # each sees only its own entries
+        assert [e.number for e in y.find("a")] == ["某审审补〔2026〕第0001号"]
+        assert y.show("X审补〔2026〕第0002号") is None
+        assert len(x.list()) == 2 and len(y.list()) == 1
+    with pytest.raises(RegisterError, match="belongs to '某市市场监督管理局'"):
+        Register(url, "另一个局", ABBR)
+
+
+def test_bad_arguments_are_value_errors(reg):
+    with pytest.raises(ValueError, match="unknown kind"):
+        issue(reg, "k", kind="approve", outcome="accept")
+    with pytest.raises(ValueError, match="unknown outcome"):
+        issue(reg, "k", outcome="maybe")
+    for bad in ("2026-02-30", "20260302", "2026/03/02", ""):
+        with pytest.raises(ValueError, match="application_date"):
+            issue(reg, "k", date=bad)
+    with pytest.raises(ValueError, match="deadline"):
+        issue(reg, "k", deadline="in five days")
+    with pytest.raises(ValueError, match="sha256"):
+        reg.issue(matter="m", kind="accept", application_key="k", application_digest="abc",
+                  application_date="2026-03-02", outcome="accept", notice_json="{}", deadline=None)
+    with pytest.raises(ValueError, match="application_key"):
+        issue(reg, "")
+    # nothing was numbered by the failed calls
+    assert issue(reg, "k").number == "X审补〔2026〕第0001号"
+
+
+def test_a_failed_transaction_takes_its_number_back(reg, monkeypatch):
+    """The counter is advanced in the transaction that records the notice: if recording fails, the
+    counter rolls back with it and the next notice gets the same number."""
+    issue(reg, "before")
+    real = reg._entry_t
+
+    class Boom(Exception):
+        pass
+
+    def exploding_insert(table):
+        if table is real:
+            raise Boom("disk on fire")
+        return original(table)
+
+    import sqlalchemy as sa
+    original = sa.insert
+    monkeypatch.setattr(sa, "insert", exploding_insert)
+    with pytest.raises(Boom):
+        issue(reg, "lost")
+    monkeypatch.undo()
+    assert reg.find("lost") == []
+    assert issue(reg, "after").number == "X审补〔2026〕第0002号"
+
+
+# ------------------------------------------------------------------------- idempotency and history
+
+def test_issuing_again_for_the_same_submission_returns_the_same_entry(reg):
+    first = issue(reg, "case-7", "content A", applicant="王小明")
+    again = issue(reg, "case-7", "content A", notice='{"different": "rendering"}')
+    assert again == first
+    assert [e.number for e in reg.find("case-7")] == [first.number]
+    assert issue(reg, "case-8").seq == 2  # no number was used up
+
+
+def test_a_changed_submission_supersedes_the_earlier_notice(reg):
+    n1 = issue(reg, "case-9", "v1")
+    n2 = issue(reg, "case-9", "v2", kind="rongque")
+    assert n2.number == "X审容〔2026〕第0001号" and n2.supersedes == n1.number and n2.status == "open"
+    assert reg.show(n1.number).status == "closed"  # the 补正 notice waits for nothing any more
+    assert issue(reg, "case-9", "v2", kind="rongque") == n2  # idempotent again
+    n3 = issue(reg, "case-9", "v3", kind="accept")
+    assert n3.supersedes == n2.number and n3.status == "closed"
+    # going back to earlier content is a new submission: compared with the latest entry only
+    n4 = issue(reg, "case-9", "v1")
+    assert n4.number == "X审补〔2026〕第0002号" and n4.supersedes == n3.number
+    history = reg.find("case-9")
+    assert [e.number for e in history] == [n1.number, n2.number, n3.number, n4.number]
+    assert [e.supersedes for e in history] == [None, n1.number, n2.number, n3.number]
+    assert reg.find("no-such-key") == []
+
+
+def test_mark_supplied(reg):
+    rq = issue(reg, "case-rq", kind="rongque", deadline="2026-03-16")
+    assert rq.status == "open"
+    assert [e.number for e in reg.list(status="open")] == [rq.number]
+    done = reg.mark_supplied(rq.number)
+    assert done.status == "supplied" and done.supplied_at and done.supplied_at.endswith("+00:00")
+    assert reg.show(rq.number) == done
+    assert reg.mark_supplied(rq.number) == done  # again: nothing changes
+    assert reg.list(status="open") == []
+
+    accepted = issue(reg, "case-acc", kind="accept")
+    with pytest.raises(RegisterError, match="awaits nothing"):
+        reg.mark_supplied(accepted.number)
+    old = issue(reg, "case-old", "v1", kind="rongque")
+    issue(reg, "case-old", "v2", kind="correct")
+    with pytest.raises(RegisterError, match="superseded"):
+        reg.mark_supplied(old.number)
+    with pytest.raises(RegisterError, match="no notice numbered"):
+        reg.mark_supplied("X审容〔2026〕第9999号")
+    # a supplied notice that is superseded keeps its status
+    issue(reg, "case-rq", "changed", kind="accept")
+    assert reg.show(rq.number).status == "supplied"
+
+
+def test_list_filters(reg):
+    issue(reg, "a", kind="correct", matter="m1", date="2025-05-01")
+    issue(reg, "b", kind="accept", matter="m1", date="2026-03-02")
+    issue(reg, "c", kind="correct", matter="m2", date="2026-03-02")
+    issue(reg, "d", kind="refuse", matter="m2", date="2026-04-01")
+    issue(reg, "e", kind="redirect", matter="m2", date="2026-04-01")
+    keys = lambda entries: [e.application_key for e in entries]  # noqa: E731
+    assert keys(reg.list()) == ["e", "d", "c", "b", "a"]  # newest first
+    assert keys(reg.list(matter="m1")) == ["b", "a"]
+    assert keys(reg.list(outcome="correct")) == ["c", "a"]
+    assert keys(reg.list(year=2026)) == ["e", "d", "c", "b"]
+    assert keys(reg.list(matter="m2", year=2026, outcome="refuse")) == ["d"]
+    assert keys(reg.list(limit=2)) == ["e", "d"]
+    assert keys(reg.list(limit=None)) == ["e", "d", "c", "b", "a"]
+    assert keys(reg.list(status="closed")) == ["e", "d", "b"]
+    assert reg.list(matter="nothing") == [] and reg.list(limit=0) == []
+    with pytest.raises(ValueError):
+        reg.list(status="lost")
+
+
+def test_entry_fields_round_trip(reg):
+    notice = json.dumps({"outcome": "correct", "missing": [{"id": "IB-03", "name": {"zh": "租赁合同"}}]},
+                        ensure_ascii=False)
+    e = issue(reg, "case-rt", "body", deadline="2026-03-09", notice=notice, matter="food-business-licence")
+    got = reg.show(e.number)
+    assert got == e
+    assert json.loads(got.notice_json) == json.loads(notice)
+    assert (got.deadline, got.application_date, got.matter, got.application_digest) == \
+        ("2026-03-09", "2026-03-02", "food-business-licence", sha("body"))
+    assert reg.show("X审补〔2026〕第0404号") is None
+
+
+# ------------------------------------------------------------------------- several processes
+
+def _issue_batch(url: str, prefix: str, count: int, barrier=None, results=None) -> None:
+    """In a child process: issue `count` notices for keys prefix0000, prefix0001, ..."""
+    reg = Register(url, AGENCY, ABBR)
+    if barrier is not None:
+        barrier.wait(timeout=60)
+    started = time.monotonic()
+    for i in range(count):
+        key = f"{prefix}{i:04d}"
+        issue(reg, key, f"content of {key}")
+    if results is not None:
+        results.put((prefix, started, time.monotonic()))
+    reg.close()
+
+
+def _run(ctx, target, *args):
+    p = ctx.Process(target=target, args=args)
+    p.start()
+    return p
+
+
+def test_concurrent_processes_get_unique_gap_free_numbers(reg, url):
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(4), ctx.Queue()
+    procs = [_run(ctx, _issue_batch, url, f"p{n}-", 50, barrier, results) for n in range(4)]
+    spans = [results.get(timeout=180) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    entries = reg.list(limit=None)
+    assert len(entries) == 200
+    assert sorted(e.seq for e in entries) == list(range(1, 201))
+    assert len({e.number for e in entries}) == 200
+    assert {e.application_key for e in entries} == {f"p{n}-{i:04d}" for n in range(4) for i in range(50)}
+    # the four batches really ran at the same time
+    assert max(s for _, s, _ in spans) < min(e for _, _, e in spans)
+    # each process's own notices are in increasing order (each issue is one transaction)
+    for n in range(4):
+        mine = [e.seq for e in sorted(entries, key=lambda e: e.application_key) if e.application_key.startswith(f"p{n}-")]
+        assert mine == sorted(mine)
+
+
+def test_concurrent_processes_issuing_the_same_submissions_number_each_once(reg, url):
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(4)
+    procs = [_run(ctx, _issue_batch, url, "same-", 30, barrier) for _ in range(4)]
+    for p in procs:
+        p.join(timeout=180)
+        assert p.exitcode == 0
+    entries = reg.list(limit=None)
+    assert sorted(e.seq for e in entries) == list(range(1, 31))
+    assert all(len(reg.find(f"same-{i:04d}")) == 1 for i in range(30))
+
+
+def test_resume_after_a_killed_process(reg, url):
+    """A process killed while issuing leaves a consistent register; running the same batch again
+    numbers only what is missing, and keeps every number already issued."""
+    total = 1000
+    ctx = multiprocessing.get_context("spawn")
+    p = _run(ctx, _issue_batch, url, "batch-", total)
+    deadline = time.monotonic() + 120
+    while len(reg.list(limit=40)) < 40:
+        assert time.monotonic() < deadline and p.is_alive(), "the batch did not start"
+        time.sleep(0.01)
+    p.terminate()  # SIGTERM: no clean-up, possibly in the middle of a transaction
+    p.join(timeout=30)
+    assert p.exitcode is not None and p.exitcode < 0
+
+    before = {e.application_key: e for e in reg.list(limit=None)}
+    done = len(before)
+    assert 40 <= done < total, "the process finished before it was killed: make the batch larger"
+    assert sorted(e.seq for e in before.values()) == list(range(1, done + 1))
+    if reg.dialect == "sqlite":
+        with reg._engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+    _issue_batch(url, "batch-", total)  # the same batch again, from the start
+    after = {e.application_key: e for e in reg.list(limit=None)}
+    assert len(after) == total
+    assert sorted(e.seq for e in after.values()) == list(range(1, total + 1))
+    assert all(after[k] == e for k, e in before.items())  # what was issued is unchanged
+    assert all(len(reg.find(f"batch-{i:04d}")) == 1 for i in (0, done - 1, done, total - 1))
+
+
+# ------------------------------------------------------------------------- ID numbers
+
+def test_mask_id():
+    assert mask_id("110105194912310021") == "110***********0021"
+    assert mask_id("11010519491231002X") == "110***********002X"
+    assert mask_id("11010519491231002x") == "110***********002x"
+    assert mask_id("王小明（身份证 110105194912310021），电话 13800000000") == \
+        "王小明（身份证 110***********0021），电话 13800000000"
+    assert mask_id("110105 19491231 0021 / 110105-19491231-002X") == "110***********0021 / 110***********002X"
+    assert mask_id("ID:110105194912310021;ID:440524188001010014") == "ID:110***********0021;ID:440***********0014"
+    assert mask_id("１１０１０５１９４９１２３１００２Ｘ") == "１１０***********００２Ｘ"  # full-width digits
+    # not resident ID numbers: too short, too long (a bank card), mixed separators, a phone number
+    for text in ("11010519491231002", "6222021234567890123", "110105 19491231-0021", "13800000000", ""):
+        assert mask_id(text) == text
+
+
+def test_the_register_never_stores_a_full_id_number(reg, url):
+    full = "110105194912310021"
+    notice = json.dumps({"application": {"applicant": {"name": "王小明", "id_number": full}},
+                         "reasons": [{"facts": [{"fact": "id_number", "value": full}]}]}, ensure_ascii=False)
+    e = issue(reg, "case-id", applicant=f"王小明 {full}", notice=notice)
+    assert e.applicant == "王小明 110***********0021"
+    stored = reg.show(e.number)
+    assert stored.applicant == e.applicant and full not in stored.notice_json
+    assert json.loads(stored.notice_json)["application"]["applicant"]["id_number"] == "110***********0021"
+    assert issue(reg, "case-name", applicant="王小明").applicant == "王小明"
+    if reg.dialect == "sqlite":  # not in the file either (nor in its write-ahead log)
+        reg.close()
+        raw = b"".join(open(p, "rb").read() for p in (url, url + "-wal") if os.path.exists(p))
+        assert full.encode() not in raw and b"110***********0021" in raw
+
+
+# ------------------------------------------------------------------------- opening the database
+
+def test_sqlite_url_or_path_in_wal_mode(tmp_path):
+    path = tmp_path / "r.db"
+    with Register(str(path), AGENCY, ABBR) as a:
+        issue(a, "k")
+        with a._engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    with Register(f"sqlite:///{path}", AGENCY, ABBR) as b:  # the same file, as a URL
+        assert [e.number for e in b.find("k")] == ["X审补〔2026〕第0001号"]
+
+
+def test_a_bare_postgresql_url_means_psycopg():
+    assert database_url("postgresql://u@h/db").drivername == "postgresql+psycopg"
+    assert database_url("postgres://u@h/db").drivername == "postgresql+psycopg"
+    assert database_url("postgresql+psycopg://u@h/db").drivername == "postgresql+psycopg"
+    assert database_url("reg.db").drivername == "sqlite"
+
+
+@pytest.mark.parametrize("target, message", [
+    ("postgresql+psycopg://someone:s3cret@127.0.0.1:1/nothing", "cannot open the register: connection failed"),
+    ("{tmp}/no/such/folder/r.db", "the folder {tmp}/no/such/folder does not exist"),
+    ("{tmp}", "unable to open database file"),  # a folder, not a file
+    ("{tmp}/text.db", "file is not a database"),
+    ("mysql://u@localhost/db", "unsupported database 'mysql'"),
+    ("postgresql+psycopg2://u@localhost/db", "driver is not installed"),
+    ("", "no database given"),
+])
+def test_unusable_databases_are_one_line_errors(tmp_path, target, message):
+    (tmp_path / "text.db").write_text("not a database, just some text in a file\n", encoding="utf-8")
+    with pytest.raises(RegisterError) as info:
+        Register(target.format(tmp=tmp_path), AGENCY, ABBR)
+    err, message = info.value, message.format(tmp=tmp_path)
+    assert isinstance(err, CheckerError)  # the CLI prints it on one line and exits 2
+    assert message in err.message and message in str(err)
+    assert "\n" not in str(err) and "s3cret" not in str(err)
+
+
+def test_bad_agency_settings(tmp_path):
+    with pytest.raises(RegisterError, match="abbreviation is empty"):
+        Register(str(tmp_path / "r.db"), AGENCY, " ")
+    with pytest.raises(RegisterError, match="cannot start a document number"):
+        Register(str(tmp_path / "r.db"), AGENCY, "X〔")
+    with pytest.raises(RegisterError, match="agency's name"):
+        Register(str(tmp_path / "r.db"), "", ABBR)
