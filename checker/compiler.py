@@ -99,7 +99,7 @@ class _Compiler:
     def stage_of(self, node: Node) -> int:
         """The first stage at which every name in `node` has its value."""
         stage = 0
-        for name in _free_names(node):
+        for name in names_in(node):
             stage = max(stage, self.avail.get(name, 0))
         return stage
 
@@ -250,12 +250,6 @@ def _with_dates(when: Node | None, start: str | None, until: str | None) -> Node
     return items[0] if len(items) == 1 else BoolOp("and", tuple(items))
 
 
-def _free_names(node: Node) -> set[str]:
-    """Names in `node`. Inside an aggregate a name may be a record field: callers look names up
-    in their own tables, so a field that is no fact is simply not found there."""
-    return names_in(node)
-
-
 def _no_values(values: dict) -> dict:
     return {}
 
@@ -375,8 +369,3 @@ def rules_digest(matter: Matter) -> str:
 
 def compile_matter(matter: Matter) -> CompiledMatter:
     return _Compiler(matter).run()
-
-
-def dump_ruleset(compiled: CompiledMatter) -> str:
-    """The ruleset as durable-rules receives it, for `checker show --engine` and debugging."""
-    return json.dumps(compiled.rules, ensure_ascii=False, indent=1, sort_keys=True)

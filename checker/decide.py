@@ -14,7 +14,7 @@ from typing import Any
 
 from . import __version__
 from .application import Application
-from .compiler import CompiledMatter, _free_names
+from .compiler import CompiledMatter
 from .typecheck import AGGREGATES as AGGREGATE_FUNCS
 from .evaluate import Findings
 from .expr import Arith, BoolOp, Call, Compare, ListLit, Name, Neg, Not, children, names_in
@@ -70,7 +70,7 @@ def _label(matter: Matter, name: str) -> dict:
 
 
 def _explaining_facts(matter: Matter, node, values: dict) -> list[FactValue]:
-    names = sorted(n for n in _free_names(node)
+    names = sorted(n for n in names_in(node)
                    if n in matter.facts or n in matter.derived or n == "application_date")
     matches = _matching_records(node, values)
     out = []
@@ -232,10 +232,15 @@ class _Decider:
                 out.append(Problem(kind, {"zh": zh.format(**fill), "en": en.format(**fill)}))
         return out
 
+    def credit_barred(self) -> bool | None:
+        """Whether a credit record bars 容缺 and 告知承诺: False for a matter without the credit
+        rule set, None while the record is not known."""
+        return self.values.get(CREDIT_FACT) if CREDIT_FACT in self.matter.facts else False
+
     def materials(self) -> dict[str, list]:
         lists: dict[str, list] = {k: [] for k in
                                   ("missing", "defective", "possibly_required", "promised", "exempt", "accepted")}
-        credit = self.values.get(CREDIT_FACT) if CREDIT_FACT in self.matter.facts else False
+        credit = self.credit_barred()
         for m in self.matter.materials:
             status = self.f.of(f"req:{m.id}")
             if status is False:
@@ -267,7 +272,7 @@ class _Decider:
                 if credit is True:
                     item.why = {"zh": why["zh"] + "；申请人有严重失信记录，不适用告知承诺",
                                 "en": why["en"] + "; the applicant's credit record bars a written promise"}
-                elif credit is UNKNOWN or credit is None:
+                elif credit is None:
                     self.info.setdefault(CREDIT_FACT, set()).add(m.id)
                     lists["promised"].append(item)
                     continue
@@ -374,7 +379,7 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
             if (matter.rongque and app.rongque and to_supply and not lists["possibly_required"]
                     and not d.info and "correct" not in fired
                     and all(i.secondary for i in to_supply)):
-                credit = findings.values.get(CREDIT_FACT) if CREDIT_FACT in matter.facts else False
+                credit = d.credit_barred()
                 if credit is False:
                     outcome = "rongque"
                 elif credit is None:

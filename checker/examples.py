@@ -11,15 +11,11 @@ from pathlib import Path
 from .application import parse_application
 from .compiler import CompiledMatter
 from .decide import decide
-from .errors import CheckerError, Location, Problem
+from .errors import CheckerError, Problem
 from .evaluate import Findings, evaluate
-from .kleene import UNKNOWN
 from .model import Example
 from .notice import Notice
 from .yamlsource import load_file
-
-EXPECT_KEYS = ("outcome", "reasons", "missing", "defective", "deferred", "exempt", "info_needed")
-
 
 @dataclass
 class ExampleResult:
@@ -160,6 +156,3 @@ def coverage(compiled: CompiledMatter, results: list[ExampleResult]) -> Coverage
             cov.both_ways[cid] = cid in seen_true and cid in seen_false
     return cov
 
-
-__all__ = ["ExampleResult", "Coverage", "run_examples", "run_example", "coverage", "load_cases",
-           "observed", "compare", "UNKNOWN", "Location"]

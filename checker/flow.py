@@ -150,7 +150,7 @@ def svg(matter: Matter, lang: str = "zh") -> str:
         n.lines = lines
         h = len(lines) * _LINE + 2 * _PAD
         parent = next(a for a, b, _ in edges if b == n.id)
-        px, py, pw, ph, _ = boxes[parent]
+        _, py, _, ph, _ = boxes[parent]
         sy = py + (0 if n.id.endswith("_notice") else ph + 6) - (10 if n.id.endswith("_notice") else 0)
         boxes[n.id] = (x_side, sy, side_w, h, n)
         total_h = max(total_h, sy + h + 20)

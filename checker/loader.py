@@ -497,7 +497,6 @@ def _materials(b: _Build, doc: Document, checker: Checker) -> list[Material]:
             standard=spec.get("standard"), source=spec.get("source"), when=cond("when"),
             when_text=spec.get("when") or "", why=spec.get("why"), basis=spec.get("basis", []),
             secondary=spec.get("secondary", False), promise_allowed=promise,
-            promise_text=spec["promise_allowed"] if isinstance(spec.get("promise_allowed"), str) else "",
             shared=shared, effective_from=ef, effective_until=eu, options=options,
             checks=spec.get("checks", []), note=spec.get("note"), confidence=spec.get("confidence", ""),
             template=raw.get("use", ""), replaces=spec.get("replaces", ""), location=doc.where(path)))

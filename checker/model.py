@@ -12,7 +12,6 @@ from .typecheck import Type
 Text = dict  # {"zh": ..., "en": ...}
 
 OUTCOMES = ("accept", "rongque", "correct", "refuse", "redirect", "not_required")
-FORMS = ("original", "copy", "original_and_copy", "electronic", "original_or_electronic")
 
 
 @dataclass
@@ -129,7 +128,6 @@ class Material:
     basis: list[dict] = field(default_factory=list)
     secondary: bool = False
     promise_allowed: bool | Node = False  # or a condition (e.g. the promise route was chosen)
-    promise_text: str = ""
     shared: bool | str = False  # or the name of a bool parameter
     effective_from: str | None = None
     effective_until: str | None = None
@@ -140,14 +138,6 @@ class Material:
     template: str = ""  # ruleset.template it was built from
     replaces: str = ""  # the material this one replaced on its effective_from
     location: Location | None = None
-
-    def in_force(self, on: str) -> bool:
-        """effective_from is the first day it applies; effective_until the first day it no longer does."""
-        if self.effective_from and on < self.effective_from:
-            return False
-        if self.effective_until and on >= self.effective_until:
-            return False
-        return True
 
     @property
     def piece_ids(self) -> list[str]:

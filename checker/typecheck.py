@@ -15,8 +15,6 @@ from . import functions as fn
 from .expr import (Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not,
                    ParseError)
 
-SCALAR_KINDS = ("bool", "integer", "number", "string", "enum", "date")
-FACT_KINDS = SCALAR_KINDS + ("list",)
 
 
 @dataclass(frozen=True)
@@ -189,18 +187,18 @@ class Checker:
             if not node.right.items:
                 raise TypeProblem("the list is empty", node.right.pos)
             for item in node.right.items:
-                self.compatible(lt, self.check(item), item, node.left)
+                self.compatible(lt, self.check(item), item)
             return BOOL
         rt = self.check(node.right)
-        self.compatible(lt, rt, node.right, node.left)
-        self.compatible(rt, lt, node.left, node.right)
+        self.compatible(lt, rt, node.right)
+        self.compatible(rt, lt, node.left)
         if node.op in ("<", "<=", ">", ">="):
             if not ((lt.numeric and rt.numeric) or (lt.kind == rt.kind == "date")):
                 raise TypeProblem(f"'{node.op}' compares numbers or dates, not {a(lt)} and {a(rt)}",
                                   node.pos)
         return BOOL
 
-    def compatible(self, expected: Type, got: Type, got_node: Node, other: Node) -> None:
+    def compatible(self, expected: Type, got: Type, got_node: Node) -> None:
         if expected.numeric and got.numeric:
             return
         if expected.kind == "enum" and got.textual:

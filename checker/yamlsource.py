@@ -19,7 +19,6 @@ from .errors import CheckerError, Location, Problem, fail
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64  # rule files nest about 8 deep; far deeper is a mistake or an attack
-Path_ = tuple  # a path into the document: keys and list indexes
 
 _STR = "tag:yaml.org,2002:str"
 _SCALAR_TAGS = {

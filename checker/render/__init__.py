@@ -5,9 +5,6 @@ from __future__ import annotations
 from ..notice import Notice
 from . import html, jsonout, markdown, text
 
-FORMATS = ("text", "markdown", "html", "json")
-LANGS = ("zh", "en")
-
 
 def render(notice: Notice, fmt: str = "text", lang: str = "zh") -> str:
     if fmt == "json":
