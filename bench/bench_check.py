@@ -24,11 +24,11 @@ import random
 import statistics
 import sys
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from checker.application import parse_application  # noqa: E402
 from checker.compiler import compile_matter  # noqa: E402
@@ -38,45 +38,7 @@ from checker.evaluate import engine_input, evaluate  # noqa: E402
 from checker.kleene import evaluate as kleene  # noqa: E402
 from checker.loader import load_matter  # noqa: E402
 from checker.render import render  # noqa: E402
-from checker.functions import id_check_char  # noqa: E402
-
-
-def random_id(rng: random.Random) -> str:
-    born = date(1940, 1, 1) + timedelta(days=rng.randrange(0, 30000))
-    first = f"110105{born:%Y%m%d}{rng.randrange(0, 1000):03d}"
-    return first + id_check_char(first)
-
-
-def random_value(rng: random.Random, name: str, t, low=None, high=None) -> object:
-    kind = t.kind
-    if kind == "bool":
-        return rng.random() < 0.5
-    if kind == "integer":
-        lo = int(low) if low is not None else 0
-        return rng.randrange(lo, int(high) + 1 if high is not None else lo + 10)
-    if kind == "number":
-        lo = low if low is not None else 0
-        return round(rng.uniform(lo, high if high is not None else lo + 5000), 2)
-    if kind == "enum":
-        return rng.choice(t.values)
-    if kind == "date":
-        return (date(1950, 1, 1) + timedelta(days=rng.randrange(0, 27000))).isoformat()
-    if kind == "list":
-        return [{f: random_value(rng, f, ft) for f, ft in t.fields} for _ in range(rng.randrange(0, 4))]
-    return random_id(rng) if "id_number" in name else f"text-{rng.randrange(100)}"
-
-
-def random_application(rng: random.Random, matter) -> dict:
-    facts = {n: random_value(rng, n, f.type, f.minimum, f.maximum)
-             for n, f in matter.facts.items() if rng.random() < 0.9}
-    materials = []
-    for pid in matter.all_piece_ids:
-        if rng.random() < 0.7:
-            materials.append({"id": pid, "form": rng.choice(["original", "copy", "original_and_copy"]),
-                              "copies": rng.randrange(0, 3), "signed": rng.random() < 0.9,
-                              "valid_until": (date(2024, 1, 1) + timedelta(days=rng.randrange(0, 3000))).isoformat()})
-    day = date(2023, 1, 1) + timedelta(days=rng.randrange(0, 1400))
-    return {"date": day.isoformat(), "facts": facts, "materials": materials}
+from generate import random_application  # noqa: E402
 
 
 def timed(func, repeat: int) -> float:

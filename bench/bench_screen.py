@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_check import random_application  # noqa: E402
+from generate import random_application  # noqa: E402
 from checker.loader import load_matter  # noqa: E402
 
 

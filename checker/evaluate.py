@@ -32,10 +32,14 @@ def engine_input(compiled: CompiledMatter, app: Application) -> dict[str, Any]:
     return facts
 
 
+def ruleset_for(compiled: CompiledMatter):
+    """The matter's ruleset, registered with the engine the first time it is asked for."""
+    return engine().ruleset(compiled.ruleset_name,
+                            lambda: (compiled.rules, compiled.actions, compiled.stages))
+
+
 def evaluate(compiled: CompiledMatter, app: Application) -> Findings:
-    ruleset = engine().ruleset(compiled.ruleset_name,
-                               lambda: (compiled.rules, compiled.actions, compiled.stages))
-    result = ruleset.evaluate(engine_input(compiled, app))
+    result = ruleset_for(compiled).evaluate(engine_input(compiled, app))
     status: dict[str, Any] = {cid: UNKNOWN for cid in compiled.conditions}
     for cid, c in compiled.conditions.items():
         if not c.needs_false and not cid.startswith("derive:"):
