@@ -19,6 +19,7 @@ from typing import Any
 import jsonschema
 
 from .compiler import piece_field
+from .conforms import compile_schema
 from .engine import LARGEST, engine_value
 from .errors import CheckerError, Location, Problem
 from .functions import to_date
@@ -145,14 +146,16 @@ def parse_application(data: Any, matter: Matter, doc: Document | None = None,
         raise CheckerError(Problem(loc(()), "A001", "an application must be a mapping",
                                    "see `checker schema MATTER`"))
     problems: list[Problem] = []
-    validator = matter.cache.get("application_validator")
-    if validator is None:
-        validator = matter.cache["application_validator"] = jsonschema.Draft202012Validator(
-            application_schema(matter))
-    for err in validator.iter_errors(data):
-        problems.append(_problem(err, matter, loc))
-    if problems:
-        raise CheckerError(sorted(set(problems)))
+    conforms = matter.cache.get("application_conforms")
+    if conforms is None:
+        schema = application_schema(matter)
+        conforms = matter.cache["application_conforms"] = compile_schema(schema)
+        matter.cache["application_validator"] = jsonschema.Draft202012Validator(schema)
+    if not conforms(data):  # the fast check is not sure: jsonschema decides, and words the problems
+        for err in matter.cache["application_validator"].iter_errors(data):
+            problems.append(_problem(err, matter, loc))
+        if problems:
+            raise CheckerError(sorted(set(problems)))
     facts: dict[str, Any] = {}
     for key, value in (data.get("facts") or {}).items():
         t = matter.facts[key].type

@@ -13,18 +13,24 @@ Every rule of the YAML becomes engine rules over one flat "application fact":
 
 The engine compares fields with constants or with other fields. Anything else in a condition
 (arithmetic, dates, ID-number functions, counts over lists) is *lifted* into a computed term,
-evaluated by an action one stage earlier. Derived facts and terms are stratified: stage k's
-fact carries every value computed at stages < k, and a rule is matched only at the stage where
+computed before the first stage whose fact needs it. Derived facts are stratified: stage k's
+fact carries every value derived at stages < k, and a rule is matched only at the stage where
 all its inputs exist (forward chaining, stage by stage).
+
+What is asserted is shaped for speed (the cost of an evaluation grows with the fields asserted
+and the rules fired): each stage's fact carries only the fields its rules read, and only rules
+that derive a value have an action.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .engine import Program, engine_value
 from .expr import BoolOp, Call, Compare, ListLit, Lit, Name, Node, Not, names_in, unparse
 from .kleene import UNKNOWN, evaluate
 from .model import Matter
@@ -45,6 +51,7 @@ ACCEPTED_FORMS = {
 }
 
 
+@functools.lru_cache(maxsize=8192)
 def piece_field(piece_id: str, attribute: str = "") -> str:
     """The application-fact field for a presented material (or one of its attributes)."""
     base = "mat_" + piece_id.replace("-", "_").replace("/", "_")
@@ -66,7 +73,7 @@ class Condition:
 class Term:
     name: str
     node: Node
-    stage: int  # evaluated by the action of this stage; available from stage + 1
+    stage: int  # computed just before this stage's fact is asserted
 
 
 @dataclass
@@ -77,13 +84,28 @@ class CompiledMatter:
     derived_stage: dict[str, int]
     stages: int
     rules: dict[str, dict]  # durable rule name -> definition without 'run'
-    actions: dict[str, Callable[[dict], dict]]  # durable rule name -> values it adds
+    actions: dict[str, Callable[[dict], dict]]  # durable rule name -> values it adds (derived facts)
     rule_index: dict[str, tuple[str, str]]  # durable rule name -> (condition or derived id, 'T'|'F'|'D'|'E'|'S')
+    prepare: list[Callable[[dict], dict] | None]  # per stage: the terms computed before it is asserted
+    fields: list[frozenset[str]]  # per stage: the fields its rules read
     digest: str = ""
+    _initial: dict[str, Any] | None = field(default=None, repr=False)
+
+    def initial_status(self) -> dict[str, Any]:
+        """Each condition's status before anything fires: UNKNOWN, except a defect check, which
+        only fires on the defect (silence means none was found)."""
+        if self._initial is None:
+            self._initial = {cid: False if not c.needs_false and not cid.startswith("derive:") else UNKNOWN
+                             for cid, c in self.conditions.items()}
+        return dict(self._initial)
 
     @property
     def ruleset_name(self) -> str:
         return f"{self.matter.id}-{self.digest[:16]}"
+
+    def program(self) -> Program:
+        """What the engine is given."""
+        return Program(self.rules, self.actions, self.stages, self.fields, self.prepare)
 
 
 class _Compiler:
@@ -112,7 +134,7 @@ class _Compiler:
             stage = self.stage_of(node)
             self.terms[name] = Term(name, node, stage)
             self.term_by_text[text] = name
-            self.avail[name] = stage + 1
+            self.avail[name] = stage
         return Name(name, pos=node.pos)
 
     def simple(self, node: Node) -> Node:
@@ -145,6 +167,9 @@ class _Compiler:
     def run(self) -> CompiledMatter:
         m = self.matter
         for d in m.derived.values():  # already in dependency order
+            if d.when is None:  # a plain value: computed before the stage where its inputs are known
+                self.derived_stage[d.name] = self.avail[d.name] = self.stage_of(d.value)
+                continue
             stage = self.stage_of(d.value)
             if d.otherwise is not None:
                 stage = max(stage, self.stage_of(d.otherwise))
@@ -186,10 +211,12 @@ class _Compiler:
             self.add(f"defect:{piece_id}:{kind}", BoolOp("and", (present, node)), needs_false=False)
 
     def emit(self) -> CompiledMatter:
-        stages = max([0, *self.avail.values(), *(c.stage for c in self.conditions.values())])
+        stages = max([0, *self.derived_stage.values(), *(c.stage for c in self.conditions.values())])
+        plain = [d for d in self.matter.derived.values() if d.when is None]
         rules: dict[str, dict] = {}
         actions: dict[str, Callable[[dict], dict]] = {}
         index: dict[str, tuple[str, str]] = {}
+        fields: list[set[str]] = [set() for _ in range(stages + 1)]
 
         def rule(kind: str, ref: str, stage: int, cond: Any, action=None) -> None:
             if cond is NEVER:
@@ -198,20 +225,23 @@ class _Compiler:
             parts: list[Any] = [{"t": "app"}, {"stage": stage}]
             if cond is not ALWAYS:
                 parts.append(cond)
+                fields[stage].update(fields_read(cond))
             rules[name] = {"all": [{"m": {"$and": parts}}]}
-            actions[name] = action or _no_values
+            if action is not None:
+                actions[name] = action
             index[name] = (ref, kind)
 
-        # one catch-all rule per stage: every fact matches a rule (durable-rules raises
-        # otherwise), and its action computes the lifted terms of that stage.
+        # one catch-all rule per stage: every fact matches a rule (durable-rules raises otherwise)
         for stage in range(stages + 1):
-            terms = [t for t in self.terms.values() if t.stage == stage]
-            rule("S", f"stage:{stage}", stage, ALWAYS, _term_action(terms))
+            rule("S", f"stage:{stage}", stage, ALWAYS)
+        # before each stage: the plain derived values, then the lifted terms, whose inputs are known
+        prepare = [_compute([(d.name, d.value) for d in plain if self.derived_stage[d.name] == stage]
+                            + [(t.name, t.node) for t in self.terms.values() if t.stage == stage])
+                   for stage in range(stages + 1)]
         for d in self.matter.derived.values():
-            stage = self.derived_stage[d.name]
             if d.when is None:
-                rule("D", d.name, stage, ALWAYS, _value_action(d.name, d.value))
                 continue
+            stage = self.derived_stage[d.name]
             c = self.conditions[f"derive:{d.name}"]
             rule("D", d.name, stage, to_durable(c.lowered, True), _value_action(d.name, d.value))
             if d.otherwise is not None:
@@ -224,7 +254,8 @@ class _Compiler:
             if c.needs_false:
                 rule("F", cid, c.stage, to_durable(c.lowered, False))
         compiled = CompiledMatter(self.matter, self.conditions, self.terms, self.derived_stage,
-                                  stages, rules, actions, index)
+                                  stages, rules, actions, index, prepare,
+                                  [frozenset(f) for f in fields])
         compiled.digest = rules_digest(self.matter)
         return compiled
 
@@ -250,20 +281,18 @@ def _with_dates(when: Node | None, start: str | None, until: str | None) -> Node
     return items[0] if len(items) == 1 else BoolOp("and", tuple(items))
 
 
-def _no_values(values: dict) -> dict:
-    return {}
-
-
-def _term_action(terms: list[Term]) -> Callable[[dict], dict]:
-    if not terms:
-        return _no_values
+def _compute(items: list[tuple[str, Node]]) -> Callable[[dict], dict] | None:
+    """The values of `items`, in order (a later one may use an earlier one); UNKNOWN ones left out."""
+    if not items:
+        return None
 
     def compute(values: dict) -> dict:
+        env = dict(values)
         out = {}
-        for t in terms:
-            v = evaluate(t.node, values)
+        for name, node in items:
+            v = evaluate(node, env)
             if v is not UNKNOWN:
-                out[t.name] = v
+                out[name] = env[name] = engine_value(v)
         return out
     return compute
 
@@ -349,6 +378,27 @@ def to_durable(node: Node, polarity: bool) -> Any:
         return _and([_exists(left.name), _exists(right.name),
                      _cmp(op, left.name, {"$m": right.name})])
     raise TypeError(f"not lowered: {unparse(node)}")  # pragma: no cover
+
+
+def fields_read(cond: Any) -> set[str]:
+    """The fields a durable-rules condition reads (so that the stage's fact carries them)."""
+    out: set[str] = set()
+    if isinstance(cond, list):
+        for item in cond:
+            out |= fields_read(item)
+    elif isinstance(cond, dict):
+        for key, value in cond.items():
+            if key in ("$and", "$or"):
+                out |= fields_read(value)
+            elif key in ("$ex", "$nex"):
+                out.update(value)
+            elif key.startswith("$"):  # a comparison: {"$lt": {field: value}}
+                out |= fields_read(value)
+            else:
+                out.add(key)
+                if isinstance(value, dict) and "$m" in value:
+                    out.add(value["$m"])
+    return out
 
 
 def _python_compare(op: str, a: Any, b: Any) -> bool:

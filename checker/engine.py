@@ -1,54 +1,63 @@
 """The one module that touches durable-rules.
 
 durable-rules 2.0.28 is unmaintained and has sharp edges (measured in shared/notes): a fact that
-matches no rule raises and leaves actions pending; deleting a state with pending actions
-segfaults; at most 1024 live sessions per ruleset; exceptions inside actions are swallowed;
-values are not coerced; its background timer threads crash under concurrency; a ruleset name
-cannot be registered twice. This adapter contains all of it:
+matches no rule raises and leaves actions pending; deleting a state with pending actions can
+abort the process; at most 1024 live sessions per ruleset; exceptions inside actions are
+swallowed; values are not coerced; its Host starts background timer threads that crash under
+concurrency; its Python layer decodes the whole matched fact from JSON for every action it runs
+and re-encodes the session state after it (measured: four fifths of the time of an evaluation).
 
-* a Host whose background dispatch threads are never started (every action here is
-  synchronous, so they have nothing to do but can crash);
-* one registration per ruleset name per process, behind a lock, and a lock per ruleset around
-  each evaluation (the engine is not thread-safe);
-* a fresh session id per evaluation and `delete_state` in `finally`, so sessions never
-  accumulate (except after a fact that matched no rule, whose session cannot be deleted
-  without aborting the process: compiled rulesets have a catch-all rule per stage so that this
-  cannot happen);
-* every action wrapped: its exception is captured and re-raised here as EngineError;
-* the result of an evaluation is the ordered list of rules that fired and the values their
-  actions computed, nothing engine-specific.
+So this adapter drives the engine's C core (`durable_rules_engine`, the module durable-rules'
+own Host is written on) directly, and keeps the contract small:
+
+* a ruleset is registered once per name per process, behind a lock; each evaluation holds a
+  lock per ruleset (the engine is not thread-safe);
+* an application is asserted as one fact per stage, carrying only the fields that stage's rules
+  read; values computed before a stage (`prepare`) and by the actions of earlier stages are
+  carried forward (forward chaining, stage by stage);
+* the engine matches; for every rule it fires, the adapter reads the rule's name from the
+  action's message (it never decodes the fact back) and runs the rule's action, if it has one,
+  over the values it already holds;
+* a fresh session id per evaluation; every pending action is drained and the session deleted
+  in `finally`, so sessions never accumulate (except after a fact that matched no rule, whose
+  session cannot be deleted without aborting the process: compiled rulesets have a catch-all
+  rule per stage so that this cannot happen);
+* an exception in an action, or a value the engine cannot parse, is raised as EngineError;
+* the result is the ordered list of rules that fired and every value known at the end.
 """
 
 from __future__ import annotations
 
-import copy
 import itertools
+import json
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from durable.engine import Host, MessageNotHandledException
-
 Action = Callable[[dict], dict]
-
 
 SMALLEST = 1e-4  # below this magnitude Python writes floats with an exponent
 LARGEST = 1e15   # from 1e16 on too
+_NOT_HANDLED = 1  # durable-rules' ERR_EVENT_NOT_HANDLED
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # made once, not per call
 
 
 def engine_value(value: Any) -> Any:
     """A value as the engine can take it. Measured: durable-rules rejects JSON numbers written
     with an exponent (error 204), which Python's json writes for |x| < 1e-4 and |x| >= 1e16.
     Such tiny magnitudes become 0.0; the application schema keeps numbers below 1e15."""
-    if isinstance(value, float):
+    kind = type(value)
+    if kind is str or kind is bool or kind is int:  # most values: nothing to do
+        return value
+    if kind is float:
         if abs(value) < SMALLEST:
             return 0.0
         if abs(value) >= LARGEST:
             raise EngineError(f"number {value!r} is too large for the engine (limit {LARGEST:.0f})")
         return value
-    if isinstance(value, list):
+    if kind is list:
         return [engine_value(v) for v in value]
-    if isinstance(value, dict):
+    if kind is dict:
         return {k: engine_value(v) for k, v in value.items()}
     return value
 
@@ -57,102 +66,127 @@ class EngineError(Exception):
     """The engine failed; the message says which rule and why."""
 
 
-class _SynchronousHost(Host):
-    """A Host without the two background timer threads (measured: they segfault under threads)."""
-
-    def _run(self) -> None:  # noqa: D401 - overriding the thread starter
-        return
-
-
 @dataclass
-class Fired:
-    rule: str
-    stage: int
-    values: dict = field(default_factory=dict)
+class Program:
+    """What the engine is given for one matter.
+
+    rules    durable-rules rule name -> its definition (conditions only; no Python in it)
+    actions  rule name -> the values its firing adds (rules without one only record that they fired)
+    stages   the last stage (stages are 0..stages)
+    fields   per stage, the fields its rules read (None: every known value is asserted)
+    prepare  per stage, values computed before the stage is asserted (None: nothing)
+    """
+
+    rules: dict[str, dict]
+    actions: dict[str, Action] = field(default_factory=dict)
+    stages: int = 0
+    fields: list[frozenset[str]] | None = None
+    prepare: list[Action | None] | None = None
 
 
 @dataclass
 class EngineResult:
-    fired: list[Fired]
+    fired: list[tuple[str, int]]  # (rule, stage), in the order the rules fired
     values: dict[str, Any]
 
 
 class Ruleset:
     """A registered durable-rules ruleset that evaluates one application at a time."""
 
-    def __init__(self, engine: "Engine", name: str, rules: dict[str, dict], actions: dict[str, Action],
-                 stages: int):
+    def __init__(self, engine: "Engine", name: str, program: Program):
+        import durable_rules_engine  # the C core of durable-rules
+        self._core = durable_rules_engine
         self.engine = engine
         self.name = name
-        self.stages = stages
+        self.program = program
         self.lock = threading.Lock()
-        self._runs: dict[str, list[Fired]] = {}
-        self._errors: dict[str, str] = {}
-        self._stage = 0
         self.leaked: list[str] = []  # sessions that could not be deleted (see evaluate)
-        definition = copy.deepcopy(rules)  # set_rulesets deletes 'run' from what it is given
-        for rule_name, rule in definition.items():
-            rule["run"] = self._wrap(rule_name, actions[rule_name])
-        engine.host.set_rulesets({name: definition})  # the caller holds engine.lock
-
-    def _wrap(self, rule_name: str, action: Action) -> Callable:
-        def run(c) -> None:  # exactly one parameter: two would make it asynchronous
-            sid = c.s.sid
-            try:
-                values = action(dict(c.m._d))
-                self._runs[sid].append(Fired(rule_name, self._stage, values or {}))
-            except BaseException as e:  # the engine would swallow it; keep it for evaluate()
-                self._errors.setdefault(sid, f"rule {rule_name}: {type(e).__name__}: {e}")
-        return run
+        self.live = 0
+        text = json.dumps(program.rules, ensure_ascii=False)
+        try:
+            self.handle = durable_rules_engine.create_ruleset(name, text)
+        except Exception as e:  # e.g. error 202: an operator the engine does not know
+            raise EngineError(f"ruleset {name} could not be registered: {e}") from None
 
     def evaluate(self, facts: dict[str, Any]) -> EngineResult:
         """Assert the application stage by stage; return what fired and every value computed.
 
         `facts` must already be normalised: JSON types only, dates as ISO strings, unknown
-        facts absent (durable-rules matches nothing against null).
+        facts absent or None (durable-rules matches nothing against null).
         """
+        core, handle, program = self._core, self.handle, self.program
+        actions, fields, prepare = program.actions, program.fields, program.prepare
+        values = {k: engine_value(v) for k, v in facts.items() if v is not None}
+        fired: list[tuple[str, int]] = []
+        add, assert_fact, complete = fired.append, core.assert_fact, core.complete_and_start_action
         with self.lock:
             sid = self.engine.next_sid()
-            self._runs[sid] = []
+            self.live += 1
+            offset = None
             keep = False
-            values = {k: engine_value(v) for k, v in facts.items() if v is not None}
-            host = self.engine.host
             try:
-                for stage in range(self.stages + 1):
-                    self._stage = stage
-                    before = len(self._runs[sid])
-                    fact = {**values, "t": "app", "stage": stage, "sid": sid}
+                for stage in range(program.stages + 1):
+                    if prepare is not None and prepare[stage] is not None:
+                        self._run(prepare[stage], values, "stage", stage)
+                    if fields is None:
+                        fact = dict(values)
+                    else:
+                        wanted = fields[stage]
+                        fact = {k: v for k, v in values.items() if k in wanted}
+                    fact["t"], fact["stage"], fact["sid"] = "app", stage, sid
                     try:
-                        host.assert_fact(self.name, fact)
-                    except MessageNotHandledException:
+                        code, offset = assert_fact(handle, _encode(fact))
+                    except Exception as e:  # e.g. error 204: a value the engine cannot parse
+                        raise EngineError(f"ruleset {self.name}: stage {stage}: {e}") from None
+                    if code == _NOT_HANDLED:
                         # Measured: deleting this session now aborts the process, with or
                         # without pending actions. Leave it (one of 1024) and say so.
                         keep = True
                         self.leaked.append(sid)
-                        raise EngineError(f"ruleset {self.name}: stage {stage} matched no rule") from None
-                    except Exception as e:  # e.g. error 204: a value the engine cannot parse
-                        raise EngineError(f"ruleset {self.name}: stage {stage}: {e}") from None
-                    if sid in self._errors:
-                        raise EngineError(self._errors[sid])
-                    for fired in self._runs[sid][before:]:
-                        fired.values = engine_value(fired.values)
-                        values.update(fired.values)
-                return EngineResult(self._runs[sid], values)
+                        raise EngineError(f"ruleset {self.name}: stage {stage} matched no rule")
+                    started = core.start_action_for_state(handle, offset)
+                    message = started[1] if started is not None else None
+                    while message is not None:
+                        rule = message[2:message.index('"', 2)]  # '{"<rule>":{"m":{...}}}'
+                        add((rule, stage))
+                        if rule in actions:
+                            self._run(actions[rule], values, "rule", rule)
+                        message = complete(handle, offset)
+                    offset = None
+                return EngineResult(fired, values)
             finally:
-                self._runs.pop(sid, None)
-                self._errors.pop(sid, None)
                 if not keep:
-                    try:
-                        host.delete_state(self.name, sid)
-                    except Exception:  # error 309: no state was created (the first assert failed)
-                        pass
+                    self._close(sid, offset)
+                self.live -= 1
+
+    @staticmethod
+    def _run(action: Action, values: dict, kind: str, which: Any) -> None:
+        try:
+            added = action(values)
+        except Exception as e:
+            raise EngineError(f"{kind} {which}: {type(e).__name__}: {e}") from None
+        if added:
+            values.update(engine_value(added))
+
+    def _close(self, sid: str, offset: int | None) -> None:
+        """Drain the actions still pending (after an error) and delete the session."""
+        core = self._core
+        try:
+            if offset is not None:
+                while core.complete_and_start_action(self.handle, offset) is not None:
+                    pass
+        except Exception:  # error 310 or similar: nothing left to drain
+            pass
+        try:
+            core.delete_state(self.handle, sid)
+        except Exception:  # error 309: no state was created (the first assert failed)
+            pass
 
 
 class Engine:
-    """A process-wide host and the rulesets registered on it, each registered once."""
+    """The rulesets registered in this process, each registered once."""
 
     def __init__(self) -> None:
-        self.host = _SynchronousHost()
         self.lock = threading.Lock()
         self.rulesets: dict[str, Ruleset] = {}
         self._sids = itertools.count(1)
@@ -160,18 +194,17 @@ class Engine:
     def next_sid(self) -> str:
         return str(next(self._sids))  # durable-rules turns every sid into a string
 
-    def ruleset(self, name: str, build: Callable[[], tuple[dict, dict, int]]) -> Ruleset:
+    def ruleset(self, name: str, build: Callable[[], Program]) -> Ruleset:
         """The ruleset called `name`, registering it from build() the first time."""
         with self.lock:
             found = self.rulesets.get(name)
             if found is None:
-                rules, actions, stages = build()
-                found = self.rulesets[name] = Ruleset(self, name, rules, actions, stages)
+                found = self.rulesets[name] = Ruleset(self, name, build())
             return found
 
     def live_sessions(self, name: str) -> int:
-        """Sessions still held by a ruleset (zero after every evaluation)."""
-        return len(self.rulesets[name]._runs)
+        """Evaluations of a ruleset under way (zero between evaluations)."""
+        return self.rulesets[name].live
 
 
 _ENGINE: Engine | None = None

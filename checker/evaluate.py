@@ -34,20 +34,17 @@ def engine_input(compiled: CompiledMatter, app: Application) -> dict[str, Any]:
 
 def ruleset_for(compiled: CompiledMatter):
     """The matter's ruleset, registered with the engine the first time it is asked for."""
-    return engine().ruleset(compiled.ruleset_name,
-                            lambda: (compiled.rules, compiled.actions, compiled.stages))
+    return engine().ruleset(compiled.ruleset_name, compiled.program)
 
 
 def evaluate(compiled: CompiledMatter, app: Application) -> Findings:
     result = ruleset_for(compiled).evaluate(engine_input(compiled, app))
-    status: dict[str, Any] = {cid: UNKNOWN for cid in compiled.conditions}
-    for cid, c in compiled.conditions.items():
-        if not c.needs_false and not cid.startswith("derive:"):
-            status[cid] = False  # defects: only the defect fires; silence means none found
+    status = compiled.initial_status()
+    index = compiled.rule_index
     trace = []
-    for fired in result.fired:
-        ref, kind = compiled.rule_index[fired.rule]
-        trace.append((fired.rule, ref, kind, fired.stage))
+    for rule, stage in result.fired:
+        ref, kind = index[rule]
+        trace.append((rule, ref, kind, stage))
         if kind == "T":
             status[ref] = True
         elif kind == "F":

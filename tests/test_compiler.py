@@ -86,9 +86,13 @@ def test_lifted_terms_are_shared_and_staged(test_licence):
     terms = {t.node.func if hasattr(t.node, "func") else type(t.node).__name__: t for t in test_licence.terms.values()}
     # id_valid(id_number) is used by a rule; count(homes, ...) by a material; both from input facts
     assert terms["id_valid"].stage == 0 and terms["count"].stage == 0
-    # age (stage 1) -> adult (stage 2) -> the rule 'minor' is matched at stage 2
-    assert test_licence.derived_stage == {"age": 0, "adult": 1, "per_capita_income": 0, "income_band": 1}
-    assert test_licence.conditions["rule:minor"].stage == 2
+    # plain values (no `when`) are computed before the stage whose inputs they need: age and
+    # adult are both ready for stage 0, so the rule 'minor' on `adult` is matched at stage 0.
+    # per_capita_income needs the engine to decide `members > 0` (stage 0), so income_band,
+    # which compares it, is decided at stage 1, and the rule high-income on the band at stage 2.
+    assert test_licence.derived_stage == {"age": 0, "adult": 0, "per_capita_income": 0, "income_band": 1}
+    assert test_licence.conditions["rule:minor"].stage == 0
+    assert test_licence.stages == 2
 
 
 def test_every_matter_compiles():

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import pytest
 
-from checker.engine import Engine, EngineError
-from checker.evaluate import evaluate
 from checker.application import parse_application
-from conftest import complete_test_application
+from checker.compiler import compile_matter, fields_read
+from checker.engine import Engine, EngineError, Program
+from checker.evaluate import engine_input, evaluate
+from checker.loader import load_matter
+from conftest import MATTERS, RULES, complete_test_application
 
 
 def _rules(**extra):
@@ -21,44 +24,75 @@ def _rules(**extra):
     return rules
 
 
-def _actions(names, **special):
-    return {n: special.get(n, lambda values: {}) for n in names}
-
-
 def test_thousands_of_applications_leave_no_session_behind():
     # at most 1024 live sessions per ruleset: the 1025th raises MemoryError unless each is deleted
     eng = Engine()
-    rules = _rules()
-    rs = eng.ruleset("many", lambda: (rules, _actions(rules), 0))
+    rs = eng.ruleset("many", lambda: Program(_rules()))
     for i in range(5000):
         result = rs.evaluate({"age": i % 40})
-        assert [f.rule for f in result.fired] == (["catch", "adult"] if i % 40 >= 18 else ["catch"])
+        assert [rule for rule, _ in result.fired] == (["catch", "adult"] if i % 40 >= 18 else ["catch"])
     assert eng.live_sessions("many") == 0
 
 
 def test_an_action_that_fails_is_reported_not_swallowed():
     eng = Engine()
-    rules = _rules()
 
     def boom(values):
         raise ZeroDivisionError("division by zero")
-    rs = eng.ruleset("failing", lambda: (rules, _actions(rules, adult=boom), 0))
-    with pytest.raises(EngineError, match="adult: ZeroDivisionError"):
+    rs = eng.ruleset("failing", lambda: Program(_rules(), {"adult": boom}))
+    with pytest.raises(EngineError, match="rule adult: ZeroDivisionError"):
         rs.evaluate({"age": 30})
     # the failed session was cleaned up and the ruleset still works
-    assert [f.rule for f in rs.evaluate({"age": 3}).fired] == ["catch"]
+    assert [rule for rule, _ in rs.evaluate({"age": 3}).fired] == ["catch"]
     assert eng.live_sessions("failing") == 0
+
+
+def test_a_failure_with_actions_still_pending_does_not_take_the_process_down():
+    # three rules fire on one fact; the first action fails while two are still queued. Deleting
+    # a session with queued actions is what aborts the process: they are drained first.
+    rules = _rules(older={"all": [{"m": {"$and": [{"t": "app"}, {"stage": 0}, {"$gte": {"age": 60}}]}}]})
+
+    def boom(values):
+        raise ValueError("bad")
+    rs = Engine().ruleset("pending", lambda: Program(rules, {"catch": boom}))
+    for _ in range(2000):  # more than the 1024 sessions a ruleset can hold
+        with pytest.raises(EngineError, match="rule catch: ValueError: bad"):
+            rs.evaluate({"age": 70})
+    assert rs.live == 0 and rs.leaked == []
+
+
+def test_a_failure_before_a_stage_is_asserted_is_reported():
+    def boom(values):
+        raise KeyError("x")
+    rs = Engine().ruleset("prep", lambda: Program(_rules(), prepare=[boom]))
+    with pytest.raises(EngineError, match="stage 0: KeyError"):
+        rs.evaluate({"age": 30})
+    assert rs.live == 0
+
+
+def test_a_value_the_engine_cannot_take_is_an_error():
+    # durable-rules rejects numbers written with an exponent (1e+20): refused before asserting
+    rs = Engine().ruleset("huge", lambda: Program(_rules()))
+    with pytest.raises(EngineError, match="too large"):
+        rs.evaluate({"age": 1e20})
+    assert [rule for rule, _ in rs.evaluate({"age": 1e-9}).fired] == ["catch"]  # tiny -> 0.0
 
 
 def test_an_application_that_matches_no_rule_is_an_error_not_a_crash():
     eng = Engine()
     rules = {"adult": _rules()["adult"]}  # no catch-all: a minor matches nothing
-    rs = eng.ruleset("no-catch-all", lambda: (rules, _actions(rules), 0))
+    rs = eng.ruleset("no-catch-all", lambda: Program(rules))
     with pytest.raises(EngineError, match="matched no rule"):
         rs.evaluate({"age": 3})
     # deleting that session would abort the process: it is kept, and counted
     assert len(rs.leaked) == 1
-    assert [f.rule for f in rs.evaluate({"age": 30}).fired] == ["adult"]
+    assert [rule for rule, _ in rs.evaluate({"age": 30}).fired] == ["adult"]
+
+
+def test_a_ruleset_the_engine_refuses_is_an_error():
+    bad = {"odd": {"all": [{"m": {"$and": [{"t": "app"}, {"$frobnicate": {"age": 1}}]}}]}}
+    with pytest.raises(EngineError, match="could not be registered"):
+        Engine().ruleset("bad", lambda: Program(bad))
 
 
 def test_compiled_rulesets_have_a_catch_all_rule_at_every_stage(test_licence):
@@ -73,50 +107,87 @@ def test_every_compiled_rule_is_tied_to_the_application_fact(test_licence):
         assert rule["all"][0]["m"]["$and"][0] == {"t": "app"}
 
 
+def test_each_stage_asserts_exactly_the_fields_its_rules_read(test_licence):
+    for stage in range(test_licence.stages + 1):
+        read = set()
+        for rule in test_licence.rules.values():
+            parts = rule["all"][0]["m"]["$and"]
+            if parts[1] == {"stage": stage}:
+                read |= fields_read(parts[2:])
+        assert test_licence.fields[stage] == frozenset(read)
+
+
+@pytest.mark.parametrize("path", sorted(MATTERS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_asserting_fewer_fields_decides_exactly_as_asserting_all(path):
+    # the per-stage field sets are an optimisation: every example of every matter must fire
+    # the same rules, in the same order, when every known value is asserted at every stage
+    compiled = compile_matter(load_matter(path, RULES))
+    full = Engine().ruleset("all-fields", lambda: dataclasses.replace(compiled.program(), fields=None))
+    pruned = Engine().ruleset("pruned", compiled.program)
+    assert compiled.matter.examples
+    for ex in compiled.matter.examples:
+        app = parse_application(ex.application, compiled.matter)
+        app.parameters = dict(ex.parameters)
+        facts = engine_input(compiled, app)
+        a, b = full.evaluate(dict(facts)), pruned.evaluate(dict(facts))
+        assert a.fired == b.fired, ex.name
+        assert a.values == b.values, ex.name
+
+
+def test_fields_read_finds_every_field_a_condition_names():
+    cond = {"$and": [{"$ex": {"a": 1}}, {"$or": [{"b": 1}, {"$lt": {"c": {"$m": "d"}}}]}, {"$nex": {"e": 1}}]}
+    assert fields_read(cond) == {"a", "b", "c", "d", "e"}
+
+
 def test_a_ruleset_is_registered_once_per_name():
-    # durable-rules raises when the same name is registered twice on one Host
     eng = Engine()
     calls = []
 
     def build():
         calls.append(1)
-        rules = _rules()
-        return rules, _actions(rules), 0
+        return Program(_rules())
     first = eng.ruleset("once", build)
     assert eng.ruleset("once", build) is first
     assert len(calls) == 1
 
 
 def test_the_rules_given_are_not_mutated():
-    # set_rulesets deletes 'run' from its argument: the adapter passes a copy
-    eng = Engine()
     rules = _rules()
     snapshot = repr(rules)
-    eng.ruleset("copy", lambda: (rules, _actions(rules), 0))
+    Engine().ruleset("copy", lambda: Program(rules))
     assert repr(rules) == snapshot
 
 
 def test_stages_chain_values_forward():
-    eng = Engine()
     rules = {
         "s0": {"all": [{"m": {"$and": [{"t": "app"}, {"stage": 0}]}}]},
         "s1": {"all": [{"m": {"$and": [{"t": "app"}, {"stage": 1}]}}]},
         "double": {"all": [{"m": {"$and": [{"t": "app"}, {"stage": 0}, {"$ex": {"x": 1}}]}}]},
         "big": {"all": [{"m": {"$and": [{"t": "app"}, {"stage": 1}, {"$gt": {"y": 10}}]}}]},
+        "bigger": {"all": [{"m": {"$and": [{"t": "app"}, {"stage": 1}, {"$gt": {"z": 30}}]}}]},
     }
-    actions = _actions(rules, double=lambda v: {"y": v["x"] * 2})
-    rs = eng.ruleset("chain", lambda: (rules, actions, 1))
+    program = Program(rules, {"double": lambda v: {"y": v["x"] * 2}}, stages=1,
+                      prepare=[None, lambda v: {"z": v["y"] * 3}])
+    rs = Engine().ruleset("chain", lambda: program)
     result = rs.evaluate({"x": 6})
-    assert [(f.rule, f.stage) for f in result.fired] == [("s0", 0), ("double", 0), ("s1", 1), ("big", 1)]
-    assert result.values["y"] == 12
+    assert result.fired == [("s0", 0), ("double", 0), ("s1", 1), ("big", 1),
+                                                         ("bigger", 1)]
+    assert result.values["y"] == 12 and result.values["z"] == 36
 
 
 def test_unknown_values_are_absent_not_null():
     # durable-rules matches nothing against null; None must mean "absent"
-    eng = Engine()
     rules = _rules(unknown={"all": [{"m": {"$and": [{"t": "app"}, {"stage": 0}, {"$nex": {"age": 1}}]}}]})
-    rs = eng.ruleset("absent", lambda: (rules, _actions(rules), 0))
-    assert [f.rule for f in rs.evaluate({"age": None}).fired] == ["catch", "unknown"]
+    rs = Engine().ruleset("absent", lambda: Program(rules))
+    assert [rule for rule, _ in rs.evaluate({"age": None}).fired] == ["catch", "unknown"]
+
+
+def test_chinese_names_and_values_reach_the_engine_intact():
+    rules = {"catch": _rules()["catch"],
+             "北京": {"all": [{"m": {"$and": [{"t": "app"}, {"stage": 0}, {"户籍": "北京市"}]}}]}}
+    rs = Engine().ruleset("中文", lambda: Program(rules))
+    assert [rule for rule, _ in rs.evaluate({"户籍": "北京市"}).fired] == ["catch", "北京"]
+    assert [rule for rule, _ in rs.evaluate({"户籍": "上海市"}).fired] == ["catch"]
 
 
 def test_concurrent_evaluations_give_the_same_findings(test_licence):
