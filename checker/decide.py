@@ -70,9 +70,17 @@ def _label(matter: Matter, name: str) -> dict:
 
 
 def _explaining_facts(matter: Matter, node, values: dict) -> list[FactValue]:
-    names = sorted(n for n in names_in(node)
-                   if n in matter.facts or n in matter.derived or n == "application_date")
-    matches = _matching_records(node, values)
+    key = ("explaining", id(node))  # the node belongs to the matter: its id is stable while it lives
+    plan = matter.cache.get(key)
+    if plan is None:
+        from .expr import walk
+        names = sorted(n for n in names_in(node)
+                       if n in matter.facts or n in matter.derived or n == "application_date")
+        aggregates = [n for n in walk(node) if isinstance(n, Call) and n.func in ("count", "any", "all")
+                      and len(n.args) == 2 and isinstance(n.args[0], Name)]
+        plan = matter.cache[key] = (names, aggregates)
+    names, aggregates = plan
+    matches = _matching_records(aggregates, values) if aggregates else {}
     out = []
     for n in names:
         value = values.get(n)
@@ -96,15 +104,13 @@ def _explaining_facts(matter: Matter, node, values: dict) -> list[FactValue]:
     return out
 
 
-def _matching_records(node, values: dict) -> dict[str, tuple[list[int], list[int]]]:
-    """For each count/any/all over a list in `node`: the 1-based numbers of the records that
-    satisfy its condition, and of those for which it is unknown (household matters explain
+def _matching_records(aggregates: list[Call], values: dict) -> dict[str, tuple[list[int], list[int]]]:
+    """For each count/any/all over a list (in a condition): the 1-based numbers of the records
+    that satisfy its condition, and of those for which it is unknown (household matters explain
     per member)."""
-    from .expr import walk
     out: dict[str, tuple[list[int], list[int]]] = {}
-    for n in walk(node):
-        if (isinstance(n, Call) and n.func in ("count", "any", "all") and len(n.args) == 2
-                and isinstance(n.args[0], Name) and isinstance(values.get(n.args[0].name), list)):
+    for n in aggregates:
+        if isinstance(values.get(n.args[0].name), list):
             results = [evaluate(n.args[1], values, r) for r in values[n.args[0].name]]
             out[n.args[0].name] = ([i for i, v in enumerate(results, 1) if v is True],
                                    [i for i, v in enumerate(results, 1) if v is UNKNOWN])

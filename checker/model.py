@@ -203,7 +203,7 @@ class Matter:
     includes: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)  # every file read, for the rules hash
     raw: dict[str, Any] = field(default_factory=dict)
-    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # built lazily
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)  # built lazily
 
     def parameter_values(self, day: str) -> dict[str, Any]:
         return {name: p.on(day) for name, p in self.parameters.items()}

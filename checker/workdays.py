@@ -93,9 +93,14 @@ def _working(day: _dt.date) -> bool:
     if day.year == years.stop - 1 and (day.month, day.day) >= _NEXT_YEAR_REACHES_BACK_TO:
         raise CalendarGap(day.year + 1)
     try:
-        return bool(chinese_calendar.is_workday(day))
+        return _is_workday(day)
     except NotImplementedError:  # the package's own coverage check, should it ever differ from ours
         raise CalendarGap(day.year) from None
+
+
+@lru_cache(maxsize=16384)  # 45 years of days; measured: the package scans its whole table per call
+def _is_workday(day: _dt.date) -> bool:
+    return bool(chinese_calendar.is_workday(day))
 
 
 def is_working_day(day: str) -> bool:

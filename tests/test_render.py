@@ -81,3 +81,31 @@ def test_refusal_notice_gives_reasons_and_remedies(test_licence):
     out = render(check(test_licence, appl(birth_date="2015-01-01")), "text", "zh")
     assert "不予受理通知书" in out and "未成年" in out and "行政复议" in out
     assert "需补充提交的材料" not in out
+
+
+def test_the_notice_as_data_is_exactly_what_dataclasses_asdict_gives():
+    # to_dict is a fast replacement for dataclasses.asdict: the same data, for every example
+    # notice of the library (all outcomes, alternatives, problems, household records)
+    import dataclasses
+
+    from checker.compiler import compile_matter
+    from checker.examples import run_examples
+    from checker.loader import load_matter
+    from conftest import MATTERS, RULES
+    checked = 0
+    for path in sorted(MATTERS.glob("*.yaml")):
+        for result in run_examples(compile_matter(load_matter(path, RULES))):
+            if result.notice is not None:
+                data = dataclasses.asdict(result.notice)
+                assert result.notice.to_dict() == data, result.example.name
+                # and the JSON notice is exactly what the json module writes from that data
+                assert render(result.notice, "json") == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+                checked += 1
+    assert checked >= 200
+
+
+def test_a_value_beyond_64_bits_still_renders(notice):
+    import copy
+    big = copy.deepcopy(notice)
+    big.derived["huge"] = 10 ** 30
+    assert json.loads(render(big, "json"))["derived"]["huge"] == 10 ** 30
