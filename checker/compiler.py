@@ -89,7 +89,13 @@ class CompiledMatter:
     prepare: list[Callable[[dict], dict] | None]  # per stage: the terms computed before it is asserted
     fields: list[frozenset[str]]  # per stage: the fields its rules read
     digest: str = ""
+    ruleset: Any = field(default=None, repr=False, compare=False)  # set when registered with the engine
     _initial: dict[str, Any] | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def verdicts(self) -> dict[str, tuple[str, bool]]:
+        """The durable rules that decide a condition: rule -> (condition id, True or False)."""
+        return {rule: (ref, kind == "T") for rule, (ref, kind) in self.rule_index.items() if kind in ("T", "F")}
 
     def initial_status(self) -> dict[str, Any]:
         """Each condition's status before anything fires: UNKNOWN, except a defect check, which

@@ -13,14 +13,21 @@ from .kleene import UNKNOWN
 
 @dataclass
 class Findings:
-    """Each condition's status (True, False or UNKNOWN), every value known at the end, and the trace."""
+    """Each condition's status (True, False or UNKNOWN), every value known at the end, and the
+    engine rules that fired, in order."""
 
     status: dict[str, Any]
     values: dict[str, Any]
-    trace: list[tuple[str, str, str, int]]  # (durable rule, condition or derived id, kind, stage)
+    fired: list[tuple[str, int]]  # (durable rule, stage)
+    rule_index: dict[str, tuple[str, str]]  # durable rule -> (condition or derived id, kind)
 
     def of(self, cid: str) -> Any:
         return self.status.get(cid, UNKNOWN)
+
+    @property
+    def trace(self) -> list[tuple[str, str, str, int]]:
+        """(durable rule, condition or derived id, kind, stage) for each rule that fired."""
+        return [(rule, *self.rule_index[rule], stage) for rule, stage in self.fired]
 
 
 def engine_input(compiled: CompiledMatter, app: Application) -> dict[str, Any]:
@@ -34,19 +41,18 @@ def engine_input(compiled: CompiledMatter, app: Application) -> dict[str, Any]:
 
 def ruleset_for(compiled: CompiledMatter):
     """The matter's ruleset, registered with the engine the first time it is asked for."""
-    return engine().ruleset(compiled.ruleset_name, compiled.program)
+    found = compiled.ruleset
+    if found is None:
+        found = compiled.ruleset = engine().ruleset(compiled.ruleset_name, compiled.program)
+    return found
 
 
 def evaluate(compiled: CompiledMatter, app: Application) -> Findings:
     result = ruleset_for(compiled).evaluate(engine_input(compiled, app))
     status = compiled.initial_status()
-    index = compiled.rule_index
-    trace = []
-    for rule, stage in result.fired:
-        ref, kind = index[rule]
-        trace.append((rule, ref, kind, stage))
-        if kind == "T":
-            status[ref] = True
-        elif kind == "F":
-            status[ref] = False
-    return Findings(status, result.values, trace)
+    verdicts = compiled.verdicts
+    for rule, _ in result.fired:
+        verdict = verdicts.get(rule)
+        if verdict is not None:
+            status[verdict[0]] = verdict[1]
+    return Findings(status, result.values, result.fired, compiled.rule_index)
