@@ -30,7 +30,7 @@ validate: $(STAMP)
 	$(BIN)/checker validate
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench.py
 
 clean:
 	rm -rf $(VENV) *.egg-info

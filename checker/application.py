@@ -177,7 +177,7 @@ def parse_application(data: Any, matter: Matter, doc: Document | None = None,
         vu = item.get("valid_until")
         if vu is not None and to_date(vu) is None:
             problems.append(Problem(loc(("materials", i, "valid_until")), "A003",
-                                    f"'{vu}' is not a real date"))
+                                    f"'{vu}' is not a real date", "write YYYY-MM-DD"))
         presented[pid] = {k: v for k, v in item.items() if k != "id"}
     if problems:
         raise CheckerError(sorted(set(problems)))
@@ -225,19 +225,44 @@ def _problem(err: jsonschema.ValidationError, matter: Matter, loc) -> Problem:
         # a fact: report the type it should have
         inner = [e for e in err.context if e.validator != "type" or e.validator_value != "null"]
         best = inner[0] if inner else err
-        return Problem(loc(path), "A002", f"{field_name}: {best.message}", _expect(best))
+        return Problem(loc(path), "A002", f"{field_name}: {_message(best)}", _expect(best))
     if err.validator == "enum" and path and path[-1] == "id":
         close = difflib.get_close_matches(str(err.instance), [str(v) for v in err.validator_value], n=1)
         hint = f"did you mean '{close[0]}'?" if close else "see `checker show` for the material IDs"
         return Problem(loc(path), "A002", f"{field_name}: '{err.instance}' is not a material of {matter.id}",
                        hint)
-    return Problem(loc(path), "A002", f"{field_name}: {err.message}", _expect(err))
+    return Problem(loc(path), "A002", f"{field_name}: {_message(err)}", _expect(err))
+
+
+def _message(err: jsonschema.ValidationError) -> str:
+    """jsonschema's message, with a long value cut short: one line, whatever was sent."""
+    shown = repr(err.instance)
+    if len(shown) <= 80 or shown not in err.message:
+        return err.message
+    return err.message.replace(shown, shown[:60] + "…", 1)
+
+
+def _as_number(text: str, kind: str) -> int | float | None:
+    """The number a text reads as (Python reads full-width digits such as "１２" too), or None."""
+    if len(text) > 30:
+        return None
+    try:
+        value = int(text) if kind == "integer" else float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _expect(err: jsonschema.ValidationError) -> str:
     v = err.validator
     if v == "type":
-        return f"expected {err.validator_value}"
+        wanted = err.validator_value
+        if wanted in ("integer", "number") and isinstance(err.instance, str):
+            number = _as_number(err.instance, wanted)
+            if number is not None:
+                digits = "" if err.instance.isascii() else ", in half-width digits"
+                return f"expected {wanted}: write {number} without quotes{digits}"
+        return f"expected {wanted}"
     if v == "enum":
         return "one of: " + ", ".join(str(x) for x in err.validator_value)
     if v == "pattern":

@@ -118,34 +118,40 @@ def _matching_records(aggregates: list[Call], values: dict) -> dict[str, tuple[l
 
 
 def _unknown_inputs(matter: Matter, node, values: dict, seen: set[str] | None = None,
-                    scope: dict | None = None) -> set[str]:
+                    scope: dict | None = None, confirm: bool = True) -> set[str]:
     """What to ask so that `node` can be decided.
 
     Only the parts that are still undecided count: in `a or b` with `a` false, only `b`'s
     unknowns are asked. Through derived facts it reaches the input facts the application did
     not give; a list whose records lack a field is asked as a whole; a derived fact that cannot
     be computed from the facts given (e.g. per-capita income of a household of zero) is named
-    itself."""
+    itself; a computation written in the condition that fails on known facts (a division by a
+    household of zero) names those facts, to be confirmed (`confirm`)."""
     seen = seen if seen is not None else set()
     if isinstance(node, ListLit):  # the items of `x in [...]`
-        return set().union(*(_unknown_inputs(matter, i, values, seen, scope) for i in node.items))
+        return set().union(*(_unknown_inputs(matter, i, values, seen, scope, confirm) for i in node.items))
     if evaluate(node, values, scope) is not UNKNOWN:
         return set()
     if isinstance(node, (BoolOp, Not, Compare, Arith, Neg)) or (
             isinstance(node, Call) and node.func not in AGGREGATE_FUNCS):
         out: set[str] = set()
         for child in children(node):
-            out |= _unknown_inputs(matter, child, values, seen, scope)
+            out |= _unknown_inputs(matter, child, values, seen, scope, confirm)
+        if not out and confirm and not isinstance(node, (BoolOp, Not, Compare)):
+            # every input is known and still the value is not (a division by zero, a date that
+            # does not exist): those inputs are what the applicant must confirm or correct
+            named = {n for n in names_in(node) if not (scope is not None and n in scope)}
+            out = {n for n in named if n in matter.facts} or {n for n in named if n in matter.derived}
         return out
     if isinstance(node, Call):  # an aggregate over a list
         listed = node.args[0].name  # type: ignore[attr-defined]
         if values.get(listed) is None:
-            return _unknown_inputs(matter, node.args[0], values, seen, scope)
+            return _unknown_inputs(matter, node.args[0], values, seen, scope, confirm)
         fields = dict(matter.facts[listed].type.fields) if listed in matter.facts else {}
         outer = {n for a in node.args[1:] for n in names_in(a) if n not in fields}
         asked = set()
         for n in outer:
-            asked |= _unknown_inputs(matter, Name(n), values, seen, scope)
+            asked |= _unknown_inputs(matter, Name(n), values, seen, scope, confirm)
         return asked or {listed}  # some record lacks a field the condition needs
     if not isinstance(node, Name) or node.name in seen:
         return set()
@@ -159,7 +165,7 @@ def _unknown_inputs(matter: Matter, node, values: dict, seen: set[str] | None = 
         d = matter.derived[name]
         when = True if d.when is None else evaluate(d.when, values)
         part = d.when if when is UNKNOWN else (d.value if when is True else d.otherwise)
-        inner = _unknown_inputs(matter, part, values, seen) if part is not None else set()
+        inner = _unknown_inputs(matter, part, values, seen, confirm=False) if part is not None else set()
         return inner or {name}
     return set()
 

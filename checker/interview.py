@@ -111,8 +111,9 @@ def step(compiled: CompiledMatter, answers: dict[str, Any], on: str | None = Non
         f = matter.facts.get(item.fact)
         if f is None or f.shared or item.fact in skipped or any(q.fact == item.fact for q in wanted):
             continue
-        if f.type.kind == "list" and item.fact in answers:
-            continue  # records were given; a field left unknown stays unknown, not asked forever
+        if item.fact in answers:
+            continue  # answered, yet something computed from it is not known (records lacking a
+            #           field, a division by zero): the notice says so; asking again would loop
         wanted.append(question(f))
     return Step(wanted, notice, not wanted)
 

@@ -31,7 +31,7 @@ from .errors import CheckerError, Location, Problem
 from .loader import load_matter
 from .notice import Notice
 from .render import render
-from .yamlsource import MAX_BYTES, load_file, load_text
+from .yamlsource import MAX_BYTES, byte_position, load_file, load_text
 
 
 @dataclass
@@ -59,24 +59,34 @@ def read_folder(folder: Path) -> Iterator[Record]:
 
 
 def read_jsonl(path: Path) -> Iterator[Record]:
-    with path.open(encoding="utf-8-sig", errors="strict") as f:
+    """One record per line; a line that cannot be read (not UTF-8, too long, not JSON or YAML)
+    is reported with its line and the next line is read."""
+    with path.open("rb") as f:
         line_no = 0
         while True:
-            try:
-                line = f.readline(MAX_BYTES + 1)
-            except UnicodeDecodeError:
-                yield Record(Location(str(path), line_no + 1), f"line{line_no + 1}",
-                             problems=[Problem(Location(str(path), line_no + 1), "E003", "not valid UTF-8 text")])
-                return
-            if not line:
+            raw = f.readline(MAX_BYTES + 1)
+            if not raw:
                 return
             line_no += 1
+            where = Location(str(path), line_no, 1)
+            if len(raw) > MAX_BYTES and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):  # skip the rest of the over-long line
+                    raw = f.readline(MAX_BYTES + 1)
+                yield Record(where, f"line{line_no}", problems=[Problem(
+                    where, "E002", f"line is larger than the {MAX_BYTES} byte limit", "each line is one application")])
+                continue
+            try:
+                line = raw.decode("utf-8-sig")
+            except UnicodeDecodeError as e:
+                bad = Location(str(path), line_no, byte_position(raw, e.start)[1])
+                yield Record(bad, f"line{line_no}", problems=[Problem(bad, "E003", "not valid UTF-8 text",
+                                                                      "save it as UTF-8")])
+                continue
             if not line.strip():
                 continue
-            where = Location(str(path), line_no, 1)
             try:
                 data = _fast_json(line)
-            except ValueError:  # let the YAML loader say exactly what and where
+            except (ValueError, RecursionError):  # let the YAML loader say exactly what and where
                 data = _NOT_JSON
             try:
                 if data is _NOT_JSON:
@@ -148,12 +158,30 @@ def _materials(text: str) -> list[dict]:
     return out
 
 
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, read with errors="surrogateescape"
+
+
+def _undecodable(texts) -> bool:
+    return any(isinstance(t, str) and _UNDECODABLE.search(t) for t in texts)
+
+
 def read_csv(path: Path) -> Iterator[Record]:
-    with path.open(encoding="utf-8-sig", newline="") as f:
+    # bytes that are not UTF-8 (a spreadsheet saved as GBK) are kept as surrogates, so that the
+    # row holding them is reported and the rest of the file is still read
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
         reader = csv.DictReader(f)
+        if _undecodable(reader.fieldnames or []):
+            where = Location(str(path), 1, 1)
+            yield Record(where, "row1", problems=[Problem(where, "E003", "the header row is not valid UTF-8 text",
+                                                          "save the file as CSV UTF-8")])
+            return
         for row in reader:
             line = reader.line_num
             where = Location(str(path), line, 1)
+            if _undecodable(t for v in row.values() for t in (v if isinstance(v, list) else [v])):
+                yield Record(where, f"row{line}", problems=[Problem(where, "E003", "not valid UTF-8 text",
+                                                                    "save the file as CSV UTF-8")])
+                continue
             data: dict[str, Any] = {"facts": {}}
             applicant: dict[str, str] = {}
             for column, value in row.items():

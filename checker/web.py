@@ -557,7 +557,9 @@ def parse_json(body: bytes) -> Any:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_constant, parse_float=_finite)
     except BodyError:
         raise
-    except (ValueError, RecursionError) as e:
+    except RecursionError:
+        raise BodyError("nested too deeply") from None
+    except ValueError as e:
         raise BodyError(str(e)) from None
 
 

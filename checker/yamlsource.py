@@ -72,15 +72,25 @@ def read_text(path: Path | str) -> str:
         raise fail(str(path), f"file is {size} bytes, larger than the {MAX_BYTES} byte limit",
                    code="E002")
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as f:  # never more than the limit: /dev/zero or a growing file has no end
+            raw = f.read(MAX_BYTES + 1)
     except OSError as e:
         raise fail(str(path), f"cannot read file: {e.strerror}", code="E001") from None
+    if len(raw) > MAX_BYTES:
+        raise fail(str(path), f"file is larger than the {MAX_BYTES} byte limit", code="E002")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise fail(str(path), "file is not valid UTF-8 text", code="E003", line=line,
-                   hint="save it as UTF-8") from None
+        line, column = byte_position(raw, e.start)
+        raise fail(str(path), f"file is not valid UTF-8 text (byte 0x{raw[e.start]:02x})", code="E003",
+                   line=line, column=column, hint="save it as UTF-8") from None
+
+
+def byte_position(raw: bytes, index: int) -> tuple[int, int]:
+    """The 1-based line and column (in characters) of the byte at `index` of UTF-8 text."""
+    start = raw.rfind(b"\n", 0, index) + 1
+    before = raw[start:index].decode("utf-8-sig" if start == 0 else "utf-8", errors="replace")
+    return raw.count(b"\n", 0, index) + 1, len(before) + 1
 
 
 def load_file(path: Path | str) -> Document:
@@ -99,9 +109,14 @@ def load_text(text: str, name: str = "<string>") -> Document:
         msg = (e.problem or "invalid YAML").strip()
         if e.context:
             msg = f"{e.context.strip()}: {msg}"
+        hint = ""
+        if mark:
+            line = text[text.rfind("\n", 0, mark.index) + 1:].split("\n", 1)[0]
+            if "\t" in line[:len(line) - len(line.lstrip(" \t"))]:
+                hint = "a tab in the indentation: YAML indents with spaces only"
         raise fail(name, f"YAML syntax error: {msg}", code="E010",
                    line=mark.line + 1 if mark else 0,
-                   column=mark.column + 1 if mark else 0) from None
+                   column=mark.column + 1 if mark else 0, hint=hint) from None
     except yaml.YAMLError as e:
         raise fail(name, f"YAML syntax error: {e}", code="E010") from None
     finally:
@@ -125,6 +140,9 @@ class _TooDeep(Exception):
     pass
 
 
+_ALIAS_REPORTED = -1  # kept in `seen` (which holds node ids, never negative) once an alias is reported
+
+
 def _pos(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -137,11 +155,13 @@ def _convert(node: yaml.Node, path: tuple, doc: Document, problems: list[Problem
                                 f"nested deeper than {MAX_DEPTH} levels", "flatten the structure"))
         raise _TooDeep
     doc.marks[path] = _pos(node)
-    if id(node) in seen:
-        line, col = _pos(node)
-        problems.append(Problem(Location(doc.path, line, col), "E011",
-                                "anchors and aliases are not allowed",
-                                "write the value out in full"))
+    if id(node) in seen:  # an alias: the composer hands back the anchored node itself
+        if _ALIAS_REPORTED not in seen:  # one problem, however many aliases (a "billion laughs")
+            seen.add(_ALIAS_REPORTED)
+            line, col = _pos(node)
+            problems.append(Problem(Location(doc.path, line, col), "E011",
+                                    "anchors and aliases are not allowed: the value anchored here is reused",
+                                    "write the value out in full"))
         return None
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
