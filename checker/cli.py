@@ -270,17 +270,19 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
            root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
     """Pre-screen a batch: a notice per application (HTML and JSON), a summary (CSV, HTML), and with
     --db numbered notices in a register. Exit 0 all acceptable, 1 findings or unusable records."""
+    from .privacy import mask_id
     from .screen import Screener, read, screen as run_screen
     base = _root(root)
     if not source.exists():
         _die([Problem(Location(str(source)), "E001", "no such file or folder")])
     out.mkdir(parents=True, exist_ok=True)  # a register file may live in the output folder
     hooks = _register_hooks(db, agency or abbr, abbr) if db else None
-    problems: list[Problem] = []
+    problems = 0  # counted, not kept: a batch of millions must not grow in memory
 
     def problem(p: Problem) -> None:
-        problems.append(p)
-        typer.echo(str(p), err=True)
+        nonlocal problems
+        problems += 1
+        typer.echo(mask_id(str(p)), err=True)  # this output is a batch log: no full ID numbers
 
     try:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

@@ -34,7 +34,8 @@ Guarantees:
   corrections; `rongque`: the deferred materials), `supplied` once `mark_supplied` records that it
   came, `closed` when nothing is awaited (`accept`, `refuse`, `redirect`, `not_required`) or when a
   later notice for the same key supersedes an open one.
-- **No full ID numbers**: the applicant text and the stored notice JSON pass through `mask_id`,
+- **No full ID numbers**: the applicant text and the stored notice JSON pass through `mask_id`
+  (privacy.py),
   which masks every 18-digit resident ID number (`110***********1234`).
 
 A `Register` is one agency's view of a database that several agencies may share: `find`, `show`,
@@ -58,6 +59,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 
 from .errors import CheckerError, Location, Problem
+from .privacy import mask_id
 
 # the word for each kind of notice (see the table above)
 KIND_WORD = {
@@ -82,15 +84,6 @@ ATTEMPTS = 8  # a write lost to a concurrent writer (constraint, deadlock, lock 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DIGEST = re.compile(r"[0-9a-f]{64}")
-# an 18-character resident ID number: 17 digits and a check digit or X, alone or as 6-8-4 groups
-# separated by one space or hyphen; `\d` also matches full-width digits
-_ID = re.compile(r"(?<!\d)(\d{3})\d{3}([ \-]?)\d{8}\2(\d{3}[\dXxＸｘ])(?!\d)")
-
-
-def mask_id(text: str) -> str:
-    """`text` with every 18-digit resident ID number in it masked to its first 3 and last 4
-    characters: `110105194912310021` → `110***********0021`."""
-    return _ID.sub(lambda m: f"{m.group(1)}{'*' * 11}{m.group(3)}", text)
 
 
 class RegisterError(CheckerError):

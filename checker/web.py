@@ -67,6 +67,7 @@ from .engine import LARGEST, EngineError
 from .errors import CheckerError, Location
 from .loader import load_matter
 from .model import Matter
+from .privacy import mask_logs
 from .render import render
 from .render.layout import tx
 from .service import check
@@ -693,7 +694,8 @@ class _Broken(Exception):
 
 def create_app(root: Path, local: Path | None = None) -> Starlette:
     """The web application over the matters in ROOT/matters (rule sets in ROOT/rules), with a
-    local office's settings if given."""
+    local office's settings if given. Its logs (and the server's) never show a full ID number."""
+    mask_logs()
     cat = Catalogue(Path(root), Path(local) if local else None)
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)

@@ -16,7 +16,8 @@ import uuid
 import pytest
 
 from checker.errors import CheckerError
-from checker.register import KIND_WORD, Entry, Register, RegisterError, database_url, mask_id
+from checker.privacy import mask_id
+from checker.register import KIND_WORD, Entry, Register, RegisterError, database_url
 
 AGENCY, ABBR = "某市市场监督管理局", "X"
 PG_URL = os.environ.get("CHECKER_TEST_PG", "")

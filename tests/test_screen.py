@@ -122,3 +122,14 @@ def test_an_unreachable_register_is_one_clear_line(tmp_path):
     _jsonl(src, [{"matter": IB, "date": "2026-03-02"}])
     r = run(src, "--out", tmp_path / "out", "--db", "postgresql://nobody:secret@127.0.0.1:1/none")
     assert r.exit_code == 2 and "E022" in r.output and "secret" not in r.output and "Traceback" not in r.output
+
+
+def test_the_batch_log_never_shows_a_full_id_number(tmp_path):
+    # an ID number given as a number (not text) is refused, and the problem quotes the value: the
+    # log of the batch (stderr) masks it, keeping the first 3 and last 4 digits
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps({"matter": IB, "date": "2026-03-02",
+                                 "facts": {"operator_id_number": 110105194912310021}}) + "\n", encoding="utf-8")
+    r = run(batch, "--out", tmp_path / "out")
+    assert r.exit_code == 1
+    assert "110***********0021" in r.output and "110105194912310021" not in r.output

@@ -421,3 +421,22 @@ def test_concurrent_checks_give_the_single_threaded_answers():
     for case, status, body in results:
         assert status == 200
         assert body == single[case]
+
+
+def test_server_logs_never_show_a_full_id_number(monkeypatch, caplog):
+    # an engine failure is logged with its traceback; an exception's text may quote an application's
+    # value: the message and the traceback are both masked
+    import checker.web as web
+    from checker.engine import EngineError
+
+    def failing(*args, **kwargs):
+        raise EngineError("rule r0007: ValueError: cannot use 11010519491231002X here")
+    monkeypatch.setattr(web, "check", failing)
+    client = TestClient(create_app(REPO), raise_server_exceptions=False)
+    body = yaml.safe_load(EXAMPLE.read_text("utf-8"))
+    with caplog.at_level(logging.ERROR):
+        r = client.post(f"/api/matters/{IB}/check", json=body)
+    assert r.status_code == 500
+    logged = "\n".join(rec.getMessage() for rec in caplog.records if rec.name == "checker.web")
+    assert "110***********002X" in logged and "EngineError" in logged
+    assert "11010519491231002X" not in caplog.text
