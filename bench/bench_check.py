@@ -34,10 +34,10 @@ from checker.application import parse_application  # noqa: E402
 from checker.compiler import compile_matter  # noqa: E402
 from checker.decide import decide  # noqa: E402
 from checker.engine import Engine  # noqa: E402
-from checker.evaluate import engine_input, evaluate  # noqa: E402
-from checker.kleene import evaluate as kleene  # noqa: E402
+from checker.evaluate import evaluate  # noqa: E402
 from checker.loader import load_matter  # noqa: E402
 from checker.render import render  # noqa: E402
+from bench import direct  # noqa: E402
 from generate import random_application  # noqa: E402
 
 
@@ -56,18 +56,6 @@ def per_app(func, items) -> float:
     for item in items:
         func(item)
     return (time.perf_counter() - start) / len(items)
-
-
-def direct(compiled, app) -> None:
-    """The conditions evaluated straight over Python dicts: the baseline the engine is compared to."""
-    env = engine_input(compiled, app)
-    for d in compiled.matter.derived.values():
-        when = True if d.when is None else kleene(d.when, env)
-        node = d.value if when is True else (d.otherwise if when is False else None)
-        if node is not None:
-            env[d.name] = kleene(node, env)
-    for c in compiled.conditions.values():
-        kleene(c.source, env)
 
 
 def main() -> None:
