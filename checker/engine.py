@@ -102,6 +102,9 @@ class Ruleset:
         self.lock = threading.Lock()
         self.leaked: list[str] = []  # sessions that could not be deleted (see evaluate)
         self.live = 0
+        for rule in program.rules:  # each fired rule is known by its name, read raw from the message
+            if '"' in rule or "\\" in rule:
+                raise EngineError(f"ruleset {name}: rule name {rule!r} may not contain a quote or a backslash")
         text = json.dumps(program.rules, ensure_ascii=False)
         try:
             self.handle = durable_rules_engine.create_ruleset(name, text)

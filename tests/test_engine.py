@@ -217,3 +217,10 @@ def test_same_application_twice_gives_the_same_trace(test_licence):
     a = parse_application(complete_test_application(has_car=True), test_licence.matter)
     first, second = evaluate(test_licence, a), evaluate(test_licence, a)
     assert first.trace == second.trace and first.status == second.status
+
+
+@pytest.mark.parametrize("name", ['say "hi"', "back\\slash"])
+def test_a_rule_name_the_adapter_could_not_read_back_is_refused(name):
+    # the adapter reads the fired rule's name straight from the engine's message, unescaped
+    with pytest.raises(EngineError, match="may not contain a quote or a backslash"):
+        Engine().ruleset("names", lambda: Program(_rules(**{name: _rules()["adult"]})))
