@@ -125,8 +125,9 @@ class Ruleset:
         with self.lock:
             sid = self.engine.next_sid()
             self.live += 1
-            offset = None
-            keep = False
+            offset = None  # the session's state, once a fact is asserted and until its actions are done
+            started = False  # whether one of those actions is under way
+            keep = False  # a session the engine cannot delete (see below)
             try:
                 for stage in range(program.stages + 1):
                     if prepare is not None and prepare[stage] is not None:
@@ -147,19 +148,23 @@ class Ruleset:
                         keep = True
                         self.leaked.append(sid)
                         raise EngineError(f"ruleset {self.name}: stage {stage} matched no rule")
-                    started = core.start_action_for_state(handle, offset)
-                    message = started[1] if started is not None else None
+                    if code != 0:  # 2: the same fact is already there; 3: deferred. Neither can
+                        #            happen with a fresh session per application; never ignore it
+                        raise EngineError(f"ruleset {self.name}: stage {stage}: the engine answered {code}")
+                    first = core.start_action_for_state(handle, offset)
+                    message = first[1] if first is not None else None
+                    started = message is not None
                     while message is not None:
                         rule = message[2:message.index('"', 2)]  # '{"<rule>":{"m":{...}}}'
                         add((rule, stage))
                         if rule in actions:
                             self._run(actions[rule], values, "rule", rule)
                         message = complete(handle, offset)
-                    offset = None
+                    offset, started = None, False
                 return EngineResult(fired, values)
             finally:
                 if not keep:
-                    self._close(sid, offset)
+                    self._close(sid, offset, started)
                 self.live -= 1
 
     @staticmethod
@@ -171,11 +176,13 @@ class Ruleset:
         if added:
             values.update(engine_value(added))
 
-    def _close(self, sid: str, offset: int | None) -> None:
-        """Drain the actions still pending (after an error) and delete the session."""
+    def _close(self, sid: str, offset: int | None, started: bool) -> None:
+        """Drain the actions still queued (after an error) and delete the session. Measured:
+        deleting a session with actions queued, or completing an action never started, aborts
+        the process."""
         core = self._core
         try:
-            if offset is not None:
+            if offset is not None and (started or core.start_action_for_state(self.handle, offset) is not None):
                 while core.complete_and_start_action(self.handle, offset) is not None:
                     pass
         except Exception:  # error 310 or similar: nothing left to drain

@@ -224,3 +224,22 @@ def test_a_rule_name_the_adapter_could_not_read_back_is_refused(name):
     # the adapter reads the fired rule's name straight from the engine's message, unescaped
     with pytest.raises(EngineError, match="may not contain a quote or a backslash"):
         Engine().ruleset("names", lambda: Program(_rules(**{name: _rules()["adult"]})))
+
+
+def test_an_unexpected_answer_from_the_engine_is_an_error_not_ignored():
+    # "observed" (2) or "deferred" (3) would mean the stage's fact was not matched as asserted;
+    # the actions it did queue are drained and the session deleted
+    rs = Engine().ruleset("odd-answer", lambda: Program(_rules()))
+    real = rs._core
+
+    class Observed:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def assert_fact(self, handle, text):
+            return 2, real.assert_fact(handle, text)[1]
+    rs._core = Observed()
+    with pytest.raises(EngineError, match="the engine answered 2"):
+        rs.evaluate({"age": 30})
+    rs._core = real
+    assert rs.live == 0 and [rule for rule, _ in rs.evaluate({"age": 30}).fired] == ["catch", "adult"]
