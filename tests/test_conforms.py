@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checker.application import application_schema, parse_application
-from checker.compiler import compile_matter
 from checker.conforms import compile_schema
 from checker.loader import load_matter
 from conftest import MATTERS, RULES, complete_test_application
