@@ -2,7 +2,7 @@
 
     python bench/bench.py [--n 20000] [--sizes 10000 100000 1000000] [--seed 1]
 
-1. Throughput on one core (the process pins itself to CPU 0), over N applications drawn from
+1. Throughput on one core (the process pins itself to the first CPU it may use), over N applications drawn from
    every matter of the library in random order (mixed, as a service hall receives them):
      engine   the durable-rules evaluation of already-parsed applications
      direct   the same compiled conditions evaluated directly in Python, three-valued (the floor)
@@ -54,20 +54,6 @@ def samples(compiled: list, per_matter: int, seed: int) -> dict[str, list[dict]]
     return {c.matter.id: [random_application(rng, c.matter) for _ in range(per_matter)] for c in compiled}
 
 
-def direct(compiled, app) -> None:
-    """The conditions evaluated straight over Python dicts: the floor the engine is compared to."""
-    from checker.evaluate import engine_input
-    from checker.kleene import evaluate as kleene
-    env = engine_input(compiled, app)
-    for d in compiled.matter.derived.values():
-        when = True if d.when is None else kleene(d.when, env)
-        node = d.value if when is True else (d.otherwise if when is False else None)
-        if node is not None:
-            env[d.name] = kleene(node, env)
-    for c in compiled.conditions.values():
-        kleene(c.source, env)
-
-
 def rate(func, items, repeat: int = 3) -> float:
     """Best seconds per item over `repeat` passes (the least disturbed pass)."""
     best = float("inf")
@@ -84,6 +70,7 @@ def throughput(n: int, seed: int) -> None:
     from checker.decide import decide
     from checker.evaluate import evaluate
     from checker.render import render
+    from floor import direct  # imports checker: only here, so that the library child times the imports
     compiled = library()
     pool = samples(compiled, 200, seed)
     rng = random.Random(seed)

@@ -37,7 +37,8 @@ from checker.engine import Engine  # noqa: E402
 from checker.evaluate import evaluate  # noqa: E402
 from checker.loader import load_matter  # noqa: E402
 from checker.render import render  # noqa: E402
-from bench import direct  # noqa: E402
+from bench import pin_to_one_core  # noqa: E402
+from floor import direct  # noqa: E402
 from generate import random_application  # noqa: E402
 
 
@@ -64,6 +65,7 @@ def main() -> None:
     ap.add_argument("--matter", nargs="*", help="matter ids (default: all)")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
+    pin_to_one_core()
     paths = sorted((ROOT / "matters").glob("*.yaml"))
     if args.matter:
         paths = [p for p in paths if p.stem in args.matter]

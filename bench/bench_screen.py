@@ -1,6 +1,6 @@
 """Benchmark: batch screening throughput and peak memory as the batch grows.
 
-    python bench/bench_screen.py [--sizes 10000 100000 1000000] [--seed 1]
+    python bench/bench_screen.py [--sizes 10000 100000] [--seed 1]
 
 For each size it writes a JSON Lines batch of random applications over every matter (mixed, as a
 hall receives them), then runs `checker screen --summary-only` on it in a fresh process on one

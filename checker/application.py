@@ -107,7 +107,6 @@ class Application:
     applicant: dict = field(default_factory=dict)
     reference: str = ""
     digest: str = ""
-    source: str = ""
     parameters: dict[str, Any] = field(default_factory=dict)  # an example's own parameter values
 
     def engine_facts(self) -> dict[str, Any]:
@@ -184,7 +183,7 @@ def parse_application(data: Any, matter: Matter, doc: Document | None = None,
     return Application(date=data["date"], facts=facts, presented=presented,
                        promised=list(data.get("promised") or []), rongque=bool(data.get("rongque")),
                        applicant=data.get("applicant") or {}, reference=data.get("reference", ""),
-                       digest=digest(data), source=name)
+                       digest=digest(data))
 
 
 def _normalise(t: Type, value: Any, path: tuple, loc, problems: list[Problem]) -> Any:

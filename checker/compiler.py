@@ -27,18 +27,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from .engine import Program, engine_value
-from .expr import BoolOp, Call, Compare, ListLit, Lit, Name, Node, Not, names_in, unparse
+from .expr import NEGATED, SWAPPED, BoolOp, Call, Compare, ListLit, Lit, Name, Node, Not, names_in, unparse
 from .kleene import UNKNOWN, evaluate
 from .model import Matter
 
 ALWAYS = True
 NEVER = False
-_NEGATE = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
-_FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _DURABLE_OP = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 
 # required form -> the presented forms that satisfy it
@@ -86,32 +84,30 @@ class CompiledMatter:
     rules: dict[str, dict]  # durable rule name -> definition without 'run'
     actions: dict[str, Callable[[dict], dict]]  # durable rule name -> values it adds (derived facts)
     rule_index: dict[str, tuple[str, str]]  # durable rule name -> (condition or derived id, 'T'|'F'|'D'|'E'|'S')
-    prepare: list[Callable[[dict], dict] | None]  # per stage: the terms computed before it is asserted
+    computed: list[list[tuple[str, Node]]]  # per stage: plain derived values, then terms, computed before it
     fields: list[frozenset[str]]  # per stage: the fields its rules read
-    digest: str = ""
-    ruleset: Any = field(default=None, repr=False, compare=False)  # set when registered with the engine
-    _initial: dict[str, Any] | None = field(default=None, repr=False)
+    digest: str
 
     @functools.cached_property
     def verdicts(self) -> dict[str, tuple[str, bool]]:
         """The durable rules that decide a condition: rule -> (condition id, True or False)."""
         return {rule: (ref, kind == "T") for rule, (ref, kind) in self.rule_index.items() if kind in ("T", "F")}
 
+    @functools.cached_property
     def initial_status(self) -> dict[str, Any]:
         """Each condition's status before anything fires: UNKNOWN, except a defect check, which
-        only fires on the defect (silence means none was found)."""
-        if self._initial is None:
-            self._initial = {cid: False if not c.needs_false and not cid.startswith("derive:") else UNKNOWN
-                             for cid, c in self.conditions.items()}
-        return dict(self._initial)
+        only fires on the defect (silence means none was found). Copy it before changing it."""
+        return {cid: False if not c.needs_false and not cid.startswith("derive:") else UNKNOWN
+                for cid, c in self.conditions.items()}
 
-    @property
+    @functools.cached_property
     def ruleset_name(self) -> str:
         return f"{self.matter.id}-{self.digest[:16]}"
 
     def program(self) -> Program:
         """What the engine is given."""
-        return Program(self.rules, self.actions, self.stages, self.fields, self.prepare)
+        return Program(self.rules, self.actions, self.stages, self.fields,
+                       [_compute(items) for items in self.computed])
 
 
 class _Compiler:
@@ -179,9 +175,8 @@ class _Compiler:
             stage = self.stage_of(d.value)
             if d.otherwise is not None:
                 stage = max(stage, self.stage_of(d.otherwise))
-            if d.when is not None:
-                self.add(f"derive:{d.name}", d.when, needs_false=d.otherwise is not None)
-                stage = max(stage, self.conditions[f"derive:{d.name}"].stage)
+            self.add(f"derive:{d.name}", d.when, needs_false=d.otherwise is not None)
+            stage = max(stage, self.conditions[f"derive:{d.name}"].stage)
             self.derived_stage[d.name] = stage
             self.avail[d.name] = stage + 1
         for r in m.rules:
@@ -193,7 +188,7 @@ class _Compiler:
                     self.add(f"opt:{mat.id}/{o.key}", o.when)
             if isinstance(mat.promise_allowed, Node):
                 self.add(f"promise:{mat.id}", mat.promise_allowed)
-            for piece in _pieces(mat):
+            for piece in mat.pieces:
                 self.defects(mat, *piece)
         return self.emit()
 
@@ -241,9 +236,9 @@ class _Compiler:
         for stage in range(stages + 1):
             rule("S", f"stage:{stage}", stage, ALWAYS)
         # before each stage: the plain derived values, then the lifted terms, whose inputs are known
-        prepare = [_compute([(d.name, d.value) for d in plain if self.derived_stage[d.name] == stage]
-                            + [(t.name, t.node) for t in self.terms.values() if t.stage == stage])
-                   for stage in range(stages + 1)]
+        computed = [[(d.name, d.value) for d in plain if self.derived_stage[d.name] == stage]
+                    + [(t.name, t.node) for t in self.terms.values() if t.stage == stage]
+                    for stage in range(stages + 1)]
         for d in self.matter.derived.values():
             if d.when is None:
                 continue
@@ -260,20 +255,9 @@ class _Compiler:
             if c.needs_false:
                 rule("F", cid, c.stage, to_durable(c.lowered, False))
         compiled = CompiledMatter(self.matter, self.conditions, self.terms, self.derived_stage,
-                                  stages, rules, actions, index, prepare,
-                                  [frozenset(f) for f in fields])
-        compiled.digest = rules_digest(self.matter)
+                                  stages, rules, actions, index, computed,
+                                  [frozenset(f) for f in fields], rules_digest(self.matter))
         return compiled
-
-
-def _pieces(mat) -> list[tuple[str, str, int | str]]:
-    if mat.options:
-        seen: dict[str, tuple[str, str, int | str]] = {}
-        for o in mat.options:
-            for p in o.parts:
-                seen.setdefault(p.id, (p.id, p.form, p.copies))
-        return list(seen.values())
-    return [(mat.id, mat.form, mat.copies)]
 
 
 def _with_dates(when: Node | None, start: str | None, until: str | None) -> Node:
@@ -359,7 +343,7 @@ def to_durable(node: Node, polarity: bool) -> Any:
         return _and(parts) if conj else _or(parts)
     if isinstance(node, Call) and node.func == "known":
         name = node.args[0].name  # type: ignore[attr-defined]
-        return {"$ex": {name: 1}} if polarity else {"$nex": {name: 1}}
+        return _exists(name) if polarity else {"$nex": {name: 1}}
     if isinstance(node, Compare):
         left, right, op = node.left, node.right, node.op
         if op in ("in", "not in"):
@@ -372,11 +356,11 @@ def to_durable(node: Node, polarity: bool) -> Any:
                 return _and([_exists(left.name), _or([_cmp("==", left.name, v) for v in values])])
             return _and([_exists(left.name)] + [_cmp("!=", left.name, v) for v in values])
         if not polarity:
-            op = _NEGATE[op]
+            op = NEGATED[op]
         if isinstance(left, Lit) and isinstance(right, Lit):
             return ALWAYS if _python_compare(op, left.value, right.value) else NEVER
         if isinstance(left, Lit):
-            left, right, op = right, left, _FLIP[op]
+            left, right, op = right, left, SWAPPED[op]
         assert isinstance(left, Name)
         if isinstance(right, Lit):
             return _and([_exists(left.name), _cmp(op, left.name, right.value)])
@@ -412,7 +396,8 @@ def _python_compare(op: str, a: Any, b: Any) -> bool:
 
 
 def rules_digest(matter: Matter) -> str:
-    """sha256 over every rule file read for this matter (path names and bytes, sorted)."""
+    """sha256 over the local parameter values and every rule file read for this matter (each
+    file's name, not its folder, and its bytes; sorted by path)."""
     from pathlib import Path
     h = hashlib.sha256()
     h.update(json.dumps({n: p.local_value for n, p in sorted(matter.parameters.items())},

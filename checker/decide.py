@@ -17,11 +17,11 @@ from .application import Application
 from .compiler import CompiledMatter
 from .typecheck import AGGREGATES as AGGREGATE_FUNCS
 from .evaluate import Findings
-from .expr import Arith, BoolOp, Call, Compare, ListLit, Name, Neg, Not, children, names_in
+from .expr import Arith, BoolOp, Call, Compare, ListLit, Name, Neg, Not, children, names_in, walk
 from .kleene import UNKNOWN, evaluate
 from .model import Material, Matter
-from .notice import (OUTCOME_BASIS, Alternative, FactValue, InfoNeeded, MaterialItem, Notice,
-                     PartStatus, Problem, Reason, ToVerify)
+from .notice import (FORM_TEXT, NOT_GOING_AHEAD, OUTCOME_BASIS, Alternative, FactValue, InfoNeeded,
+                     MaterialItem, Notice, PartStatus, Problem, Reason, ToVerify)
 
 CREDIT_FACT = "credit_barred"  # declared by rules/credit.yaml
 
@@ -32,15 +32,6 @@ _DEFECT_TEXT = {
     "unsealed": ("未盖章", "not sealed"),
     "expired": ("已于{got}失效，申请日期为{date}", "expired on {got}; the application is dated {date}"),
 }
-FORM_TEXT = {
-    "original": ("原件", "the original"),
-    "copy": ("复印件", "a copy"),
-    "original_and_copy": ("原件核验并提交复印件", "the original for checking plus a copy"),
-    "electronic": ("电子证照", "an electronic document"),
-    "original_or_electronic": ("原件或电子证照", "the original or an electronic document"),
-}
-
-
 def display(matter: Matter, name: str, value: Any) -> dict:
     """A value in words, for explanations."""
     fact = matter.facts.get(name)
@@ -73,7 +64,6 @@ def _explaining_facts(matter: Matter, node, values: dict) -> list[FactValue]:
     key = ("explaining", id(node))  # the node belongs to the matter: its id is stable while it lives
     plan = matter.cache.get(key)
     if plan is None:
-        from .expr import walk
         names = sorted(n for n in names_in(node)
                        if n in matter.facts or n in matter.derived or n == "application_date")
         aggregates = [n for n in walk(node) if isinstance(n, Call) and n.func in ("count", "any", "all")
@@ -170,9 +160,13 @@ def _unknown_inputs(matter: Matter, node, values: dict, seen: set[str] | None = 
     return set()
 
 
+def _material_lists() -> dict[str, list]:
+    """The notice's lists of materials, empty."""
+    return {k: [] for k in ("missing", "defective", "possibly_required", "promised", "exempt", "accepted")}
+
+
 class _Decider:
     def __init__(self, compiled: CompiledMatter, app: Application, findings: Findings):
-        self.compiled = compiled
         self.matter = compiled.matter
         self.app = app
         self.f = findings
@@ -180,7 +174,7 @@ class _Decider:
         self.info: dict[str, set[str]] = {}
         self.to_verify: list[ToVerify] = []
 
-    def need(self, cid: str, node, affects: str) -> None:
+    def need(self, node, affects: str) -> None:
         for fact in _unknown_inputs(self.matter, node, self.values):
             self.info.setdefault(fact, set()).add(affects)
 
@@ -196,7 +190,7 @@ class _Decider:
                 self.to_verify.append(ToVerify(r.id, r.reason, r.basis,
                                                sorted(_unknown_inputs(self.matter, r.when, self.values))))
             elif status is UNKNOWN:
-                self.need(f"rule:{r.id}", r.when, r.id)
+                self.need(r.when, r.id)
         return out
 
     def copies(self, copies: int | str) -> int:
@@ -250,8 +244,7 @@ class _Decider:
         return self.values.get(CREDIT_FACT) if CREDIT_FACT in self.matter.facts else False
 
     def materials(self) -> dict[str, list]:
-        lists: dict[str, list] = {k: [] for k in
-                                  ("missing", "defective", "possibly_required", "promised", "exempt", "accepted")}
+        lists = _material_lists()
         credit = self.credit_barred()
         for m in self.matter.materials:
             status = self.f.of(f"req:{m.id}")
@@ -271,7 +264,7 @@ class _Decider:
                 continue
             if status is UNKNOWN:
                 if not satisfied:
-                    self.need(f"req:{m.id}", m.when, m.id)
+                    self.need(m.when, m.id)
                     lists["possibly_required"].append(item)
                 continue
             if problems:
@@ -312,11 +305,11 @@ class _Decider:
         for o, applies, parts in routes:
             if all(p.presented for p in parts):
                 # presented by a route whose condition is unknown: ask, don't assume it applies
-                self.need(f"opt:{m.id}/{o.key}", o.when, m.id)
+                self.need(o.when, m.id)
                 return True, [pr for p in o.parts for pr in self.defects(p.id, p.form, p.copies)]
         for o, applies, parts in routes:
             if applies is UNKNOWN:
-                self.need(f"opt:{m.id}/{o.key}", o.when, m.id)
+                self.need(o.when, m.id)
             elif o.when is not None:
                 known = {f.fact for f in item.facts}
                 item.facts += [f for f in _explaining_facts(self.matter, o.when, self.values)
@@ -377,8 +370,8 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
     d = _Decider(compiled, app, findings)
     reasons = d.reasons()
     fired = {r.outcome for r in reasons}
-    lists = {k: [] for k in ("missing", "defective", "possibly_required", "promised", "exempt", "accepted")}
-    for outcome in ("redirect", "not_required", "refuse"):
+    lists = _material_lists()
+    for outcome in NOT_GOING_AHEAD:
         if outcome in fired:
             d.info.clear()
             break
@@ -397,7 +390,7 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
                 elif credit is None:
                     d.info.setdefault(CREDIT_FACT, set()).add("rongque")
     # the reasons that govern the outcome: a park needs no licence, whatever else it lacks
-    governing = outcome if outcome in ("redirect", "not_required", "refuse") else "correct"
+    governing = outcome if outcome in NOT_GOING_AHEAD else "correct"
     reasons = [r for r in reasons if r.outcome == governing]
     deferred: list[MaterialItem] = []
     if outcome == "rongque":

@@ -101,7 +101,7 @@ class Ruleset:
         self.program = program
         self.lock = threading.Lock()
         self.leaked: list[str] = []  # sessions that could not be deleted (see evaluate)
-        self.live = 0
+        self.live = 0  # sessions the engine holds: created by a first assert, gone once deleted
         for rule in program.rules:  # each fired rule is known by its name, read raw from the message
             if '"' in rule or "\\" in rule:
                 raise EngineError(f"ruleset {name}: rule name {rule!r} may not contain a quote or a backslash")
@@ -114,8 +114,8 @@ class Ruleset:
     def evaluate(self, facts: dict[str, Any]) -> EngineResult:
         """Assert the application stage by stage; return what fired and every value computed.
 
-        `facts` must already be normalised: JSON types only, dates as ISO strings, unknown
-        facts absent or None (durable-rules matches nothing against null).
+        `facts` must hold JSON types only, dates as ISO strings; None means unknown and is left
+        out (durable-rules matches nothing against null), and numbers go through engine_value.
         """
         core, handle, program = self._core, self.handle, self.program
         actions, fields, prepare = program.actions, program.fields, program.prepare
@@ -124,7 +124,6 @@ class Ruleset:
         add, assert_fact, complete = fired.append, core.assert_fact, core.complete_and_start_action
         with self.lock:
             sid = self.engine.next_sid()
-            self.live += 1
             offset = None  # the session's state, once a fact is asserted and until its actions are done
             started = False  # whether one of those actions is under way
             keep = False  # a session the engine cannot delete (see below)
@@ -142,6 +141,8 @@ class Ruleset:
                         code, offset = assert_fact(handle, _encode(fact))
                     except Exception as e:  # e.g. error 204: a value the engine cannot parse
                         raise EngineError(f"ruleset {self.name}: stage {stage}: {e}") from None
+                    if stage == 0:
+                        self.live += 1
                     if code == _NOT_HANDLED:
                         # Measured: deleting this session now aborts the process, with or
                         # without pending actions. Leave it (one of 1024) and say so.
@@ -165,7 +166,6 @@ class Ruleset:
             finally:
                 if not keep:
                     self._close(sid, offset, started)
-                self.live -= 1
 
     @staticmethod
     def _run(action: Action, values: dict, kind: str, which: Any) -> None:
@@ -190,7 +190,8 @@ class Ruleset:
         try:
             core.delete_state(self.handle, sid)
         except Exception:  # error 309: no state was created (the first assert failed)
-            pass
+            return
+        self.live -= 1
 
 
 class Engine:
@@ -205,15 +206,18 @@ class Engine:
         return str(next(self._sids))  # durable-rules turns every sid into a string
 
     def ruleset(self, name: str, build: Callable[[], Program]) -> Ruleset:
-        """The ruleset called `name`, registering it from build() the first time."""
-        with self.lock:
-            found = self.rulesets.get(name)
-            if found is None:
-                found = self.rulesets[name] = Ruleset(self, name, build())
-            return found
+        """The ruleset called `name`, registering it from build() the first time. Once registered,
+        a ruleset is found without taking the lock (this is on every application's path)."""
+        found = self.rulesets.get(name)
+        if found is None:
+            with self.lock:
+                found = self.rulesets.get(name)
+                if found is None:
+                    found = self.rulesets[name] = Ruleset(self, name, build())
+        return found
 
     def live_sessions(self, name: str) -> int:
-        """Evaluations of a ruleset under way (zero between evaluations)."""
+        """Sessions a ruleset's engine still holds (zero between evaluations, unless one leaked)."""
         return self.rulesets[name].live
 
 
@@ -222,8 +226,10 @@ _ENGINE_LOCK = threading.Lock()
 
 
 def engine() -> Engine:
+    """The process-wide engine, made on first use."""
     global _ENGINE
-    with _ENGINE_LOCK:
-        if _ENGINE is None:
-            _ENGINE = Engine()
-        return _ENGINE
+    if _ENGINE is None:
+        with _ENGINE_LOCK:
+            if _ENGINE is None:
+                _ENGINE = Engine()
+    return _ENGINE

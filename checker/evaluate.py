@@ -41,15 +41,12 @@ def engine_input(compiled: CompiledMatter, app: Application) -> dict[str, Any]:
 
 def ruleset_for(compiled: CompiledMatter):
     """The matter's ruleset, registered with the engine the first time it is asked for."""
-    found = compiled.ruleset
-    if found is None:
-        found = compiled.ruleset = engine().ruleset(compiled.ruleset_name, compiled.program)
-    return found
+    return engine().ruleset(compiled.ruleset_name, compiled.program)
 
 
 def evaluate(compiled: CompiledMatter, app: Application) -> Findings:
     result = ruleset_for(compiled).evaluate(engine_input(compiled, app))
-    status = compiled.initial_status()
+    status = dict(compiled.initial_status)
     verdicts = compiled.verdicts
     for rule, _ in result.fired:
         verdict = verdicts.get(rule)

@@ -48,10 +48,8 @@ def trace(compiled: CompiledMatter, app: Application, findings: Findings, lang: 
     for rule, ref, kind, stage in findings.trace:
         entry: dict[str, Any] = {"engine_rule": rule, "stage": stage, "kind": _KIND[kind], "ref": ref}
         if kind == "S":  # computed before the stage was asserted: plain derived facts, then terms
-            entry["computed"] = {
-                **{d.name: values.get(d.name) for d in compiled.matter.derived.values()
-                   if d.when is None and compiled.derived_stage[d.name] == stage},
-                **{unparse(t.node): values.get(t.name) for t in compiled.terms.values() if t.stage == stage}}
+            entry["computed"] = {name if name in compiled.matter.derived else unparse(node): values.get(name)
+                                 for name, node in compiled.computed[stage]}
         elif kind in ("D", "E"):
             d = compiled.matter.derived[ref]
             entry["value"] = values.get(ref)

@@ -21,8 +21,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
+
+from .functions import to_date
+
+
+# a comparison's operator when it is negated, and when its two sides are swapped
+NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<", "in": "not in", "not in": "in"}
+SWAPPED = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
 class ParseError(Exception):
@@ -316,12 +322,8 @@ class _Parser:
             if len(args) != 1 or not (isinstance(args[0], Lit) and args[0].kind == "string"):
                 raise ParseError("date() takes one string such as \"2025-05-10\"", name.pos)
             text = args[0].value
-            try:
-                date.fromisoformat(text)
-                if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-                    raise ValueError
-            except ValueError:
-                raise ParseError(f"'{text}' is not a date", args[0].pos, "write YYYY-MM-DD") from None
+            if to_date(text) is None:
+                raise ParseError(f"'{text}' is not a date", args[0].pos, "write YYYY-MM-DD")
             return Lit(text, "date", pos=name.pos)
         return Call(name.text, tuple(args), pos=name.pos)
 

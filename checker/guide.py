@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from html import escape
 
-from .decide import FORM_TEXT
+from .notice import FORM_TEXT
 from .flow import limit_text, mermaid, svg
 from .model import Matter
 from .render.layout import tx

@@ -22,7 +22,7 @@ from .engine import LARGEST
 from .expr import names_in
 from .functions import to_date
 from .model import Fact, Matter
-from .notice import Notice
+from .notice import NOT_GOING_AHEAD, Notice
 from .service import check
 
 SKIP = {"?", "？", "不知道", "不清楚", "skip", "unknown", "don't know"}
@@ -56,11 +56,14 @@ class Question:
 class Step:
     questions: list[Question]  # what to ask next (empty when done)
     notice: Notice  # the notice for the answers so far, with no materials presented
-    done: bool
+
+    @property
+    def done(self) -> bool:
+        return not self.questions
 
     @property
     def eligible(self) -> bool:
-        return self.notice.outcome not in ("refuse", "redirect", "not_required")
+        return self.notice.outcome not in NOT_GOING_AHEAD
 
 
 def question(fact: Fact, name: str | None = None) -> Question:
@@ -96,8 +99,8 @@ def step(compiled: CompiledMatter, answers: dict[str, Any], on: str | None = Non
     app = {"date": on or Date.today().isoformat(),
            "facts": {k: v for k, v in answers.items() if k in matter.facts}}
     notice = check(compiled, app)
-    if notice.outcome in ("refuse", "redirect", "not_required"):
-        return Step([], notice, True)  # plainly not going ahead: no more questions
+    if notice.outcome in NOT_GOING_AHEAD:
+        return Step([], notice)  # plainly not going ahead: no more questions
     wanted: list[Question] = []
     rules = {x.id: x for x in matter.rules}
     for r in notice.reasons:  # a fixable error in an answer (e.g. an ID check digit): ask again
@@ -109,13 +112,13 @@ def step(compiled: CompiledMatter, answers: dict[str, Any], on: str | None = Non
                 wanted.append(q)
     for item in notice.info_needed:
         f = matter.facts.get(item.fact)
-        if f is None or f.shared or item.fact in skipped or any(q.fact == item.fact for q in wanted):
+        if f is None or f.shared or item.fact in skipped:
             continue
         if item.fact in answers:
             continue  # answered, yet something computed from it is not known (records lacking a
             #           field, a division by zero): the notice says so; asking again would loop
         wanted.append(question(f))
-    return Step(wanted, notice, not wanted)
+    return Step(wanted, notice)
 
 
 def parse_answer(q: Question, text: str) -> Any:

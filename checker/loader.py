@@ -271,9 +271,7 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None,
         flow=[Step(key=st["step"], kind=st["kind"], name=st["name"], actor=st.get("actor"),
                    time_limit=st.get("time_limit", {}), note=st.get("note"))
               for st in data.get("flow", [])],
-        handling=data.get("handling", {}),
-        rongque=data.get("rongque", False), sources=data.get("sources", []),
-        note=data.get("note"), path=str(path), includes=includes, files=b.files, raw=data)
+        rongque=data.get("rongque", False), note=data.get("note"), path=str(path), files=b.files)
     matter.cache["document"] = doc  # positions, for the linter
     return matter
 
@@ -499,7 +497,7 @@ def _materials(b: _Build, doc: Document, checker: Checker) -> list[Material]:
             secondary=spec.get("secondary", False), promise_allowed=promise,
             shared=shared, effective_from=ef, effective_until=eu, options=options,
             checks=spec.get("checks", []), note=spec.get("note"), confidence=spec.get("confidence", ""),
-            template=raw.get("use", ""), replaces=spec.get("replaces", ""), location=doc.where(path)))
+            replaces=spec.get("replaces", ""), location=doc.where(path)))
     return out
 
 

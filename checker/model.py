@@ -135,16 +135,25 @@ class Material:
     checks: list[str] = field(default_factory=list)
     note: Text | None = None
     confidence: str = ""
-    template: str = ""  # ruleset.template it was built from
     replaces: str = ""  # the material this one replaced on its effective_from
     location: Location | None = None
 
     @property
+    def pieces(self) -> list[tuple[str, str, int | str]]:
+        """What an application may present for this material, (id, form, copies): itself, or its
+        parts (a part may serve in several options: each once)."""
+        if self.options:
+            seen: dict[str, tuple[str, str, int | str]] = {}
+            for o in self.options:
+                for p in o.parts:
+                    seen.setdefault(p.id, (p.id, p.form, p.copies))
+            return list(seen.values())
+        return [(self.id, self.form, self.copies)]
+
+    @property
     def piece_ids(self) -> list[str]:
         """The IDs an application may present for this material: itself, or its parts."""
-        if self.options:  # a part may serve in several options: each once
-            return list(dict.fromkeys(p.id for o in self.options for p in o.parts))
-        return [self.id]
+        return [piece[0] for piece in self.pieces]
 
 
 @dataclass
@@ -195,14 +204,10 @@ class Matter:
     parameters: dict[str, Parameter] = field(default_factory=dict)
     flow: list[Step] = field(default_factory=list)
     local: str = ""  # the local office whose settings were applied
-    handling: dict = field(default_factory=dict)
     rongque: bool = False
-    sources: list[str] = field(default_factory=list)
     note: Text | None = None
     path: str = ""
-    includes: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)  # every file read, for the rules hash
-    raw: dict[str, Any] = field(default_factory=dict)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)  # built lazily
 
     def parameter_values(self, day: str) -> dict[str, Any]:

@@ -11,6 +11,19 @@ from typing import Any
 
 NOTICE_SCHEMA = "checker.notice/1"
 
+# outcomes that end the matter here, in order of precedence: a park needs no licence, whatever else it lacks
+NOT_GOING_AHEAD = ("redirect", "not_required", "refuse")
+
+# how a material is to be presented, in words (zh, en)
+FORM_TEXT = {
+    "original": ("原件", "the original"),
+    "copy": ("复印件", "a copy"),
+    "original_and_copy": ("原件核验并提交复印件", "the original for checking plus a copy"),
+    "electronic": ("电子证照", "an electronic document"),
+    "original_or_electronic": ("原件或电子证照", "the original or an electronic document"),
+}
+
+
 # 行政许可法 art. 32 para. 1: the item that governs each outcome
 OUTCOME_BASIS = {
     "accept": {"zh": "《中华人民共和国行政许可法》第三十二条第一款第（五）项",

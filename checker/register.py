@@ -59,6 +59,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 
 from .errors import CheckerError, Location, Problem
+from .model import OUTCOMES
 from .privacy import mask_id
 
 # the word for each kind of notice (see the table above)
@@ -70,7 +71,6 @@ KIND_WORD = {
     "redirect": "审不",
     "not_required": "审不",
 }
-OUTCOMES = ("accept", "rongque", "correct", "refuse", "redirect", "not_required")
 # kinds whose notice waits for something from the applicant: they start `open`
 AWAITING = ("correct", "rongque")
 STATUSES = ("open", "supplied", "closed")

@@ -13,12 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .expr import BoolOp, Call, Compare, ListLit, Lit, Name, Node, Not, unparse
+from .expr import NEGATED, SWAPPED, BoolOp, Compare, ListLit, Lit, Name, Node, Not, unparse
 from .typecheck import Type
 
 MAX_TERMS = 256
-_NEG = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<", "in": "not in", "not in": "in"}
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
 class _TooLarge(Exception):
@@ -58,15 +56,13 @@ def _atoms(node: Node, positive: bool) -> list[list[Atom]]:
         return [[Atom(node.name, "==", positive)]]
     if isinstance(node, Compare):
         left, right, op = node.left, node.right, node.op
-        if isinstance(left, Lit) and isinstance(right, Name) and op in _FLIP:
-            left, right, op = right, left, _FLIP[op]
+        if isinstance(left, Lit) and isinstance(right, Name) and op in SWAPPED:
+            left, right, op = right, left, SWAPPED[op]
         if isinstance(left, Name) and isinstance(right, Lit):
-            return [[Atom(left.name, op if positive else _NEG[op], right.value)]]
+            return [[Atom(left.name, op if positive else NEGATED[op], right.value)]]
         if isinstance(left, Name) and isinstance(right, ListLit) and all(isinstance(i, Lit) for i in right.items):
             values = frozenset(i.value for i in right.items)  # type: ignore[attr-defined]
-            return [[Atom(left.name, op if positive else _NEG[op], values)]]
-    if isinstance(node, Call) and node.func == "known":
-        return [[Atom(unparse(node), "opaque", positive)]]
+            return [[Atom(left.name, op if positive else NEGATED[op], values)]]
     return [[Atom(unparse(node), "opaque", positive)]]
 
 

@@ -25,12 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .application import parse_application
 from .compiler import CompiledMatter, compile_matter
 from .errors import CheckerError, Location, Problem
 from .loader import load_matter
+from .model import OUTCOMES
 from .notice import Notice
 from .render import render
+from .service import check
 from .yamlsource import MAX_BYTES, byte_position, load_file, load_text
 
 
@@ -245,12 +246,11 @@ class Summary:
             self.missing[matter][item.id] += 1
 
     def rows(self) -> list[dict]:
-        kinds = ("accept", "rongque", "correct", "refuse", "redirect", "not_required")
         out = []
         for matter in sorted(self.outcomes):
             c = self.outcomes[matter]
             row = {"matter": matter, "name": self.names[matter], "applications": sum(c.values())}
-            row.update({k: c.get(k, 0) for k in kinds})
+            row.update({k: c.get(k, 0) for k in OUTCOMES})
             row["most_missing"] = "; ".join(f"{mid} ({n})" for mid, n in self.missing[matter].most_common(5))
             out.append(row)
         return out
@@ -264,8 +264,7 @@ class Summary:
 
     def write(self, folder: Path) -> None:
         rows = self.rows()
-        fields = ["matter", "name", "applications", "accept", "rongque", "correct", "refuse", "redirect",
-                  "not_required", "most_missing"]
+        fields = ["matter", "name", "applications", *OUTCOMES, "most_missing"]
         with (folder / "summary.csv").open("w", encoding="utf-8", newline="") as f:
             w = csv.DictWriter(f, fieldnames=fields)
             w.writeheader()
@@ -317,10 +316,7 @@ class Screener:
             facts = compiled.matter.facts
             data = dict(data, facts={k: typed(v, facts[k].type.kind) if k in facts else v
                                      for k, v in data.get("facts", {}).items()})
-        from .decide import decide
-        from .evaluate import evaluate
-        app = parse_application(dict(data, matter=compiled.matter.id), compiled.matter, where=record.where)
-        return compiled, decide(compiled, app, evaluate(compiled, app))
+        return compiled, check(compiled, dict(data, matter=compiled.matter.id), where=record.where)
 
 
 def screen(records: Iterator[Record], screener: Screener, out: Path, lang: str = "zh",

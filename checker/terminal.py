@@ -10,7 +10,7 @@ import yaml
 
 from . import interview as iv
 from .compiler import CompiledMatter
-from .decide import FORM_TEXT
+from .notice import FORM_TEXT
 from .render.layout import tx
 
 

@@ -62,8 +62,8 @@ from . import __version__
 from . import interview as iv
 from .application import application_schema, parse_application
 from .compiler import CompiledMatter, compile_matter
-from .decide import FORM_TEXT
-from .engine import LARGEST, EngineError
+from .notice import FORM_TEXT
+from .engine import EngineError
 from .errors import CheckerError, Location
 from .loader import load_matter
 from .model import Matter
@@ -117,8 +117,6 @@ UI: dict[str, tuple[str, str]] = {
     "unskip": ("改为回答", "answer it"),
     "how_many": ("共几条？（没有的填 0）", "How many? (none: 0)"),
     "record": ("第 {i} 条", "Record {i}"),
-    "incomplete": ("这一项还需要填写完整；不清楚的可把条数填为“?”",
-                   "This still needs to be completed; if you do not know, enter “?” as the number"),
     "remaining": ("还有 {n} 个问题", "{n} question(s) left"),
     "result": ("自助预审结果", "Self-check result"),
     "bring": ("请携带以下材料到窗口办理：", "Bring these materials:"),
@@ -147,13 +145,16 @@ UI: dict[str, tuple[str, str]] = {
     "bad_request": ("请求无效", "Bad request"),
     "error": ("服务器内部错误", "Internal error"),
     "unusable": ("这个回答无法使用", "this answer cannot be used"),
-    "too_large": ("数值过大", "the number is too large"),
     "colon": ("：", ": "),
 }
 
 
+_UI_BY_LANG = {lang: {k: pair[i] for k, pair in UI.items()} for i, lang in enumerate(("zh", "en"))}
+
+
 def ui(lang: str) -> dict[str, str]:
-    return {k: (zh if lang == "zh" else en) for k, (zh, en) in UI.items()}
+    """The page texts in one language (shared: read, do not change)."""
+    return _UI_BY_LANG["zh" if lang == "zh" else "en"]
 
 
 def _lang(value: str | None) -> str:
@@ -246,7 +247,6 @@ class Field:
     note: str = ""
     error: str = ""  # why the answer cannot be read (from parse_answer)
     problem: str = ""  # why the checker asks again (e.g. an ID check digit)
-    incomplete: bool = False
     focus: bool = False  # the control the page puts the cursor in (autofocus)
     inputmode: str = ""  # text: the on-screen keyboard to offer
     records: list[tuple[str, list["Field"]]] = field(default_factory=list)  # list: (legend, fields)
@@ -262,17 +262,6 @@ class Answers:
     date: str
     date_raw: str
     date_error: dict | None
-
-
-def _checked_parse(q: iv.Question, text: str) -> Any:
-    """interview.parse_answer, plus two limits it does not enforce: numbers must be finite
-    ("nan" and "inf" parse as floats) and within what the engine accepts."""
-    value = iv.parse_answer(q, text)
-    if isinstance(value, float) and not math.isfinite(value):
-        raise iv.AnswerError("请输入数字", "enter a number")
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > LARGEST:
-        raise iv.AnswerError(UI["too_large"][0], UI["too_large"][1])
-    return value
 
 
 def _first(values: list[str]) -> str:
@@ -302,12 +291,12 @@ def read_answers(matter: Matter, params) -> Answers:
         q = iv.question(fact)
         if q.kind != "list":
             try:
-                answers[name] = _checked_parse(q, text)
+                answers[name] = iv.parse_answer(q, text)
             except iv.AnswerError as e:
                 errors[name] = e.text
             continue
         try:
-            count = _checked_parse(iv.count_question(q), text)
+            count = iv.parse_answer(iv.count_question(q), text)
         except iv.AnswerError as e:
             errors[name] = e.text
             continue
@@ -324,7 +313,7 @@ def read_answers(matter: Matter, params) -> Answers:
                 if iv.is_skip(sub):
                     continue
                 try:
-                    record[fq.fact] = _checked_parse(fq, sub)
+                    record[fq.fact] = iv.parse_answer(fq, sub)
                 except iv.AnswerError as e:
                     errors[key] = e.text
             records.append(record)
@@ -437,7 +426,6 @@ def form_view(compiled: CompiledMatter, a: Answers, st: iv.Step, lang: str) -> d
     for name in shown:
         q = asked.get(name) or iv.question(m.facts[name])
         f = _list_field(q, a, lang) if q.kind == "list" else _field(q, name, a, a.answers.get(name), lang)
-        f.incomplete = name in asked and not q.problem and name in a.answers and q.kind == "list"
         answered.append(f)
     for q in st.questions:
         if q.fact not in shown:
@@ -446,7 +434,7 @@ def form_view(compiled: CompiledMatter, a: Answers, st: iv.Step, lang: str) -> d
     target = None
     for f in answered + new:  # the cursor goes to the first answer to fix, else the first question
         bad = [s for _, fields in f.records for s in fields if s.error]
-        if bad or f.error or f.problem or f.incomplete:
+        if bad or f.error or f.problem:
             target = (bad or [f])[0]
             break
     target = target or (new[0] if new else None)

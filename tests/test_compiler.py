@@ -9,7 +9,7 @@ from checker.application import parse_application
 from checker.compiler import ALWAYS, NEVER, compile_matter, to_durable
 from checker.engine import engine_value
 from checker.evaluate import engine_input, evaluate
-from checker.expr import parse
+from checker.expr import names_in, parse, unparse
 from checker.kleene import UNKNOWN, evaluate as kleene
 from checker.loader import load_matter
 from conftest import MATTERS, RULES
@@ -98,7 +98,12 @@ def test_lifted_terms_are_shared_and_staged(test_licence):
 def test_every_matter_compiles():
     for path in sorted(MATTERS.glob("*.yaml")):
         compiled = compile_matter(load_matter(path, RULES))
-        assert compiled.rules and compiled.digest
+        kinds = list(compiled.rule_index.values())
+        # one catch-all per stage, and every rule of the matter decided by a TRUE and a FALSE rule
+        assert sum(kind == "S" for _, kind in kinds) == compiled.stages + 1, path.stem
+        for r in compiled.matter.rules:
+            assert (f"rule:{r.id}", "T") in kinds and (f"rule:{r.id}", "F") in kinds, (path.stem, r.id)
+        assert len(compiled.digest) == 64
 
 
 def test_true_and_false_forms_of_membership():
@@ -121,3 +126,13 @@ def test_constant_conditions_fold():
 def test_field_against_field_is_guarded_by_existence():
     # measured: durable-rules matches a <= b when b is absent
     assert to_durable(parse("a <= b"), True) == {"$and": [{"$ex": {"a": 1}}, {"$ex": {"b": 1}}, {"$lte": {"a": {"$m": "b"}}}]}
+
+
+def test_an_expression_used_by_several_conditions_is_lifted_once():
+    # marriage registration checks each spouse's ID number in three conditions: one term each
+    compiled = compile_matter(load_matter(MATTERS / "marriage-registration.yaml", RULES))
+    lifted = [unparse(t.node) for t in compiled.terms.values()]
+    assert len(lifted) == len(set(lifted))
+    term = next(t.name for t in compiled.terms.values() if unparse(t.node) == "id_valid(female_id_number)")
+    users = [cid for cid, c in compiled.conditions.items() if term in names_in(c.lowered)]
+    assert len(users) == 3

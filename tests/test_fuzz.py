@@ -65,5 +65,5 @@ def test_application_validator_never_crashes(test_licence, data):
 def test_any_json_value_as_an_application(test_licence, data):
     try:
         parse_application(data, test_licence.matter)
-    except CheckerError:
-        pass
+    except CheckerError as e:
+        assert e.problems and all(p.code.startswith("A") for p in e.problems)

@@ -45,20 +45,39 @@ def test_the_age_of_a_grown_operator_makes_the_income_question_irrelevant():
     assert "lives_on_own_labour_income" in asked(IB, {"operator_id_number": "110105200903010015"})
 
 
-def test_facts_obtained_by_data_sharing_are_never_asked():
-    tl = compile_matter(load_matter(REPO / "tests" / "fixtures" / "matters" / "test-licence.yaml", RULES))
-    everything = set()
-    answers: dict = {}
-    for _ in range(30):
-        st = iv.step(tl, answers, DATE)
-        if st.done:
-            break
-        q = st.questions[0]
-        everything.add(q.fact)
-        answers[q.fact] = {"bool": False, "integer": 1, "number": 10.0, "date": "1980-01-01",
-                           "enum": q.choices[0][0] if q.choices else None, "string": "11010519491231002X",
-                           "list": []}[q.kind]
-    assert "credit_barred" not in everything  # shared: the agency checks the credit platform
+def test_a_shared_fact_a_rule_needs_is_listed_but_not_asked(tmp_path):
+    # a rule reads a fact the agency obtains by data sharing: while it is unknown the notice lists
+    # it as needed (the agency looks it up), but the applicant is never asked for it
+    path = tmp_path / "shared.yaml"
+    path.write_text("""matter: shared
+name: {zh: 共享, en: Shared}
+department: {zh: 局, en: Bureau}
+level: county
+type: licence
+basis: [{zh: 条例, en: Regulation}]
+time_limit: {statutory: {days: 20}}
+fee: {amount: 0}
+facts:
+  blacklisted:
+    type: bool
+    shared: true
+    question: {zh: 是否被列入黑名单？, en: Blacklisted?}
+  adult:
+    type: bool
+    question: {zh: 是否成年？, en: Adult?}
+rules:
+  - id: barred
+    when: blacklisted or not adult
+    outcome: refuse
+    reason: {zh: 不符合条件, en: not eligible}
+    basis: [{zh: 条例第二条, en: "Regulation, art. 2"}]
+materials:
+  - {id: SH-01, name: {zh: 申请表, en: Form}, form: original}
+""", encoding="utf-8")
+    shared = compile_matter(load_matter(path, RULES))
+    st = iv.step(shared, {"adult": True}, DATE)
+    assert [i.fact for i in st.notice.info_needed] == ["blacklisted"]
+    assert st.questions == [] and st.done
 
 
 def test_a_skipped_question_is_not_asked_again():

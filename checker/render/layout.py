@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..decide import FORM_TEXT
 from ..flow import limit_text
-from ..notice import FactValue, MaterialItem, Notice, Reason
+from ..notice import FORM_TEXT, NOT_GOING_AHEAD, FactValue, MaterialItem, Notice, Reason
 
 LABELS = {
     "title.accept": ("受理通知书", "Notice of acceptance"),
@@ -161,9 +160,8 @@ def _material(item: MaterialItem, lang: str, *, detail: bool = True) -> Entry:
     if not detail:
         e.lines.append((t("why", lang), tx(item.why, lang)))
         return e
-    copies = f"{item.copies}" if lang == "zh" else str(item.copies)
-    e.lines.append((t("form", lang), f"{_form(item, lang)}，{copies}份" if lang == "zh"
-                    else f"{_form(item, lang)}, {copies} cop{'y' if item.copies == 1 else 'ies'}"))
+    e.lines.append((t("form", lang), f"{_form(item, lang)}，{item.copies}份" if lang == "zh"
+                    else f"{_form(item, lang)}, {item.copies} cop{'y' if item.copies == 1 else 'ies'}"))
     for p in item.problems:
         e.lines.append((t("problems", lang), tx(p.text, lang)))
     if item.alternatives:
@@ -289,7 +287,7 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
     sections.append(Section("limits", t("sec.limits", lang), [Entry("", limits)]))
 
     footer = []
-    if n.outcome in ("refuse", "redirect", "not_required"):
+    if n.outcome in NOT_GOING_AHEAD:
         footer.append(t("remedy", lang))
     footer += [t("officer", lang), t("seal", lang), t("receipt", lang)]
     digests = [(t("rules_sha", lang), n.rules_sha256), (t("app_sha", lang), n.application_sha256),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..notice import Notice
-from .layout import layout
+from .layout import layout, t
 
 _NUMERALS = "一二三四五六七八九十"
 
@@ -14,13 +14,14 @@ def render(notice: Notice, lang: str = "zh") -> str:
     out = [lay.title, "=" * 40]
     out += [f"{k}{colon}{v}" for k, v in lay.header]
     out.append("")
-    out.append(f"{'处理结论' if lang == 'zh' else 'Outcome'}{colon}{lay.outcome}")
-    out.append(f"{'法律依据' if lang == 'zh' else 'Legal basis'}{colon}{lay.outcome_basis}")
+    out.append(f"{t('outcome', lang)}{colon}{lay.outcome}")
+    out.append(f"{t('outcome_basis', lang)}{colon}{lay.outcome_basis}")
     for i, section in enumerate(lay.sections):
         out.append("")
         number = f"{_NUMERALS[i]}、" if lang == "zh" and i < len(_NUMERALS) else f"{i + 1}. "
         count = len(section.entries)
-        suffix = "" if section.key in ("limits", "derived") else (f"（{count}项）" if lang == "zh" else f" ({count})")
+        numbered = any(entry.title for entry in section.entries)  # as the HTML renderer decides
+        suffix = "" if not numbered else (f"（{count}项）" if lang == "zh" else f" ({count})")
         out.append(f"{number}{section.title}{suffix}")
         for j, entry in enumerate(section.entries, 1):
             indent = "   "
