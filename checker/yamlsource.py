@@ -101,9 +101,11 @@ def load_text(text: str, name: str = "<string>") -> Document:
     """Parse one YAML (or JSON) document into a Document, or raise CheckerError."""
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise fail(name, f"input is larger than the {MAX_BYTES} byte limit", code="E002")
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
+        node = _parse(text)
+    except _TooDeep as e:
+        raise fail(name, f"nested deeper than {MAX_DEPTH} levels", code="E017", line=e.line,
+                   column=e.column, hint="flatten the structure") from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         msg = (e.problem or "invalid YAML").strip()
@@ -119,25 +121,100 @@ def load_text(text: str, name: str = "<string>") -> Document:
                    column=mark.column + 1 if mark else 0, hint=hint) from None
     except yaml.YAMLError as e:
         raise fail(name, f"YAML syntax error: {e}", code="E010") from None
-    finally:
-        loader.dispose()
     doc = Document(name, None, text=text)
     if node is None:
         doc.data = None
         return doc
     problems: list[Problem] = []
-    seen: set[int] = set()
-    try:
-        doc.data = _convert(node, (), doc, problems, seen)
-    except _TooDeep:
-        pass
+    doc.data = _convert(node, (), doc, problems, set())
     if problems:
         raise CheckerError(problems)
     return doc
 
 
 class _TooDeep(Exception):
-    pass
+    def __init__(self, mark: yaml.Mark):
+        self.line, self.column = mark.line + 1, mark.column + 1
+
+
+def _parse(text: str) -> yaml.Node | None:
+    """The node tree of `text`. libyaml may refuse deep nesting while it scans ahead (PyYAML
+    6.0.4 stops at 1,000 levels with a syntax error); on any error it reports, the pure-Python
+    parser, which has no such limit, reads the text again so that too deep a structure is
+    reported as such (E017) wherever it is."""
+    try:
+        return _compose_with(_Loader, text)
+    except yaml.YAMLError:
+        if _Loader is yaml.SafeLoader:
+            raise
+        try:
+            _compose_with(yaml.SafeLoader, text)
+        except _TooDeep:
+            raise
+        except yaml.YAMLError:
+            pass
+        raise
+
+
+def _compose_with(loader_class, text: str) -> yaml.Node | None:
+    loader = loader_class(text)
+    try:
+        return _compose(loader)
+    finally:
+        loader.dispose()
+
+
+def _compose(loader) -> yaml.Node | None:
+    """The document's node tree, built here from the parser's events rather than by the YAML
+    library's composer, so that nesting past MAX_DEPTH is refused by us (E017) as soon as the
+    level opens: the library's own limits differ by version (none before PyYAML 6.0.4, which stops
+    libyaml at 1,000 flow levels with a syntax error, and the pure-Python composer recurses)."""
+    loader.get_event()  # stream start
+    node = None
+    if not loader.check_event(yaml.StreamEndEvent):
+        loader.get_event()  # document start
+        node = _compose_node(loader, {}, 0)
+        loader.get_event()  # document end
+        if not loader.check_event(yaml.StreamEndEvent):
+            event = loader.get_event()
+            raise yaml.composer.ComposerError("expected a single document in the stream",
+                                              node.start_mark, "but found another document",
+                                              event.start_mark)
+    loader.get_event()  # stream end
+    return node
+
+
+def _compose_node(loader, anchors: dict[str, yaml.Node], depth: int) -> yaml.Node:
+    """One node and its children, as PyYAML's Composer builds it (an alias yields the anchored
+    node itself, which _convert then reports)."""
+    event = loader.get_event()
+    if isinstance(event, yaml.AliasEvent):
+        if event.anchor not in anchors:
+            raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}",
+                                              event.start_mark)
+        return anchors[event.anchor]
+    if isinstance(event, yaml.ScalarEvent):
+        tag = event.tag if event.tag not in (None, "!") else \
+            loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+    else:
+        if depth > MAX_DEPTH:
+            raise _TooDeep(event.start_mark)
+        sequence = isinstance(event, yaml.SequenceStartEvent)
+        kind = yaml.SequenceNode if sequence else yaml.MappingNode
+        tag = event.tag if event.tag not in (None, "!") else loader.resolve(kind, None, event.implicit)
+        node = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+        if event.anchor is not None:
+            anchors[event.anchor] = node
+        end = yaml.SequenceEndEvent if sequence else yaml.MappingEndEvent
+        while not loader.check_event(end):
+            child = _compose_node(loader, anchors, depth + 1)
+            node.value.append(child if sequence else (child, _compose_node(loader, anchors, depth + 1)))
+        node.end_mark = loader.get_event().end_mark
+        return node
+    if event.anchor is not None:
+        anchors[event.anchor] = node
+    return node
 
 
 _ALIAS_REPORTED = -1  # kept in `seen` (which holds node ids, never negative) once an alias is reported
@@ -149,11 +226,6 @@ def _pos(node: yaml.Node) -> tuple[int, int]:
 
 def _convert(node: yaml.Node, path: tuple, doc: Document, problems: list[Problem],
              seen: set[int]) -> Any:
-    if len(path) > MAX_DEPTH:
-        line, col = _pos(node)
-        problems.append(Problem(Location(doc.path, line, col), "E017",
-                                f"nested deeper than {MAX_DEPTH} levels", "flatten the structure"))
-        raise _TooDeep
     doc.marks[path] = _pos(node)
     if id(node) in seen:  # an alias: the composer hands back the anchored node itself
         if _ALIAS_REPORTED not in seen:  # one problem, however many aliases (a "billion laughs")

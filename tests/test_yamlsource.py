@@ -6,7 +6,7 @@ import pytest
 
 from checker import yamlsource
 from checker.errors import CheckerError
-from checker.yamlsource import MAX_BYTES, load_file, load_text
+from checker.yamlsource import MAX_BYTES, MAX_DEPTH, load_file, load_text
 
 
 def refused(text: str):
@@ -316,3 +316,41 @@ def test_deep_nesting_is_refused_not_a_crash():
     with pytest.raises(CheckerError) as e:
         load_text("a: " + "[" * 5000 + "]" * 5000 + "\n", "deep.yaml")
     assert [p.code for p in e.value.problems] == ["E017"]
+
+
+def _block(levels: int) -> str:
+    """`levels` mappings nested in block style: `k:` at indent 0, 2, 4, ... and a scalar inside."""
+    return "".join(" " * (2 * i) + "k:\n" for i in range(levels - 1)) + " " * (2 * (levels - 1)) + "k: 1\n"
+
+
+@pytest.mark.parametrize("loader", ["libyaml", "pure-python"])
+@pytest.mark.parametrize("style", ["flow", "block"])
+def test_the_depth_limit_is_ours_whatever_the_yaml_library_does(monkeypatch, loader, style):
+    # the top mapping is level 1; MAX_DEPTH + 1 levels in all are accepted, one more is refused at
+    # the opening of the level too many (line and column counted by hand from the text)
+    import yaml
+    from checker import yamlsource
+    if loader == "pure-python":
+        monkeypatch.setattr(yamlsource, "_Loader", yaml.SafeLoader)
+    elif not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML built without libyaml")
+    if style == "flow":
+        ok, bad = ("a: " + "[" * n + "]" * n + "\n" for n in (MAX_DEPTH, MAX_DEPTH + 1))
+        where = (1, len("a: ") + MAX_DEPTH + 1)
+    else:
+        ok, bad = _block(MAX_DEPTH + 1), _block(MAX_DEPTH + 2)
+        where = (MAX_DEPTH + 2, 2 * MAX_DEPTH + 3)  # level d (the top is 1) opens on line d, column 2d - 1
+    assert load_text(ok, "ok.yaml").data is not None
+    with pytest.raises(CheckerError) as e:
+        load_text(bad, "deep.yaml")
+    [p] = e.value.problems
+    assert (p.code, p.location.line, p.location.column) == ("E017", *where)
+
+
+@pytest.mark.parametrize("levels", [999, 1000, 1001, 100_000])
+def test_nesting_past_libyamls_own_limit_is_still_e017(levels):
+    # PyYAML 6.0.4's libyaml refuses 1,000 flow levels itself while scanning ahead, with a syntax
+    # error; the checker's answer must not depend on that
+    with pytest.raises(CheckerError) as e:
+        load_text("a: " + "{b: " * levels + "1" + "}" * levels + "\n", "deep.yaml")
+    assert [(p.code, p.location.column) for p in e.value.problems] == [("E017", len("a: ") + 4 * MAX_DEPTH + 1)]
