@@ -300,7 +300,16 @@ def test_rongque_supply_and_decision_dates(test_licence):
 
 def test_a_year_the_calendar_does_not_cover_is_said_not_guessed(test_licence):
     a = appl(has_car=True)
-    a["date"] = "2099-03-02"
+    a["date"] = "2101-03-02"  # past 2100, China's holidays are not reckoned by the `holidays` package
     n = check(test_licence, a)
     assert n.deadline["notice_by"] is None
-    assert "2099" in n.deadline["notes"][0]["en"] and "cannot be computed" in n.deadline["notes"][0]["en"]
+    assert "2101" in n.deadline["notes"][0]["en"] and "cannot be computed" in n.deadline["notes"][0]["en"]
+
+
+def test_a_date_in_a_year_not_yet_published_is_given_and_marked_provisional(test_licence):
+    from checker.workdays import provisional_note
+    a = appl(has_car=True)
+    a["date"] = "2099-03-02"  # Monday; 2099 has no holiday in March: 5 working days end Monday 03-09
+    n = check(test_licence, a)
+    assert n.deadline["notice_by"] == "2099-03-09"
+    assert n.deadline["notes"] == [provisional_note(2099)]

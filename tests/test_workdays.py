@@ -191,32 +191,24 @@ def test_deadline_in_calendar_days():
 
 # --------------------------------------------------------------------------- calendar gaps
 
-GAP_2099 = {
-    "zh": "节假日安排尚未公布或未收录（2099年），无法按工作日计算期限",
-    "en": "the holiday schedule for 2099 is not published yet or not in the installed calendar data: "
-          "the working-day deadline cannot be computed",
+GAP_2101 = {
+    "zh": "无法推算2101年的节假日，无法按工作日计算期限",
+    "en": "the holidays of 2101 cannot be reckoned: the working-day deadline cannot be computed",
 }
 
 
-def test_gap_from_is_working_day():
+def test_gap_past_the_years_whose_holidays_can_be_reckoned():
+    # the `holidays` package computes China's lunar holidays up to 2100
     with pytest.raises(CalendarGap) as caught:
-        wd.is_working_day("2099-03-02")
+        wd.is_working_day("2101-03-02")
     gap = caught.value
     assert isinstance(gap, ValueError)
-    assert gap.year == 2099
-    assert gap.text == GAP_2099
-    assert str(gap) == GAP_2099["en"]
-
-
-def test_gap_as_deadline_without_date():
-    assert wd.deadline("2099-03-02", 5, True) == Deadline(None, True, 5, GAP_2099)
-
-
-def test_gap_from_add_working_days():
+    assert (gap.year, gap.text, str(gap)) == (2101, GAP_2101, GAP_2101["en"])
+    assert wd.deadline("2101-03-02", 5, True) == Deadline(None, True, 5, GAP_2101)
     with pytest.raises(CalendarGap):
-        wd.add_working_days("2099-03-02", 1)
+        wd.add_working_days("2100-12-30", 5)
     with pytest.raises(CalendarGap):
-        wd.add_working_days("2099-03-07", 0)
+        wd.add_working_days("2101-03-07", 0)
 
 
 def test_gap_before_the_data():
@@ -224,30 +216,78 @@ def test_gap_before_the_data():
     with pytest.raises(CalendarGap) as caught:
         wd.is_working_day(f"{first - 1}-10-08")
     assert caught.value.year == first - 1
-    assert "尚未公布" not in caught.value.text["zh"]  # a past year is not "not published yet"
     assert f"{first - 1}年" in caught.value.text["zh"]
 
 
-def test_count_running_past_the_data_stops():
-    last = wd.covered_years()[-1]
-    # 12-31 of the last year: its neighbour's schedule is unknown.
-    result = wd.deadline(f"{last}-12-20", 30, True)
-    assert result.date is None
-    assert f"{last + 1}年" in result.note["zh"]
+# --------------------------------------------------------------------------- across the new year
+# 2027's schedule is not published in the data (chinesecalendar 1.11 stops at 2026): its dates are
+# provisional, reckoned by hand from 全国年节及纪念日放假办法 (2024 revision) art. 2 and art. 6:
+# 元旦 2027-01-01 (Friday); 春节 4 days from 除夕: 2027-02-05 (Fri) .. 02-08 (Mon), of which Sat 02-06
+# and Sun 02-07 fall on a weekend and are made up on the next working days, 02-09 and 02-10.
+
+PROVISIONAL_2027 = wd.provisional_note(2027)
 
 
-def test_late_december_of_the_last_year_waits_for_the_next_schedule():
+def _unpublished(monkeypatch, *years):
+    """Pretend the installed packages lack these years' notices (they may gain them later)."""
+    cut = min(years)
+    covered, published = wd.covered_years(), wd._holidays_published()
+    monkeypatch.setattr(wd, "covered_years", lambda: range(covered.start, min(covered.stop, cut)))
+    monkeypatch.setattr(wd, "_holidays_published", lambda: frozenset(y for y in published if y < cut))
+    wd._day.cache_clear()
+
+
+@pytest.fixture
+def without_2027(monkeypatch):
+    _unpublished(monkeypatch, 2027)
+    yield
+    wd._day.cache_clear()
+
+
+def test_a_december_2026_decision_deadline_runs_into_2027_provisionally(without_2027):
+    # 20 working days from Friday 2026-12-04: Dec 7-11 (5), 14-18 (10), 21-25 (15), 28-31 (19),
+    # Friday 2027-01-01 is New Year's Day, Monday 2027-01-04 is the 20th
+    assert wd.deadline("2026-12-04", 20, True) == Deadline("2027-01-04", True, 20, PROVISIONAL_2027, True)
+
+
+def test_the_2027_spring_festival_is_reckoned_from_the_statutory_rule(without_2027):
+    for day in _days("2027-02-05", "2027-02-10"):
+        assert wd.is_working_day(day) is False, day
+    assert wd.is_working_day("2027-02-04") is True and wd.is_working_day("2027-02-11") is True
+    # 10 working days from Monday 2027-02-01: Feb 2-4 (3), Feb 11-12 (5), Feb 15-19 (10)
+    assert wd.deadline("2027-02-01", 10, True) == Deadline("2027-02-19", True, 10, PROVISIONAL_2027, True)
+
+
+def test_late_december_of_the_last_published_year_is_provisional(without_2027):
     # The next year's notice arranges New Year and has moved Dec 29-31 before: the 2019 notice
     # (国办发明电〔2018〕15号, 2018-12-04: 元旦 2018-12-30..2019-01-01 off, Sat 2018-12-29 worked)
     # made 2018-12-29 (Saturday) a working day and 2018-12-31 (Monday) a day off.
     assert wd.is_working_day("2018-12-29") is True
     assert wd.is_working_day("2018-12-31") is False
-    last = wd.covered_years()[-1]
-    wd.is_working_day(f"{last}-12-28")  # known
-    for day in (29, 30, 31):
-        with pytest.raises(CalendarGap) as caught:
-            wd.is_working_day(f"{last}-12-{day}")
-        assert caught.value.year == last + 1
+    # 5 working days from Friday 2026-12-18: Dec 21-25, all before the 29th: published
+    assert wd.deadline("2026-12-18", 5, True) == Deadline("2026-12-25", True, 5)
+    # 6: Monday Dec 28 (6) is still published; 7: Tuesday Dec 29 is provisional
+    assert wd.deadline("2026-12-18", 6, True) == Deadline("2026-12-28", True, 6)
+    assert wd.deadline("2026-12-18", 7, True) == Deadline("2026-12-29", True, 7, PROVISIONAL_2027, True)
+
+
+def test_a_published_schedule_replaces_the_provisional_one(monkeypatch):
+    # once a package carries 2027's notice (pretended here for the `holidays` package: 2026 stands
+    # in as "the next year" to keep the data real), its dates are no longer provisional
+    _unpublished(monkeypatch, 2026)
+    try:
+        monkeypatch.setattr(wd, "_holidays_published", lambda: frozenset({2026}))
+        wd._day.cache_clear()
+        # 2026 from the `holidays` package's copy of the 2026 notice: 春节 02-15..02-23 off, Sat 02-14
+        # and Sat 02-28 worked. 5 working days from Tuesday 2026-02-10: Feb 11, 12, 13 (3),
+        # Sat 14 (4, worked), Tue 24 (5)
+        assert wd.deadline("2026-02-10", 5, True) == Deadline("2026-02-24", True, 5)
+    finally:
+        wd._day.cache_clear()
+
+
+def test_calendar_days_are_never_provisional():
+    assert wd.deadline("2026-12-04", 60, False) == Deadline("2027-02-02", False, 60)
 
 
 # --------------------------------------------------------------------------- bad input
