@@ -121,6 +121,19 @@ class Application:
         return out
 
 
+def declarations(matter: Matter, app: Application) -> dict[str, str]:
+    """The facts that signed materials state for this application: each fact declared on a
+    material that the application leaves unsaid, while that material is presented and not marked
+    unsigned -> the ID of the material. Their values are the facts' `declared_value`."""
+    out = {}
+    for f in matter.facts.values():
+        if f.source == "declaration" and app.facts.get(f.name) is None:
+            attrs = app.presented.get(f.declared_by)
+            if attrs is not None and attrs.get("signed") is not False:
+                out[f.name] = f.declared_by
+    return out
+
+
 def digest(data: Any) -> str:
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

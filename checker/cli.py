@@ -306,11 +306,13 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
 
 def _register_hooks(db: str, agency: str, abbr: str):
     """The register's numbering and deadlines for each notice (see register.py, workdays.py)."""
-    from .register import Register
+    from .register import KIND_WORD, Register
     from .render import render
     register = Register(db, agency, abbr)
 
     def on_notice(record, compiled, notice) -> None:
+        if notice.outcome not in KIND_WORD:  # questions before a decision: no notice of the agency
+            return
         d = notice.deadline
         due = d.get("notice_by") or d.get("supply_by") or d.get("decision_by")
         entry = register.issue(matter=compiled.matter.id, kind=notice.outcome,

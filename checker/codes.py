@@ -33,11 +33,13 @@ facts:
     type: integer
     minimum: 0
     question: {zh: 申请人年龄, en: "The applicant's age"}
+    from: applicant
     record_only: true
   kind:
     type: enum
     values: [shop, stall]
     question: {zh: 经营类别, en: Kind of business}
+    from: applicant
     record_only: true
 """
 
@@ -195,6 +197,22 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "materials:\n  - {id: TM-01, name: {zh: 照片, en: Photos}, form: original, copies: photos}\n",
          "parameters:\n  photos: {type: integer, value: 3, label: {zh: 照片, en: photos}}\n"
          "materials:\n  - {id: TM-01, name: {zh: 照片, en: Photos}, form: original, copies: photos, basis: [{zh: 条例, en: Regulation}]}\n"),
+    Code("M020", "declaration-unknown-material", "error",
+         "A fact is declared on a material the matter does not have.",
+         "`from: {declaration: ID, value: ...}` names the signed material (or part) that states the fact; "
+         "it must be one of the matter's materials.",
+         "  signed: {type: bool, question: {zh: 已声明, en: Declared?}, from: {declaration: TM-09, value: true}}\n"
+         "materials:\n" + FORM,
+         "  signed: {type: bool, question: {zh: 已声明, en: Declared?}, from: {declaration: TM-01, value: true}, record_only: true}\n"
+         "materials:\n" + FORM),
+    Code("M021", "declaration-value-type", "error",
+         "The value a signed material declares is not of the fact's type.",
+         "`from: {declaration: ID, value: V}`: V is the value the fact takes when the material is presented "
+         "signed, so it must be a value of the fact's type.",
+         "  signed: {type: bool, question: {zh: 已声明, en: Declared?}, from: {declaration: TM-01, value: \"yes\"}, record_only: true}\n"
+         "materials:\n" + FORM,
+         "  signed: {type: bool, question: {zh: 已声明, en: Declared?}, from: {declaration: TM-01, value: true}, record_only: true}\n"
+         "materials:\n" + FORM),
     Code("M017", "example-parameter", "error", "An example sets a parameter the matter does not declare.",
          "An example may set parameters as a local office would; only declared ones.",
          "materials:\n" + FORM + "examples:\n  - {name: x, parameters: {photos: 6}, application: {date: \"2026-01-05\"}, expect: {outcome: correct}}\n",
@@ -252,6 +270,17 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "derived fact, mark it `record_only: true` if the office records it without a rule, or remove it.",
          "  extra: {type: bool, question: {zh: 多余, en: Extra?}}\nmaterials:\n" + FORM,
          "  extra: {type: bool, question: {zh: 多余, en: Extra?}, record_only: true}\nmaterials:\n" + FORM),
+    Code("W010", "fact-source-unsaid", "warning",
+         "A rule or material reads a fact without saying where its value comes from.",
+         "Every fact a condition reads is one of three kinds, and the notice treats each differently: "
+         "`from: applicant` (the applicant states it; unknown until stated, asked by the interview), "
+         "`from: {declaration: ID, value: V}` (a signed material states it: presenting the material "
+         "signed gives the fact its value, and the notice says so), `from: {agency: {zh, en}}` (the agency "
+         "establishes it itself: never asked, never a reason for 补正, listed under what the agency verifies).",
+         "  member: {type: bool, question: {zh: 是否会员, en: Member?}}\n"
+         "materials:\n  - {id: TM-01, name: {zh: 会员证, en: Card}, form: original, when: member, basis: [{zh: 条例, en: Regulation}]}\n",
+         "  member: {type: bool, question: {zh: 是否会员, en: Member?}, from: applicant}\n"
+         "materials:\n  - {id: TM-01, name: {zh: 会员证, en: Card}, form: original, when: member, basis: [{zh: 条例, en: Regulation}]}\n"),
     Code("W002", "never-true", "warning", "A condition can never be true.",
          "Given the declared types, enum values, ranges and effective dates, nothing satisfies it: the "
          "rule never applies, the material is never required.",

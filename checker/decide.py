@@ -20,7 +20,7 @@ from .evaluate import Findings
 from .expr import Arith, BoolOp, Call, Compare, ListLit, Name, Neg, Not, children, names_in, walk
 from .kleene import UNKNOWN, evaluate
 from .model import Material, Matter
-from .notice import (FORM_TEXT, NOT_GOING_AHEAD, OUTCOME_BASIS, Alternative, FactValue, InfoNeeded,
+from .notice import (FORM_TEXT, NOT_GOING_AHEAD, OUTCOME_BASIS, Alternative, Declared, FactValue, InfoNeeded,
                      MaterialItem, Notice, PartStatus, Problem, Reason, ToVerify)
 
 CREDIT_FACT = "credit_barred"  # declared by rules/credit.yaml
@@ -160,6 +160,11 @@ def _unknown_inputs(matter: Matter, node, values: dict, seen: set[str] | None = 
     return set()
 
 
+def _piece_name(matter: Matter, piece_id: str) -> dict:
+    material, part = matter.piece(piece_id) or (matter.material(piece_id.split("/", 1)[0]), None)
+    return (part or material).name
+
+
 def _material_lists() -> dict[str, list]:
     """The notice's lists of materials, empty."""
     return {k: [] for k in ("missing", "defective", "possibly_required", "promised", "exempt", "accepted")}
@@ -171,12 +176,40 @@ class _Decider:
         self.app = app
         self.f = findings
         self.values = findings.values
-        self.info: dict[str, set[str]] = {}
+        self.info: dict[str, set[str]] = {}  # the applicant's questions: fact -> what waits for it
+        self.verify: dict[str, set[str]] = {}  # facts the agency establishes itself
+        self.undeclared: dict[str, set[str]] = {}  # facts whose declaring material is not presented signed
         self.to_verify: list[ToVerify] = []
 
     def need(self, node, affects: str) -> None:
         for fact in _unknown_inputs(self.matter, node, self.values):
-            self.info.setdefault(fact, set()).add(affects)
+            self.ask(fact, affects)
+
+    def ask(self, name: str, affects: str) -> None:
+        """Route an unknown fact by where its value comes from: the agency verifies its own facts,
+        a declared fact waits for its signed material, anything else is a question for the applicant."""
+        f = self.matter.facts.get(name)
+        source = f.source if f is not None else ""
+        into = self.verify if source == "agency" else self.undeclared if source == "declaration" else self.info
+        into.setdefault(name, set()).add(affects)
+
+    def settle_declarations(self, to_supply: list[MaterialItem]) -> None:
+        """A declared fact whose signed material is to be supplied anyway is not asked (the 补正
+        names the material); one whose material is not required is asked like any other."""
+        supplying = {i.id for i in to_supply}
+        for name, affects in self.undeclared.items():
+            if self.matter.facts[name].declared_by.split("/", 1)[0] not in supplying:
+                self.info.setdefault(name, set()).update(affects)
+
+    def verified(self) -> list[ToVerify]:
+        """What the agency will establish itself, one entry per fact, in declaration order."""
+        out = []
+        for name in self.matter.facts:
+            if name in self.verify:
+                f = self.matter.facts[name]
+                text = {"zh": f"{f.label['zh']}（{f.verified_how['zh']}）", "en": f"{f.label['en']} ({f.verified_how['en']})"}
+                out.append(ToVerify("", text, [], [name]))
+        return out
 
     def reasons(self) -> list[Reason]:
         out = []
@@ -278,7 +311,7 @@ class _Decider:
                     item.why = {"zh": why["zh"] + "；申请人有严重失信记录，不适用告知承诺",
                                 "en": why["en"] + "; the applicant's credit record bars a written promise"}
                 elif credit is None:
-                    self.info.setdefault(CREDIT_FACT, set()).add(m.id)
+                    self.ask(CREDIT_FACT, m.id)
                     lists["promised"].append(item)
                     continue
                 else:
@@ -374,21 +407,22 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
     for outcome in NOT_GOING_AHEAD:
         if outcome in fired:
             d.info.clear()
+            d.verify.clear()
             break
     else:
         lists = d.materials()
-        outcome = "accept"
         to_supply = lists["missing"] + lists["defective"]
-        if to_supply or lists["possibly_required"] or d.info or "correct" in fired:
-            outcome = "correct"
-            if (matter.rongque and app.rongque and to_supply and not lists["possibly_required"]
-                    and not d.info and "correct" not in fired
-                    and all(i.secondary for i in to_supply)):
-                credit = d.credit_barred()
-                if credit is False:
-                    outcome = "rongque"
-                elif credit is None:
-                    d.info.setdefault(CREDIT_FACT, set()).add("rongque")
+        d.settle_declarations(to_supply)
+        # 补正 only for a material to supply or fix, or an entry to correct; open questions alone
+        # are not a 补正: they are asked before a decision
+        outcome = "correct" if to_supply or "correct" in fired else "questions" if d.info else "accept"
+        if (outcome == "correct" and matter.rongque and app.rongque and not d.info
+                and "correct" not in fired and all(i.secondary for i in to_supply)):
+            credit = d.credit_barred()
+            if credit is not True:  # a record not known yet is the agency's to check (listed)
+                outcome = "rongque"
+                if credit is None:
+                    d.ask(CREDIT_FACT, "rongque")
     # the reasons that govern the outcome: a park needs no licence, whatever else it lacks
     governing = outcome if outcome in NOT_GOING_AHEAD else "correct"
     reasons = [r for r in reasons if r.outcome == governing]
@@ -410,7 +444,10 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
         reasons=reasons,
         missing=lists["missing"], defective=lists["defective"],
         possibly_required=lists["possibly_required"], info_needed=info,
-        to_verify=d.to_verify if outcome not in ("redirect", "not_required") else [], deferred=deferred,
+        to_verify=d.to_verify + d.verified() if outcome not in ("redirect", "not_required") else [],
+        declared=[Declared(n, _label(matter, n), display(matter, n, findings.values.get(n)), m, _piece_name(matter, m))
+                  for n, m in findings.declared.items()] if outcome not in ("redirect", "not_required") else [],
+        deferred=deferred,
         promised=lists["promised"], exempt=lists["exempt"], accepted=lists["accepted"],
         derived=derived,
         computed=[FactValue(n, _label(matter, n), v, display(matter, n, v)) for n, v in derived.items()]

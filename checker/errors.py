@@ -69,3 +69,10 @@ def fail(file: str, message: str, *, code: str, line: int = 0, column: int = 0,
          hint: str = "") -> CheckerError:
     """Build a one-problem error, for `raise fail(...)`."""
     return CheckerError(Problem(Location(file, line, column), code, message, hint))
+
+
+def suggest(name: str, known: list[str]) -> str:
+    """The closest of `known` to a misspelt `name`, or ""."""
+    import difflib
+    close = difflib.get_close_matches(name, known, n=1)
+    return close[0] if close else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .application import Application
+from .application import Application, declarations
 from .compiler import CompiledMatter
 from .engine import engine
 from .kleene import UNKNOWN
@@ -20,6 +20,7 @@ class Findings:
     values: dict[str, Any]
     fired: list[tuple[str, int]]  # (durable rule, stage)
     rule_index: dict[str, tuple[str, str]]  # durable rule -> (condition or derived id, kind)
+    declared: dict[str, str]  # fact -> the signed material whose declaration gave its value
 
     def of(self, cid: str) -> Any:
         return self.status.get(cid, UNKNOWN)
@@ -30,11 +31,15 @@ class Findings:
         return [(rule, *self.rule_index[rule], stage) for rule, stage in self.fired]
 
 
-def engine_input(compiled: CompiledMatter, app: Application) -> dict[str, Any]:
-    """The application fact: the application's facts and materials, and the matter's parameter
-    values in force on the application date."""
+def engine_input(compiled: CompiledMatter, app: Application,
+                 declared: dict[str, str] | None = None) -> dict[str, Any]:
+    """The application fact: the application's facts and materials, the values that signed
+    materials declare, and the matter's parameter values in force on the application date."""
+    matter = compiled.matter
     facts = app.engine_facts()
-    facts.update(compiled.matter.parameter_values(app.date))
+    for name in declarations(matter, app) if declared is None else declared:
+        facts[name] = matter.facts[name].declared_value
+    facts.update(matter.parameter_values(app.date))
     facts.update(app.parameters)
     return facts
 
@@ -45,11 +50,12 @@ def ruleset_for(compiled: CompiledMatter):
 
 
 def evaluate(compiled: CompiledMatter, app: Application) -> Findings:
-    result = ruleset_for(compiled).evaluate(engine_input(compiled, app))
+    declared = declarations(compiled.matter, app)
+    result = ruleset_for(compiled).evaluate(engine_input(compiled, app, declared))
     status = dict(compiled.initial_status)
     verdicts = compiled.verdicts
     for rule, _ in result.fired:
         verdict = verdicts.get(rule)
         if verdict is not None:
             status[verdict[0]] = verdict[1]
-    return Findings(status, result.values, result.fired, compiled.rule_index)
+    return Findings(status, result.values, result.fired, compiled.rule_index, declared)

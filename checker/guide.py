@@ -23,6 +23,8 @@ _L = {
     "always": ("必须提交", "always required"), "when": ("适用条件", "required when"),
     "options": ("可选方式", "alternative"), "in_force": ("适用期间", "in force"),
     "shared": ("免提交（部门共享获取）", "not submitted: obtained by data sharing"),
+    "from_agency": ("由受理机关自行核实，不向申请人询问", "verified by the agency itself, not asked"),
+    "from_declaration": ("未填写时按申请人签署的材料认定", "when not stated, taken from the signed material"),
     "secondary": ("可容缺", "may be deferred (容缺)"), "promise": ("可告知承诺", "written promise accepted"),
     "note": ("说明", "note"), "confidence": ("可信度", "confidence"), "derived": ("推算", "computed"),
     "outcome.refuse": ("不予受理", "refuse"),
@@ -110,8 +112,10 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
             continue  # declared by an included rule set but not used by this matter
         kind = f"[{', '.join(f.type.values)}]" if f.type.kind == "enum" else f"({f.type})"
         lines = []
-        if f.shared:
-            lines.append(_t("shared", lang))
+        if f.source == "agency":
+            lines.append(f"{_t('from_agency', lang)}: {tx(f.verified_how, lang)}")
+        elif f.source == "declaration":
+            lines.append(f"{_t('from_declaration', lang)} {f.declared_by}: {f.declared_value!r}")
         if f.confidence:
             lines.append(_conf(f.confidence, lang))
         if f.note:
@@ -241,7 +245,9 @@ def guide_json(matter: Matter) -> str:
                                         for o in m.options],
                        "confidence": m.confidence, "note": m.note} for m in matter.materials],
         "facts": {f.name: {"type": f.type.kind, "values": list(f.type.values), "question": f.question,
-                           "shared": f.shared, "confidence": f.confidence, "note": f.note}
+                           "from": f.source or None, "declared_by": f.declared_by or None,
+                           "declared_value": f.declared_value, "verified_how": f.verified_how,
+                           "confidence": f.confidence, "note": f.note}
                   for f in matter.facts.values()},
         "derived": {d.name: {"value": d.value_text, "when": d.when_text or None, "label": d.label}
                     for d in matter.derived.values()},

@@ -106,13 +106,13 @@ def step(compiled: CompiledMatter, answers: dict[str, Any], on: str | None = Non
     for r in notice.reasons:  # a fixable error in an answer (e.g. an ID check digit): ask again
         for name in sorted(names_in(rules[r.rule].when)):
             f = matter.facts.get(name)
-            if f is not None and not f.shared and name in answers and name not in skipped:
+            if f is not None and f.asked and name in answers and name not in skipped:
                 q = question(f)
                 q.problem = r.text
                 wanted.append(q)
     for item in notice.info_needed:
         f = matter.facts.get(item.fact)
-        if f is None or f.shared or item.fact in skipped:
+        if f is None or not f.asked or item.fact in skipped:
             continue
         if item.fact in answers:
             continue  # answered, yet something computed from it is not known (records lacking a

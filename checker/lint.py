@@ -27,7 +27,7 @@ def lint(matter: Matter) -> list[Problem]:
     types.update({n: p.type for n, p in matter.parameters.items()})
     bounds = {n: (f.minimum, f.maximum) for n, f in matter.facts.items()
               if f.minimum is not None or f.maximum is not None}
-    problems = [*_unused_facts(matter), *_conditions(matter, types, bounds), *_rule_pairs(matter),
+    problems = [*_unused_facts(matter), *_unsaid_sources(matter), *_conditions(matter, types, bounds), *_rule_pairs(matter),
                 *_materials(matter), *_languages(matter)]
     return sorted(set(problems))
 
@@ -43,6 +43,16 @@ def _unused_facts(matter: Matter) -> Iterator[Problem]:
         if f.origin == own and f.name not in used and not f.record_only:
             yield Problem(_where(f.location, matter), "W001", f"fact '{f.name}' is declared but no condition uses it",
                           "remove it, or use it in a rule, a material's when, or a derived fact")
+
+
+def _unsaid_sources(matter: Matter) -> Iterator[Problem]:
+    """Facts read by a rule or material (directly or through derived facts) whose `from` is unsaid."""
+    used = matter.referenced_names()
+    for f in matter.facts.values():
+        if f.name in used and not f.source:
+            yield Problem(_where(f.location, matter), "W010",
+                          f"fact '{f.name}' is read by a condition but does not say where its value comes from",
+                          "add `from: applicant`, `from: {declaration: ID, value: ...}` or `from: {agency: {zh, en}}`")
 
 
 def _conditions(matter: Matter, types, bounds) -> Iterator[Problem]:

@@ -15,7 +15,7 @@ from typing import Any
 
 import jsonschema
 
-from .errors import CheckerError, Location, Problem
+from .errors import CheckerError, Location, Problem, suggest
 from .expr import Node, ParseError, names_in, parse
 from .model import Derived, Example, Fact, Material, Matter, Option, Parameter, Part, Rule, Step
 from .typecheck import DATE, Checker, Type, TypeProblem, a, fact_type
@@ -124,7 +124,7 @@ class _Build:
             self.facts[name] = Fact(
                 name=name, type=fact_type(spec), question=spec["question"],
                 label=spec.get("label") or spec["question"], unit=spec.get("unit", ""),
-                shared=spec.get("shared", False), value_labels=spec.get("value_labels", {}),
+                **_source(spec.get("from")), value_labels=spec.get("value_labels", {}),
                 minimum=spec.get("minimum"), maximum=spec.get("maximum"), note=spec.get("note"),
                 confidence=spec.get("confidence", ""), record_only=spec.get("record_only", False),
                 field_specs=dict(spec.get("fields", {})),
@@ -183,6 +183,32 @@ class _Build:
         except TypeProblem as e:
             self.problems.append(Problem(_offset(doc, path, e.pos), "C002", e.message, e.hint))
             return None
+
+
+def _source(spec: Any) -> dict:
+    """A fact's `from`, as the Fact's fields."""
+    if isinstance(spec, dict) and "declaration" in spec:
+        return {"source": "declaration", "declared_by": spec["declaration"], "declared_value": spec["value"]}
+    if isinstance(spec, dict):
+        return {"source": "agency", "verified_how": spec["agency"]}
+    return {"source": spec or ""}
+
+
+def _check_declarations(b: _Build, materials: list[Material]) -> None:
+    """A declared fact names a material (or part) of this matter, and a value of its type."""
+    pieces = {pid for m in materials for pid in m.piece_ids}
+    for f in b.facts.values():
+        if f.source != "declaration":
+            continue
+        loc = f.location or Location("")
+        if f.declared_by not in pieces:
+            near = suggest(f.declared_by, sorted(pieces))
+            b.problems.append(Problem(loc, "M020", f"fact '{f.name}' is declared on {f.declared_by}, "
+                                      "which is no material of this matter",
+                                      f"did you mean {near}?" if near else "name the signed material that states it"))
+        if not _value_fits(f.type, f.declared_value):
+            b.problems.append(Problem(loc, "M021", f"fact '{f.name}' is declared as {f.declared_value!r}, "
+                                      f"which is not {a(f.type)}"))
 
 
 def _value_fits(t: Type, value: Any) -> bool:
@@ -247,6 +273,7 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None,
     checker = Checker(env)
     materials = _materials(b, doc, checker)
     rules = _rules(b, checker)
+    _check_declarations(b, materials)
     examples = [Example(name=e["name"], application=e["application"], expect=e["expect"],
                         source=e.get("source", ""), location=doc.where(("examples", i)), index=i,
                         parameters=e.get("parameters", {}))

@@ -11,7 +11,7 @@ from .typecheck import Type
 
 Text = dict  # {"zh": ..., "en": ...}
 
-OUTCOMES = ("accept", "rongque", "correct", "refuse", "redirect", "not_required")
+OUTCOMES = ("accept", "rongque", "correct", "questions", "refuse", "redirect", "not_required")
 
 
 @dataclass
@@ -21,7 +21,13 @@ class Fact:
     question: Text
     label: Text
     unit: str = ""
-    shared: bool = False
+    # where the value comes from (the file's `from`): "applicant" (stated, asked by the interview),
+    # "declaration" (a signed material states it: `declared_by`, `declared_value`) or "agency"
+    # (verified by the agency itself: `verified_how`); "" when the author has not said (as applicant)
+    source: str = ""
+    declared_by: str = ""
+    declared_value: Any = None
+    verified_how: Text | None = None
     value_labels: dict[str, Text] = field(default_factory=dict)
     minimum: float | None = None
     maximum: float | None = None
@@ -31,6 +37,11 @@ class Fact:
     field_specs: dict[str, dict] = field(default_factory=dict)  # list: each record field as declared
     origin: str = ""  # the matter or rule set that declared it
     location: Location | None = None
+
+    @property
+    def asked(self) -> bool:
+        """The applicant states it: an unknown value is a question for them."""
+        return self.source in ("", "applicant")
 
 
 @dataclass

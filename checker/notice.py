@@ -38,6 +38,9 @@ OUTCOME_BASIS = {
                  "en": "Administrative Licensing Law, art. 32 para. 1 item 2"},
     "not_required": {"zh": "《中华人民共和国行政许可法》第三十二条第一款第（一）项",
                      "en": "Administrative Licensing Law, art. 32 para. 1 item 1"},
+    # not a decision: what the applicant still has to state before one (and it is theirs to state truthfully)
+    "questions": {"zh": "《中华人民共和国行政许可法》第三十一条（申请人应当如实提交有关材料和反映真实情况）",
+                  "en": "Administrative Licensing Law, art. 31 (the applicant gives true materials and facts)"},
 }
 
 
@@ -116,6 +119,17 @@ class ToVerify:
 
 
 @dataclass
+class Declared:
+    """A fact the application did not state, taken from the signed material that declares it."""
+
+    fact: str
+    label: dict
+    display: dict  # the declared value in words
+    material: str  # the ID of the signed material
+    material_name: dict
+
+
+@dataclass
 class InfoNeeded:
     fact: str
     question: dict
@@ -136,6 +150,7 @@ class Notice:
     possibly_required: list[MaterialItem]
     info_needed: list[InfoNeeded]
     to_verify: list[ToVerify]
+    declared: list[Declared]
     deferred: list[MaterialItem]
     promised: list[MaterialItem]
     exempt: list[MaterialItem]

@@ -47,12 +47,15 @@ def test_credit_bar_refuses_rongque(test_licence):
     assert n.outcome == "correct" and ids(n.missing) == ["TL-02"]
 
 
-def test_unknown_credit_record_is_asked_before_rongque(test_licence):
+def test_an_unknown_credit_record_is_the_agencys_to_check_not_asked(test_licence):
+    # credit_barred comes `from: {agency: ...}` (rules/credit.yaml): the agency checks the credit
+    # platform itself, so it is never a question for the applicant and never a reason for 补正
     a = appl(has_car=True, credit_barred=...)
     a["rongque"] = True
     n = check(test_licence, a)
-    assert n.outcome == "correct"
-    assert [q.fact for q in n.info_needed] == ["credit_barred"]
+    assert n.outcome == "rongque" and n.info_needed == []
+    [credit] = [v for v in n.to_verify if v.facts == ["credit_barred"]]
+    assert "信用信息共享平台" in credit.text["zh"]
 
 
 def test_main_material_missing_blocks_rongque(test_licence):
@@ -87,8 +90,9 @@ def test_material_applies_from_its_effective_date(test_licence, date, required):
 
 
 def test_unknown_trigger_makes_material_possibly_required_and_asks(test_licence):
+    # nothing certainly required is missing: a question to answer, not a 补正
     n = check(test_licence, appl(has_car=...))
-    assert n.outcome == "correct"
+    assert n.outcome == "questions" and n.missing == []
     assert ids(n.possibly_required) == ["TL-02"]
     assert [(q.fact, q.affects) for q in n.info_needed] == [("has_car", ["TL-02"])]
 
@@ -132,7 +136,7 @@ def test_not_required_takes_precedence_over_refusal(test_licence):
 @pytest.mark.parametrize("members, income, outcome", [
     (3, 2999.0, "accept"),    # 999.67 per person < 1000
     (3, 3000.0, "refuse"),    # exactly 1000: not below the line
-    (0, 100.0, "correct"),    # no members: per-capita income unknown, so the band is unknown
+    (0, 100.0, "questions"),  # no members: per-capita income unknown, so the band is unknown
 ])
 def test_derived_with_when_and_otherwise(test_licence, members, income, outcome):
     n = check(test_licence, appl(members=members, monthly_income=income))
@@ -141,7 +145,7 @@ def test_derived_with_when_and_otherwise(test_licence, members, income, outcome)
 
 def test_unknown_derived_input_is_asked(test_licence):
     n = check(test_licence, appl(monthly_income=...))
-    assert n.outcome == "correct"
+    assert n.outcome == "questions"
     assert [q.fact for q in n.info_needed] == ["monthly_income"]
     assert n.info_needed[0].affects == ["high-income"]
 
@@ -234,7 +238,7 @@ def test_review_stage_condition_met_is_not_listed(test_licence):
 def test_a_record_missing_a_field_asks_for_the_list_and_names_the_record(test_licence):
     homes = [{"area": 60, "from_demolition": False}, {"area": None, "from_demolition": False}]
     n = check(test_licence, appl(homes=homes))
-    assert n.outcome == "correct" and [i.id for i in n.possibly_required] == ["TL-06"]
+    assert n.outcome == "questions" and [i.id for i in n.possibly_required] == ["TL-06"]
     [q] = n.info_needed
     assert q.fact == "homes" and q.affects == ["TL-06"]
     assert q.question["en"] == "Homes (record 2 lacks area)"
@@ -251,7 +255,7 @@ def test_only_the_undecided_part_of_a_condition_is_asked(test_licence):
 def test_a_route_presented_whose_condition_is_unknown_is_asked_not_assumed(test_licence):
     # TL-08 'own' (title only) applies when region is local; region unknown
     n = check(test_licence, appl(region=...))
-    assert n.outcome == "correct" and n.missing == []
+    assert n.outcome == "questions" and n.missing == []
     assert [(q.fact, q.affects) for q in n.info_needed] == [("region", ["TL-08", "other-province"])]
 
 

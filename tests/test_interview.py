@@ -45,9 +45,9 @@ def test_the_age_of_a_grown_operator_makes_the_income_question_irrelevant():
     assert "lives_on_own_labour_income" in asked(IB, {"operator_id_number": "110105200903010015"})
 
 
-def test_a_shared_fact_a_rule_needs_is_listed_but_not_asked(tmp_path):
-    # a rule reads a fact the agency obtains by data sharing: while it is unknown the notice lists
-    # it as needed (the agency looks it up), but the applicant is never asked for it
+def test_a_fact_the_agency_verifies_is_listed_for_the_agency_and_not_asked(tmp_path):
+    # a rule reads a fact the agency establishes itself: while it is unknown the notice lists it
+    # under what the agency will verify, and the applicant is never asked for it
     path = tmp_path / "shared.yaml"
     path.write_text("""matter: shared
 name: {zh: 共享, en: Shared}
@@ -60,7 +60,7 @@ fee: {amount: 0}
 facts:
   blacklisted:
     type: bool
-    shared: true
+    from: {agency: {zh: 查询黑名单, en: the agency checks the blacklist}}
     question: {zh: 是否被列入黑名单？, en: Blacklisted?}
   adult:
     type: bool
@@ -76,7 +76,8 @@ materials:
 """, encoding="utf-8")
     shared = compile_matter(load_matter(path, RULES))
     st = iv.step(shared, {"adult": True}, DATE)
-    assert [i.fact for i in st.notice.info_needed] == ["blacklisted"]
+    assert st.notice.info_needed == [] and [m.id for m in st.notice.missing] == ["SH-01"]
+    assert [v.facts for v in st.notice.to_verify] == [["blacklisted"]]
     assert st.questions == [] and st.done
 
 

@@ -23,6 +23,11 @@ LABELS = {
     "sec.reasons_review": ("不符合许可条件的情形", "Conditions of the licence not met"),
     "sec.verify": ("审查或现场核查时将核实是否存在下列情形", "On review or inspection the agency will verify that none of these applies"),
     "refuse_basis_review": ("《中华人民共和国行政许可法》第三十八条第二款", "Administrative Licensing Law, art. 38 para. 2"),
+    "title.questions": ("申请前需说明的情况", "Questions to answer before a decision"),
+    "outcome.questions": ("应当提交的材料已齐全；尚有下列情况需要说明，说明后方能确定是否受理及是否还需其他材料（本文书不是补正通知）",
+                          "The materials required so far are all here; the questions below must be answered before the agency can decide whether to accept and whether anything else is needed (this is not a notice to supply materials)"),
+    "sec.declared": ("按申请人签署的声明认定的情况", "Taken from what the applicant signed"),
+    "declared_on": ("依据您签署的", "as declared on"),
     "title.redirect": ("不予受理通知书（告知向有关行政机关申请）", "Notice of non-acceptance: apply to the competent agency"),
     "title.not_required": ("不予受理通知书（无需取得行政许可）", "Notice of non-acceptance: no licence is needed"),
     "outcome.accept": ("申请材料齐全、符合法定形式，予以受理", "The materials are complete and in legal form: the application is accepted"),
@@ -254,6 +259,12 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
             e.lines.append((t("affects", lang), ", ".join(q.affects)))
             entries.append(e)
         sections.append(Section("info", t("sec.info", lang), entries))
+    if n.declared:
+        sep = "：" if lang == "zh" else ": "
+        sections.append(Section("declared", t("sec.declared", lang), [
+            Entry(f"{tx(d.label, lang)}{sep}{tx(d.display, lang)}",
+                  [(t("declared_on", lang), f"[{d.material}] {tx(d.material_name, lang)}")])
+            for d in n.declared]))
     if n.to_verify:
         sections.append(Section("verify", t("sec.verify", lang),
                                 [Entry(tx(v.text, lang), [(t("basis", lang), _basis(v.basis, lang))])
