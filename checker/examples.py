@@ -38,6 +38,8 @@ def observed(notice: Notice) -> dict:
         "deferred": sorted(i.id for i in notice.deferred),
         "exempt": sorted(i.id for i in notice.exempt),
         "info_needed": sorted(i.fact for i in notice.info_needed),
+        "declared": sorted(d.fact for d in notice.declared),
+        "verified": sorted(f for v in notice.to_verify for f in v.facts),
         "reasons": sorted(r.rule for r in notice.reasons),
     }
 

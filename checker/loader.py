@@ -338,6 +338,7 @@ def _check_expectations(b: _Build, doc: Document, materials: list[Material], rul
         "missing": {m.id for m in materials}, "defective": {m.id for m in materials},
         "deferred": {m.id for m in materials}, "exempt": {m.id for m in materials},
         "info_needed": set(env) - set(BUILTIN_FACTS), "reasons": {r.id for r in rules},
+        "declared": set(b.facts), "verified": set(b.facts),
         "derived": set(env) - set(BUILTIN_FACTS),
     }
     for i, e in enumerate(doc.data.get("examples", [])):
