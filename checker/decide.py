@@ -218,7 +218,7 @@ class _Decider:
             if status is True:
                 out.append(Reason(r.id, r.outcome, r.reason, r.basis,
                                   _explaining_facts(self.matter, r.when, self.values),
-                                  r.redirect_to, r.note, r.confidence, r.stage))
+                                  r.redirect_to, r.remark, r.stage))
             elif status is UNKNOWN and r.stage == "review":
                 self.to_verify.append(ToVerify(r.id, r.reason, r.basis,
                                                sorted(_unknown_inputs(self.matter, r.when, self.values))))
@@ -233,8 +233,7 @@ class _Decider:
     def item(self, m: Material, why: dict, facts: list[FactValue]) -> MaterialItem:
         copies = self.copies(m.copies)
         return MaterialItem(m.id, m.name, m.form, copies, m.standard, m.source, why, facts,
-                            m.basis, m.secondary, m.promise_allowed is not False, note=m.note,
-                            confidence=m.confidence)
+                            m.basis, m.secondary, m.promise_allowed is not False, remark=m.remark)
 
     def why(self, m: Material) -> tuple[dict, list[FactValue]]:
         facts = _explaining_facts(self.matter, m.when, self.values) if m.when is not None else []
@@ -379,6 +378,22 @@ def _deadlines(matter: Matter, on: str, outcome: str, promised_days: int | None)
     return out
 
 
+def _effects(matter: Matter, affects: set[str]) -> list[dict]:
+    """What an answer may change, in words: a material it may require, a condition it decides."""
+    rules = {r.id: r for r in matter.rules}
+    out = []
+    for key in sorted(affects):
+        m = matter.material(key)
+        if m is not None:
+            out.append({"zh": f"是否需要提交[{m.id}]{m.name['zh']}", "en": f"whether [{m.id}] {m.name['en']} is needed"})
+        elif key in rules:
+            r = rules[key]
+            out.append({"zh": f"是否存在以下情形：{r.reason['zh']}", "en": f"whether this applies: {r.reason['en']}"})
+        elif key == "rongque":
+            out.append({"zh": "能否容缺受理", "en": "whether the application can be accepted with deferred materials"})
+    return out
+
+
 def _info_item(matter: Matter, name: str, affects: set[str], values: dict) -> InfoNeeded:
     if name in matter.facts:
         f = matter.facts[name]
@@ -391,11 +406,13 @@ def _info_item(matter: Matter, name: str, affects: set[str], values: dict) -> In
                 zh = "；".join(f"第{i}条缺少 {', '.join(ks)}" for i, ks in gaps)
                 en = "; ".join(f"record {i} lacks {', '.join(ks)}" for i, ks in gaps)
                 question = {"zh": f"{f.question['zh']}（{zh}）", "en": f"{f.question['en']} ({en})"}
-        return InfoNeeded(name, question, f.type.kind, list(f.type.values), sorted(affects))
+        return InfoNeeded(name, question, f.type.kind, list(f.type.values), sorted(affects),
+                          _effects(matter, affects))
     d = matter.derived[name]
     question = {"zh": f"无法根据所填情况确定“{d.label['zh']}”，请核实相关情况",
                 "en": f"'{d.label['en']}' cannot be determined from the facts given; please check them"}
-    return InfoNeeded(name, question, d.type.kind, list(d.type.values), sorted(affects))
+    return InfoNeeded(name, question, d.type.kind, list(d.type.values), sorted(affects),
+                      _effects(matter, affects))
 
 
 def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> Notice:

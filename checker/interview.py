@@ -48,7 +48,7 @@ class Question:
     minimum: float | None = None
     maximum: float | None = None
     fields: list["Question"] = field(default_factory=list)  # list: one question per record field
-    note: dict | None = None
+    remark: dict | None = None  # the fact's plain remark for the applicant
     problem: dict | None = None  # why the previous answer is asked again
 
 
@@ -69,7 +69,7 @@ class Step:
 def question(fact: Fact, name: str | None = None) -> Question:
     t = fact.type
     q = Question(name or fact.name, t.kind, fact.question, unit=fact.unit, minimum=fact.minimum,
-                 maximum=fact.maximum, note=fact.note)
+                 maximum=fact.maximum, remark=fact.remark)
     if t.kind == "enum":
         q.choices = [(v, fact.value_labels.get(v, {"zh": v, "en": v})) for v in t.values]
     if t.kind == "list":

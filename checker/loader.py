@@ -126,6 +126,7 @@ class _Build:
                 label=spec.get("label") or spec["question"], unit=spec.get("unit", ""),
                 **_source(spec.get("from")), value_labels=spec.get("value_labels", {}),
                 minimum=spec.get("minimum"), maximum=spec.get("maximum"), note=spec.get("note"),
+                remark=spec.get("remark"),
                 confidence=spec.get("confidence", ""), record_only=spec.get("record_only", False),
                 field_specs=dict(spec.get("fields", {})),
                 origin=origin, location=loc)
@@ -524,7 +525,8 @@ def _materials(b: _Build, doc: Document, checker: Checker) -> list[Material]:
             when_text=spec.get("when") or "", why=spec.get("why"), basis=spec.get("basis", []),
             secondary=spec.get("secondary", False), promise_allowed=promise,
             shared=shared, effective_from=ef, effective_until=eu, options=options,
-            checks=spec.get("checks", []), note=spec.get("note"), confidence=spec.get("confidence", ""),
+            checks=spec.get("checks", []), note=spec.get("note"), remark=spec.get("remark"),
+            confidence=spec.get("confidence", ""),
             replaces=spec.get("replaces", ""), location=doc.where(path)))
     return out
 
@@ -553,7 +555,7 @@ def _rules(b: _Build, checker: Checker) -> list[Rule]:
             continue
         out.append(Rule(id=rid, when=node, when_text=spec["when"], outcome=spec["outcome"],
                         reason=spec["reason"], basis=spec["basis"], redirect_to=spec.get("redirect_to"),
-                        note=spec.get("note"), confidence=spec.get("confidence", ""),
+                        note=spec.get("note"), remark=spec.get("remark"), confidence=spec.get("confidence", ""),
                         stage=spec.get("stage", "acceptance"), effective_from=spec.get("effective_from"),
                         effective_until=spec.get("effective_until"), origin=origin, location=doc.where(path)))
     return out

@@ -31,7 +31,8 @@ class Fact:
     value_labels: dict[str, Text] = field(default_factory=dict)
     minimum: float | None = None
     maximum: float | None = None
-    note: Text | None = None
+    note: Text | None = None  # for rule authors only: never shown to an applicant
+    remark: Text | None = None  # for the applicant, in plain language
     confidence: str = ""
     record_only: bool = False  # kept on the application for the record; no rule uses it
     field_specs: dict[str, dict] = field(default_factory=dict)  # list: each record field as declared
@@ -144,7 +145,8 @@ class Material:
     effective_until: str | None = None
     options: list[Option] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
-    note: Text | None = None
+    note: Text | None = None  # for rule authors only
+    remark: Text | None = None  # for the applicant
     confidence: str = ""
     replaces: str = ""  # the material this one replaced on its effective_from
     location: Location | None = None
@@ -176,7 +178,8 @@ class Rule:
     reason: Text
     basis: list[dict]
     redirect_to: Text | None = None
-    note: Text | None = None
+    note: Text | None = None  # for rule authors only
+    remark: Text | None = None  # for the applicant
     confidence: str = ""
     stage: str = "acceptance"  # or "review": verified on review or inspection (不予许可)
     effective_from: str | None = None

@@ -90,8 +90,7 @@ class MaterialItem:
     promise_allowed: bool = False
     alternatives: list[Alternative] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    note: dict | None = None
-    confidence: str = ""
+    remark: dict | None = None  # the matter's plain remark for the applicant
 
 
 @dataclass
@@ -102,8 +101,7 @@ class Reason:
     basis: list[dict]
     facts: list[FactValue]
     redirect_to: dict | None = None
-    note: dict | None = None
-    confidence: str = ""
+    remark: dict | None = None
     stage: str = "acceptance"  # acceptance (不予受理) or review (不予许可)
 
 
@@ -136,6 +134,7 @@ class InfoNeeded:
     type: str
     values: list[str]
     affects: list[str]  # rule and material IDs that wait for it
+    effects: list[dict] = field(default_factory=list)  # the same, in words: what the answer may change
 
 
 @dataclass

@@ -371,7 +371,7 @@ def _field(q: iv.Question, name: str, a: Answers, value: Any, lang: str) -> Fiel
     raw = _first(a.raw.get(name, []))
     err = a.errors.get(name)
     f = Field(name, _html_id(name), "text", tx(q.text, lang), value=raw, error=tx(err, lang) if err else "",
-              note=tx(q.note, lang) if q.note else "")
+              note=tx(q.remark, lang) if q.remark else "")
     if q.problem:
         f.problem = tx(q.problem, lang)
     if q.kind == "bool":
@@ -399,7 +399,7 @@ def _list_field(q: iv.Question, a: Answers, lang: str) -> Field:
     t = ui(lang)
     name = q.fact
     f = Field(name, _html_id(name), "list", tx(q.text, lang), value=_first(a.raw.get(name, [])),
-              count_label=t["how_many"], skip_box=True, inputmode="numeric", note=tx(q.note, lang) if q.note else "")
+              count_label=t["how_many"], skip_box=True, inputmode="numeric", note=tx(q.remark, lang) if q.remark else "")
     if name in a.errors:
         f.error = tx(a.errors[name], lang)
     if q.problem:

@@ -78,9 +78,25 @@ def test_same_application_gives_the_same_bytes(test_licence):
 
 
 def test_refusal_notice_gives_reasons_and_remedies(test_licence):
-    out = render(check(test_licence, appl(birth_date="2015-01-01")), "text", "zh")
-    assert "不予受理通知书" in out and "未成年" in out and "行政复议" in out
+    n = check(test_licence, appl(birth_date="2015-01-01"))
+    n.number = "测审不〔2026〕第0001号"  # issued by staff: numbered in the register
+    out = render(n, "text", "zh")
+    assert "未成年" in out and "行政复议" in out and "受理机关专用章" in out and n.number in out
     assert "需补充提交的材料" not in out
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh", ("本机关", "专用章", "经办人", "通知书", "文号", "不予受理", "签收")),
+    ("en", ("Notice of", "seal", "Officer", "Received by", "this agency", "Document number")),
+])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+@pytest.mark.parametrize("facts", [dict(birth_date="2015-01-01"), dict(has_car=True), {}])
+def test_a_self_check_is_not_dressed_as_the_agencys_notice(test_licence, lang, words, fmt, facts):
+    # no number: not issued by the agency, so no official title, seal, signature lines or
+    # remedies of a decision; it says it is a self-check for reference
+    out = render(check(test_licence, appl(**facts)), fmt, lang)
+    assert ("仅供参考" if lang == "zh" else "for reference only") in out
+    assert [w for w in words if w in out] == []
 
 
 def test_the_notice_as_data_is_exactly_what_dataclasses_asdict_gives():

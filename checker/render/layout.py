@@ -48,7 +48,7 @@ LABELS = {
     "outcome": ("处理结论", "Outcome"),
     "outcome_basis": ("法律依据", "Legal basis"),
     "matter_basis": ("事项设定依据", "Basis of the matter"),
-    "sec.reasons": ("不予受理的理由", "Reasons"),
+    "sec.reasons": ("理由", "Reasons"),
     "sec.corrections": ("需更正的申请信息", "Information to correct"),
     "sec.missing": ("需补充提交的材料", "Materials to supply"),
     "sec.defective": ("需补正的材料", "Materials to correct"),
@@ -73,15 +73,27 @@ LABELS = {
     "presented": ("已提交", "presented"),
     "still_missing": ("尚缺", "still missing"),
     "question": ("请说明", "Please state"),
-    "affects": ("影响", "Affects"),
+    "affects": ("您的回答将决定", "Your answer decides"),
     "redirect_to": ("请向", "Apply to"),
     "note": ("说明", "Note"),
-    "confidence": ("资料可信度", "Source confidence"),
     "secondary": ("次要材料，可容缺", "secondary material, may be deferred"),
     "promise_ok": ("可以书面承诺代替", "a written promise may replace it"),
     "deadline": ("补正告知", "One-time notice"),
     "deadline.text": ("本机关应当场或者在五个工作日内一次告知需要补正的全部内容；逾期不告知的，自收到申请材料之日起即为受理。",
                       "The agency must list everything to correct in one notice, on the spot or within 5 working days; if it does not, the application counts as accepted from the day the materials were received."),
+    "deadline.text_self": ("受理机关收到申请材料后，应当场或者在五个工作日内一次告知需要补正的全部内容；逾期不告知的，自收到申请材料之日起即为受理。",
+                           "Once the agency receives the materials, it must list everything to correct in one notice, on the spot or within 5 working days; if it does not, the application counts as accepted from the day the materials were received."),
+    "self.accept": ("按所填情况和所列材料，材料齐全，可以到窗口申请", "From what you state and bring, the materials are complete: you can apply at the window"),
+    "self.rongque": ("主要材料齐全，次要材料可承诺后补（容缺受理），以受理机关审查为准", "The main materials are complete; the secondary ones may be supplied later under a written promise, subject to the agency's check"),
+    "self.correct": ("材料尚不齐全或不符合要求，请先准备好下列全部事项", "Some materials are missing or not in order: prepare everything listed below first"),
+    "self.questions": ("应当提交的材料已齐全；还有下列情况需要说明，说明后才能确定是否可以受理、是否还需其他材料",
+                       "The materials required so far are all here; answer the questions below to find out whether the application can be accepted and whether anything else is needed"),
+    "self.refuse": ("按所填情况，不符合办理条件", "From what you state, the conditions are not met"),
+    "self.redirect": ("该事项不由此机关办理，请向下列机关申请", "This agency does not handle it: apply to the agency named below"),
+    "self.not_required": ("按所填情况，依法无需办理此事项", "From what you state, this is not required by law"),
+    "title.self_check": ("自助预审结果（仅供参考）", "Self-check result (for reference only)"),
+    "self_check": ("本结果为申请人自助预审，仅供参考，不是受理机关出具的正式文书；是否受理以受理机关的审查为准。",
+                   "This is the applicant's self-check, for reference only, not a notice of the agency; the agency's own check decides."),
     "supply_within": ("补齐期限", "Supply within"),
     "notice_by": ("一次性告知最迟日期", "One-time notice due by"),
     "decision_by": ("作出决定最迟日期", "Decision due by"),
@@ -197,8 +209,8 @@ def _material(item: MaterialItem, lang: str, *, detail: bool = True) -> Entry:
         flags.append(t("promise_ok", lang))
     if flags:
         e.lines.append((t("note", lang), ("；" if lang == "zh" else "; ").join(flags)))
-    if item.note:
-        e.lines.append((t("note", lang), tx(item.note, lang)))
+    if item.remark:
+        e.lines.append((t("note", lang), tx(item.remark, lang)))
     return e
 
 
@@ -209,13 +221,17 @@ def _reason(r: Reason, lang: str) -> Entry:
     if r.facts:
         e.lines.append((t("facts", lang), _facts(r.facts, lang)))
     e.lines.append((t("basis", lang), _basis(r.basis, lang)))
-    if r.note:
-        e.lines.append((t("note", lang), tx(r.note, lang)))
+    if r.remark:
+        e.lines.append((t("note", lang), tx(r.remark, lang)))
     return e
 
 
 def layout(notice: Notice, lang: str = "zh") -> Layout:
+    """The notice laid out. Only a notice issued by the agency (numbered in the register) reads as
+    the agency's document, with its title, seal, signature lines and the remedies; anything else is
+    a self-check for reference, and says so."""
     n = notice
+    official = bool(n.number)
     applicant = n.application.get("applicant") or {}
     header = []
     if n.number:
@@ -256,7 +272,8 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
         entries = []
         for q in n.info_needed:
             e = Entry(tx(q.question, lang))
-            e.lines.append((t("affects", lang), ", ".join(q.affects)))
+            if q.effects:
+                e.lines.append((t("affects", lang), [tx(x, lang) for x in q.effects]))
             entries.append(e)
         sections.append(Section("info", t("sec.info", lang), entries))
     if n.declared:
@@ -280,7 +297,7 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
                                 [Entry(f"[{a['id']}] {tx(a['name'], lang)}") for a in n.accepted]))
     limits = []
     if n.outcome in ("correct",):
-        limits.append((t("deadline", lang), t("deadline.text", lang)))
+        limits.append((t("deadline", lang), t("deadline.text" if official else "deadline.text_self", lang)))
     for key in ("notice_by", "decision_by", "supply_by"):
         if n.deadline.get(key):
             limits.append((t(key, lang), n.deadline[key]))
@@ -298,13 +315,19 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
     sections.append(Section("limits", t("sec.limits", lang), [Entry("", limits)]))
 
     footer = []
-    if n.outcome in NOT_GOING_AHEAD:
+    if official and n.outcome in NOT_GOING_AHEAD:
         footer.append(t("remedy", lang))
-    footer += [t("officer", lang), t("seal", lang), t("receipt", lang)]
+    if official:
+        footer += [t("officer", lang), t("seal", lang), t("receipt", lang)]
+    else:
+        footer.append(t("self_check", lang))
     digests = [(t("rules_sha", lang), n.rules_sha256), (t("app_sha", lang), n.application_sha256),
                (t("version", lang), n.checker_version)]
     key, basis = n.outcome, tx(n.outcome_basis, lang)
     if n.outcome == "refuse" and on_review and not refusals:
         key, basis = "refuse_review", t("refuse_basis_review", lang)
-    return Layout(lang, t(f"title.{key}", lang), header, t(f"outcome.{key}", lang),
-                  n.outcome, basis, sections, footer, digests)
+    if official:
+        title, outcome = t(f"title.{key}", lang), t(f"outcome.{key}", lang)
+    else:
+        title, outcome = t("title.self_check", lang), t(f"self.{n.outcome}", lang)
+    return Layout(lang, title, header, outcome, n.outcome, basis, sections, footer, digests)
