@@ -134,7 +134,7 @@ def test_the_good_application_is_accepted_everywhere(root, client, tmp_path):
     path = tmp_path / "app.yaml"
     path.write_text(APP, encoding="utf-8")
     r = cli("check", TL, path, "--root", root)
-    assert r.exit_code == 0 and "受理通知书" in r.output
+    assert r.exit_code == 0 and "材料齐全" in r.output
     src = tmp_path / "batch.jsonl"
     src.write_text(json.dumps(dict(yaml.safe_load(APP), matter=TL)) + "\n", encoding="utf-8")
     r = cli("screen", src, "--out", tmp_path / "out", "--root", root)
@@ -258,7 +258,7 @@ def test_a_byte_order_mark_is_accepted(role, root, tmp_path):
     files = workspace(root, tmp_path)
     files[role].write_bytes(b"\xef\xbb\xbf" + files[role].read_bytes())
     r = cli("check", files["matter"], files["application"], "--root", files["root"])
-    assert r.exit_code == 0 and "受理通知书" in r.output, r.output
+    assert r.exit_code == 0 and "材料齐全" in r.output, r.output
 
 
 def test_a_long_string_within_the_limit_is_read(root, tmp_path):

@@ -47,7 +47,7 @@ materials:
 def test_check_acceptable_application_exits_0(tmp_path):
     r = run("check", IB, write(tmp_path, "a.yaml", ACCEPTABLE))
     assert r.exit_code == 0, r.output
-    assert "受理通知书" in r.output
+    assert "材料齐全" in r.output and "自助预审结果" in r.output  # no register: not the agency's notice
 
 
 def test_check_with_missing_materials_exits_1_and_lists_them():
@@ -57,7 +57,7 @@ def test_check_with_missing_materials_exits_1_and_lists_them():
 
 
 @pytest.mark.parametrize("fmt, marker", [("json", '"outcome": "correct"'), ("html", "<!DOCTYPE html>"),
-                                         ("markdown", "# 一次性告知书"), ("text", "一次性告知书")])
+                                         ("markdown", "# 自助预审结果"), ("text", "自助预审结果")])
 def test_check_formats(fmt, marker):
     r = run("check", IB, EXAMPLE, "--format", fmt)
     assert r.exit_code == 1 and marker in r.output

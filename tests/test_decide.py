@@ -226,6 +226,7 @@ def test_review_stage_refusal_is_a_refusal_of_the_licence(test_licence):
     from checker.render import render
     n = check(test_licence, appl(premises_hygienic=False))
     assert n.outcome == "refuse" and [(r.rule, r.stage) for r in n.reasons] == [("unhygienic", "review")]
+    n.number = "测审不〔2026〕第0001号"  # issued through the register
     out = render(n, "text", "zh")
     assert "预审意见：不符合许可条件" in out and "第三十八条第二款" in out and "不予受理通知书" not in out
 

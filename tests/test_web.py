@@ -103,8 +103,9 @@ def test_form_first_asks_what_the_interview_asks(client):
     first = asked(html)
     # IB's facts and those of the rule sets it includes (agent, premises, family-operation, pre-approval)
     for fact in ("filed_by_agent", "premises_tenure", "family_operation", "scope_needs_pre_approval",
-                 "operator_id_number", "civil_servant_or_military", "scope_barred"):
+                 "operator_id_number", "civil_servant_or_military"):
         assert fact in first
+    assert "scope_barred" not in first  # from: agency (the registry reviews the scope): never asked
     # the trade name only mattered for IB-07, which no longer applies from 2022-03-01
     assert "has_trade_name" not in first
     assert "has_trade_name" in asked(page(client, date="2022-02-28"))
@@ -177,9 +178,10 @@ def test_complete_answers_give_the_checklist_and_the_printable_notice(client):
     assert link.startswith(f"/matters/{IB}/notice?") and "format=html" in link
     notice = client.get(link)
     assert notice.status_code == 200 and notice.headers["content-type"].startswith("text/html")
-    assert "一次性告知书（补正材料通知书）" in notice.text and "[IB-03]" in notice.text
+    assert "自助预审结果（仅供参考）" in notice.text and "[IB-03]" in notice.text  # not the agency's notice
+    assert "专用章" not in notice.text
     assert "[IB-05]" not in notice.text  # no agent
-    assert "One-time notice" in client.get(link + "&lang=en").text
+    assert "Self-check result" in client.get(link + "&lang=en").text
 
 
 def test_an_agent_adds_the_authorisation(client):

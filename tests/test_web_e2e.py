@@ -98,7 +98,7 @@ def test_an_owner_fills_the_form_in_a_browser_and_gets_the_checklist(tmp_path):
             driver.execute_script("window.scrollTo(0, 0)")
             driver.save_screenshot(str(shots / "web-result.png"))
             driver.find_element(By.ID, "notice-link").click()
-            WebDriverWait(driver, 15).until(lambda d: "一次性告知书" in d.title)
+            WebDriverWait(driver, 15).until(lambda d: "自助预审结果" in d.title)
             assert "[IB-03]" in driver.page_source
     finally:
         driver.quit()

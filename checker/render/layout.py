@@ -26,6 +26,7 @@ LABELS = {
     "title.questions": ("申请前需说明的情况", "Questions to answer before a decision"),
     "outcome.questions": ("应当提交的材料已齐全；尚有下列情况需要说明，说明后方能确定是否受理及是否还需其他材料（本文书不是补正通知）",
                           "The materials required so far are all here; the questions below must be answered before the agency can decide whether to accept and whether anything else is needed (this is not a notice to supply materials)"),
+    "sec.agency_checks": ("受理机关将自行核实的情况（无需申请人提供）", "What the agency will check itself (nothing to bring)"),
     "sec.declared": ("按申请人签署的声明认定的情况", "Taken from what the applicant signed"),
     "declared_on": ("依据您签署的", "as declared on"),
     "title.redirect": ("不予受理通知书（告知向有关行政机关申请）", "Notice of non-acceptance: apply to the competent agency"),
@@ -282,10 +283,15 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
             Entry(f"{tx(d.label, lang)}{sep}{tx(d.display, lang)}",
                   [(t("declared_on", lang), f"[{d.material}] {tx(d.material_name, lang)}")])
             for d in n.declared]))
-    if n.to_verify:
+    on_review_checks = [v for v in n.to_verify if v.rule]  # conditions of a licence, verified on review
+    agency_checks = [v for v in n.to_verify if not v.rule]  # facts the agency establishes itself
+    if on_review_checks:
         sections.append(Section("verify", t("sec.verify", lang),
-                                [Entry(tx(v.text, lang), [(t("basis", lang), _basis(v.basis, lang))])
-                                 for v in n.to_verify]))
+                                [Entry(tx(v.text, lang), [(t("basis", lang), _basis(v.basis, lang))] if v.basis else [])
+                                 for v in on_review_checks]))
+    if agency_checks:
+        sections.append(Section("agency_checks", t("sec.agency_checks", lang),
+                                [Entry(tx(v.text, lang)) for v in agency_checks]))
     for key, items in (("promised", n.promised), ("exempt", n.exempt)):
         if items:
             sections.append(Section(key, t(f"sec.{key}", lang), [_material(i, lang, detail=False) for i in items]))
