@@ -160,6 +160,30 @@ def _unknown_inputs(matter: Matter, node, values: dict, seen: set[str] | None = 
     return set()
 
 
+def in_force(items: list[dict], day: str) -> list[dict]:
+    """The basis items (or time limits) in force on `day`: an instrument that came into force later,
+    or was no longer in force, is not cited on that application's notice."""
+    return [b for b in items if (b.get("effective_from") or "") <= day
+            and (not b.get("effective_until") or day < b["effective_until"])]
+
+
+def _joined(items: list[dict]) -> dict:
+    unique = list({(b["zh"], b["en"]): b for b in items}.values())
+    return {"zh": "；".join(b["zh"] for b in unique), "en": "; ".join(b["en"] for b in unique)}
+
+
+def _outcome_basis(matter: Matter, outcome: str, reasons: list[Reason], day: str) -> dict:
+    """What governs the outcome's form. An administrative licence: the article of 行政许可法 for the
+    outcome, except that failing a condition cites the condition's own basis (it is not one of
+    art. 32's grounds for non-acceptance). Any other matter: its own procedural provisions, else the
+    instruments that establish it, never the Administrative Licensing Law."""
+    if not matter.licensing:
+        return _joined(in_force(matter.procedure_basis or matter.basis, day))
+    if outcome == "refuse" and any(r.stage == "acceptance" for r in reasons):
+        return _joined(in_force([b for r in reasons for b in r.basis], day))
+    return OUTCOME_BASIS[outcome]
+
+
 def _piece_name(matter: Matter, piece_id: str) -> dict:
     material, part = matter.piece(piece_id) or (matter.material(piece_id.split("/", 1)[0]), None)
     return (part or material).name
@@ -216,12 +240,19 @@ class _Decider:
         for r in self.matter.rules:
             status = self.f.of(f"rule:{r.id}")
             if status is True:
-                out.append(Reason(r.id, r.outcome, r.reason, r.basis,
+                out.append(Reason(r.id, r.outcome, r.reason, in_force(r.basis, self.app.date),
                                   _explaining_facts(self.matter, r.when, self.values),
                                   r.redirect_to, r.remark, r.stage))
             elif status is UNKNOWN and r.stage == "review":
-                self.to_verify.append(ToVerify(r.id, r.reason, r.basis,
-                                               sorted(_unknown_inputs(self.matter, r.when, self.values))))
+                # a condition of the licence verified on review: the agency establishes its own
+                # facts then; what only the applicant can state is still asked
+                unknown = _unknown_inputs(self.matter, r.when, self.values)
+                theirs = {n for n in unknown if n in self.matter.facts and self.matter.facts[n].asked}
+                for name in theirs:
+                    self.ask(name, r.id)
+                if unknown - theirs:
+                    self.to_verify.append(ToVerify(r.id, r.reason, in_force(r.basis, self.app.date),
+                                                   sorted(unknown - theirs)))
             elif status is UNKNOWN:
                 self.need(r.when, r.id)
         return out
@@ -233,7 +264,8 @@ class _Decider:
     def item(self, m: Material, why: dict, facts: list[FactValue]) -> MaterialItem:
         copies = self.copies(m.copies)
         return MaterialItem(m.id, m.name, m.form, copies, m.standard, m.source, why, facts,
-                            m.basis, m.secondary, m.promise_allowed is not False, remark=m.remark)
+                            in_force(m.basis, self.app.date), m.secondary, m.promise_allowed is not False,
+                            remark=m.remark)
 
     def why(self, m: Material) -> tuple[dict, list[FactValue]]:
         facts = _explaining_facts(self.matter, m.when, self.values) if m.when is not None else []
@@ -351,7 +383,7 @@ class _Decider:
         return False, []
 
 
-def _deadlines(matter: Matter, on: str, outcome: str, promised_days: int | None) -> dict:
+def _deadlines(time_limit: dict, on: str, outcome: str, promised_days: int | None) -> dict:
     """The dates that follow from the application date, in working days where the law counts them
     so (statutory holidays and adjusted weekends from the chinesecalendar package); a date the
     calendar cannot give is left out with a note, never guessed."""
@@ -369,11 +401,11 @@ def _deadlines(matter: Matter, on: str, outcome: str, promised_days: int | None)
 
     if outcome == "correct":
         put("notice_by", 5, True)  # 行政许可法 art. 32: on the spot or within 5 working days
-    limit = matter.time_limit.get("statutory") or matter.time_limit.get("promised") or {}
+    limit = time_limit.get("statutory") or time_limit.get("promised") or {}
     if outcome in ("accept", "rongque") and limit.get("days") is not None:
         put("decision_by", limit["days"], bool(limit.get("working_days")))
     if outcome == "rongque" and promised_days is not None:
-        promised = matter.time_limit.get("promised") or limit  # never beyond the promised time (A3)
+        promised = time_limit.get("promised") or limit  # never beyond the promised time (A3)
         put("supply_by", promised_days, bool(promised.get("working_days")))
     return out
 
@@ -451,12 +483,15 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
     info = [_info_item(matter, fact, affects, findings.values)
             for fact, affects in sorted(d.info.items(), key=lambda kv: order[kv[0]])]  # as declared
     derived = {n: findings.values[n] for n in matter.derived if findings.values.get(n) is not None}
-    promised_days = (matter.time_limit.get("promised") or matter.time_limit.get("statutory") or {}).get("days")
+    # the time limits in force on the application date (a limit set later is not cited)
+    time_limit = {k: v for k, v in matter.time_limit.items() if in_force([v], app.date)}
+    promised_days = (time_limit.get("promised") or time_limit.get("statutory") or {}).get("days")
     return Notice(
         outcome=outcome,
-        outcome_basis=OUTCOME_BASIS[outcome],
+        outcome_basis=_outcome_basis(matter, outcome, reasons, app.date),
         matter={"id": matter.id, "name": matter.name, "code": matter.code,
-                "department": matter.department, "basis": matter.basis},
+                "department": matter.department, "basis": in_force(matter.basis, app.date),
+                "licensing": matter.licensing},
         application={"date": app.date, "reference": app.reference, "applicant": app.applicant},
         reasons=reasons,
         missing=lists["missing"], defective=lists["defective"],
@@ -469,8 +504,8 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
         derived=derived,
         computed=[FactValue(n, _label(matter, n), v, display(matter, n, v)) for n, v in derived.items()]
         if outcome not in ("redirect", "not_required") else [],
-        deadline=_deadlines(matter, app.date, outcome, promised_days),
-        time_limit=matter.time_limit, fee=matter.fee,
+        deadline=_deadlines(time_limit, app.date, outcome, promised_days),
+        time_limit=time_limit, fee=matter.fee,
         rules_sha256=compiled.digest, application_sha256=app.digest,
         checker_version=__version__,
     )

@@ -219,6 +219,8 @@ class Matter:
     flow: list[Step] = field(default_factory=list)
     local: str = ""  # the local office whose settings were applied
     rongque: bool = False
+    licensing: bool = False  # an administrative licence: 行政许可法 governs acceptance and notices
+    procedure_basis: list[dict] = field(default_factory=list)  # what governs acceptance otherwise
     note: Text | None = None
     path: str = ""
     files: dict[str, bytes] = field(default_factory=dict)  # every file read, for the rules hash
