@@ -218,8 +218,9 @@ class _Decider:
         into.setdefault(name, set()).add(affects)
 
     def settle_declarations(self, to_supply: list[MaterialItem]) -> None:
-        """A declared fact whose signed material is to be supplied anyway is not asked (the 补正
-        names the material); one whose material is not required is asked like any other."""
+        """A declared fact whose signed material is to be supplied anyway, or may be, is not asked
+        (presenting the material answers it); one whose material is not required is asked like any
+        other."""
         supplying = {i.id for i in to_supply}
         for name, affects in self.undeclared.items():
             if self.matter.facts[name].declared_by.split("/", 1)[0] not in supplying:
@@ -461,7 +462,7 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
     else:
         lists = d.materials()
         to_supply = lists["missing"] + lists["defective"]
-        d.settle_declarations(to_supply)
+        d.settle_declarations(to_supply + lists["possibly_required"])
         # 补正 only for a material to supply or fix, or an entry to correct; open questions alone
         # are not a 补正: they are asked before a decision
         outcome = "correct" if to_supply or "correct" in fired else "questions" if d.info else "accept"

@@ -40,19 +40,20 @@ FOLDER_KINDS = {"matters": "matter", "rules": "ruleset", "local": "local"}
 
 # Canonical key order of each kind of mapping; keys not listed keep their relative order after these.
 ORDERS: dict[str, tuple[str, ...]] = {
-    "matter": ("matter", "name", "code", "department", "level", "type", "basis", "time_limit",
+    "matter": ("matter", "name", "code", "department", "level", "type", "licensing", "basis",
+               "procedure_basis", "time_limit",
                "fee", "handling", "rongque", "sources", "note", "include", "parameters", "flow",
                "facts", "derived", "rules", "materials", "examples"),
     "ruleset": ("ruleset", "name", "description", "parameters", "facts", "derived", "templates",
                 "rules"),
     "local": ("local", "name", "source", "matters"),
     "fact": ("type", "values", "value_labels", "fields", "unit", "minimum", "maximum", "question",
-             "label", "shared", "note", "confidence"),
+             "label", "from", "remark", "record_only", "note", "confidence"),
     "material": ("id", "use", "name", "form", "copies", "when", "why", "standard", "source",
                  "basis", "alternatives", "checks", "secondary", "promise_allowed", "shared",
-                 "effective_from", "effective_until", "note", "confidence"),
+                 "effective_from", "effective_until", "remark", "note", "confidence"),
     "rule": ("id", "when", "outcome", "stage", "redirect_to", "reason", "basis", "effective_from",
-             "effective_until", "note", "confidence"),
+             "effective_until", "remark", "note", "confidence"),
     "derived": ("type", "values", "unit", "value", "when", "otherwise", "label", "note",
                 "confidence"),
     "parameter": ("type", "values", "unit", "value", "changes", "local", "label", "note",
@@ -62,7 +63,7 @@ ORDERS: dict[str, tuple[str, ...]] = {
     "application": ("matter", "date", "reference", "applicant", "facts", "materials", "promised",
                     "rongque"),
     "expect": ("outcome", "reasons", "missing", "defective", "deferred", "exempt", "info_needed",
-               "derived"),
+               "declared", "verified", "derived"),
 }
 TEXT_ORDER = ("zh", "en", "url")
 

@@ -125,8 +125,9 @@ def test_terminal_interview_for_an_owner(tmp_path):
     r, save = run_ask(["individual-business-registration"], ["否", "1", "否", "否", "11010519491231002X", "否", "否"], tmp_path)
     assert r.exit_code == 0, r.output
     questions = r.output.split("请携带以下材料")[0]
-    # 7 questions: 5 yes/no, the premises, the ID number; nothing about a lease
-    assert questions.count("[是/否]") == 5 and "经营者公民身份号码" in questions and "出租方" not in r.output
+    # 6 questions: 4 yes/no, the premises, the ID number; nothing about a lease, nor whether the
+    # business scope is barred (from: agency: the registry reviews the scope itself)
+    assert questions.count("[是/否]") == 4 and "禁止" not in questions and "经营者公民身份号码" in questions and "出租方" not in r.output
     for mid in ("IB-01", "IB-02", "IB-03"):
         assert f"[{mid}]" in r.output
     saved = yaml.safe_load(save.read_text("utf-8"))
