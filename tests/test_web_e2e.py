@@ -25,7 +25,7 @@ IB = "individual-business-registration"
 # an owner filing in person (matter file, example 1), by question
 ANSWERS = {"filed_by_agent": "no", "premises_tenure": "owned", "family_operation": "no",
            "scope_needs_pre_approval": "no", "operator_id_number": "11010519491231002X",
-           "civil_servant_or_military": "no", "scope_barred": "no"}
+           "civil_servant_or_military": "no"}  # scope_barred: the registry checks it itself, never asked
 
 
 def _browser(user_data: Path):
