@@ -38,11 +38,11 @@ class Server:
     def __init__(self, proc: subprocess.Popen, log: Path, base: str):
         self.proc, self.log, self.base = proc, log, base
 
-    def stderr(self) -> str:
+    def output(self) -> str:
         return self.log.read_text("utf-8", errors="replace")
 
     def stop(self) -> str:
-        """Stop the server (SIGTERM, as a service manager does) and return all it wrote to stderr."""
+        """Stop the server (SIGTERM, as a service manager does) and return all it wrote."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -51,16 +51,17 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
                 pytest.fail("the server ignored SIGTERM")
-        return self.stderr()
+        return self.output()
 
 
 @contextmanager
 def serve(tmp_path: Path, *args: str, root: Path = REPO) -> Iterator[Server]:
-    """`checker serve --port 0 ...` in a subprocess; the address comes from uvicorn's start line."""
-    log = tmp_path / "serve.stderr"
-    with log.open("wb") as err:
+    """`checker serve --port 0 ...` in a subprocess; the address comes from uvicorn's start line.
+    Its output (uvicorn writes the access log to stdout, everything else to stderr) goes to one file."""
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "checker", "serve", "--root", str(root), "--port", "0", *args],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, cwd=tmp_path,
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path,
                                 env={**os.environ, "PYTHONUNBUFFERED": "1"})
     server = None
     try:
