@@ -8,6 +8,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .errors import printable
+
 # an 18-character resident ID number: 17 digits and a check digit or X, alone or as 6-8-4 groups
 # separated by one space or hyphen; `\d` also matches full-width digits
 _ID = re.compile(r"(?<!\d)(\d{3})\d{3}([ \-]?)\d{8}\2(\d{3}[\dXxＸｘ])(?!\d)")
@@ -21,7 +23,8 @@ def mask_id(text: str) -> str:
 
 class MaskIds(logging.Filter):
     """A logging filter that masks ID numbers in a record's message, its arguments and its
-    traceback (an exception's text may quote a value from an application).
+    traceback (an exception's text may quote a value from an application), and escapes control
+    characters in its arguments (a value with a newline must not forge a log line).
 
     The record keeps its shape: `args` stays a tuple (or mapping) of the same length, each value
     masked on its own, because formatters read it — uvicorn's access formatter unpacks
@@ -58,15 +61,15 @@ class MaskIds(logging.Filter):
 
 
 def _masked(value: Any) -> Any:
-    """A log argument with any ID number in its text masked; unchanged (type and all) if it has
-    none, so that `%d` and `%r` still format it."""
+    """A log argument with any ID number in its text masked and its control characters escaped;
+    unchanged (type and all) if it has neither, so that `%d` and `%r` still format it."""
     if value is None or isinstance(value, (bool, float)):
         return value
     try:
         text = value if isinstance(value, str) else str(value)
     except Exception:  # logging will say it cannot format the value
         return value
-    masked = mask_id(text)
+    masked = printable(mask_id(text))
     return value if masked == text else masked
 
 
