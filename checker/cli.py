@@ -327,13 +327,35 @@ def _register_hooks(db: str, agency: str, abbr: str):
 @app.command()
 @_guarded
 def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
-          port: int = typer.Option(8000, "--port"),
+          port: int = typer.Option(8000, "--port", min=0, max=65535),
+          max_connections: Optional[int] = typer.Option(None, "--max-connections", min=1,
+                                                        help="Connections open at once (default 1000); past it the longest-idle one is closed."),
+          request_timeout: Optional[float] = typer.Option(None, "--request-timeout", min=0.1,
+                                                          help="Seconds a client has to send a whole request (default 10)."),
           local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
           root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
     """The self-check web pages and the JSON API (/api/matters, /api/openapi.json). Stores nothing."""
     from .web import serve as run
-    typer.echo(f"serving http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    run(_root(root), host=host, port=port, local=_local(local))
+    if not _loopback(host):
+        typer.echo(f"warning: listening on {printable(host)}, not only on this machine: the self-check has no "
+                   "login, and anyone who can reach this address on the network can use it "
+                   "(put it behind a reverse proxy with access control, or use --host 127.0.0.1)", err=True)
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
+    typer.echo(f"serving http://{printable(shown)}:{port}/ (Ctrl-C to stop)", err=True)
+    limits = {k: v for k, v in (("max_connections", max_connections), ("request_timeout", request_timeout))
+              if v is not None}  # the defaults live in web.py
+    run(_root(root), host=host, port=port, local=_local(local), **limits)
+
+
+def _loopback(host: str) -> bool:
+    """Whether `host` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+    if host.strip().lower().rstrip(".") in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve to any interface
+        return False
 
 
 @app.command()

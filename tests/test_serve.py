@@ -55,14 +55,19 @@ class Server:
 
 
 @contextmanager
-def serve(tmp_path: Path, *args: str, root: Path = REPO) -> Iterator[Server]:
+def serve(tmp_path: Path, *args: str, root: Path = REPO, open_files: int | None = None) -> Iterator[Server]:
     """`checker serve --port 0 ...` in a subprocess; the address comes from uvicorn's start line.
-    Its output (uvicorn writes the access log to stdout, everything else to stderr) goes to one file."""
+    Its output (uvicorn writes the access log to stdout, everything else to stderr) goes to one file.
+    `open_files` sets the server's limit on open files (soft and hard), as a small system has."""
+    def limit():
+        import resource
+        resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
+
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "checker", "serve", "--root", str(root), "--port", "0", *args],
                                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"}, preexec_fn=limit if open_files else None)
     server = None
     try:
         for _ in range(600):  # up to a minute on a slow machine
@@ -154,3 +159,110 @@ def test_a_traceback_is_masked_and_still_printed():
     text = logging.Formatter().format(record)
     assert text.startswith("engine error on x\nTraceback (most recent call last):")
     assert f"ValueError: cannot use {MASKED} here" in text and ID not in text
+
+
+# --- limits: idle connections, slow requests -------------------------------------------------------
+
+def closed_by_server(socks: list[socket.socket], wanted: int) -> int:
+    """How many of the sockets the server has closed (each reads as end of file), waiting until
+    `wanted` are or, at most, 20 seconds."""
+    import selectors
+    closed: set[socket.socket] = set()
+    with selectors.DefaultSelector() as sel:
+        for s in socks:
+            sel.register(s, selectors.EVENT_READ)
+        deadline = time.monotonic() + 20
+        while len(closed) < wanted and time.monotonic() < deadline:
+            for key, _ in sel.select(timeout=0.5):
+                try:
+                    data = key.fileobj.recv(1)
+                except OSError:
+                    data = b""
+                if data == b"":
+                    closed.add(key.fileobj)
+                    sel.unregister(key.fileobj)
+    return len(closed)
+
+
+def test_idle_connections_cannot_keep_a_real_client_out(tmp_path):
+    # a server allowed 256 open files (a small system's limit; the checker cannot raise it):
+    # 300 idle connections would use them all up, and the next client would wait for ever
+    socks: list[socket.socket] = []
+    with serve(tmp_path, "--request-timeout", "60", open_files=256) as server:
+        host, port = server.base.removeprefix("http://").split(":")
+        try:
+            for _ in range(300):
+                socks.append(socket.create_connection((host, int(port)), timeout=10))
+            status, html = request(server.base + "/", timeout=15)
+            assert status == 200 and 'data-matter="individual-business-registration"' in html
+            # the cap is 256 - 128 (a burst asyncio accepts at once) - 64 (kept for files): the
+            # longest-idle connections were closed to make room
+            cap = 256 - 128 - 64
+            assert closed_by_server(socks, 300 - cap) >= 300 - cap
+        finally:
+            for s in socks:
+                s.close()
+        log = server.stop()
+    assert "Traceback" not in log and "Too many open files" not in log
+    assert log.count("at most 64 connections: the limit on open files allows no more") == 1
+    # one line for the flood, not one per connection
+    closing = [line for line in log.splitlines() if "closed the longest-idle connection" in line]
+    assert len(closing) == 1 and "connections open, the cap" in closing[0], log
+
+
+def test_a_request_sent_too_slowly_is_cut_off(tmp_path):
+    with serve(tmp_path, "--request-timeout", "1") as server:
+        host, port = server.base.removeprefix("http://").split(":")
+        silent = socket.create_connection((host, int(port)), timeout=30)
+        slow = socket.create_connection((host, int(port)), timeout=30)
+        slow.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # a head never finished ("slowloris")
+        try:
+            assert silent.recv(1) == b"" and slow.recv(1) == b""  # closed by the server
+        finally:
+            silent.close()
+            slow.close()
+        assert request(server.base + "/")[0] == 200  # a whole request in time is served
+        log = server.stop()
+    timeouts = [line for line in log.splitlines() if "sent no complete request in 1 s" in line]
+    assert len(timeouts) == 1, log  # two closed, one line
+
+
+# --- a broken matters/ folder, and where the server listens ---------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes (POSIX)")
+def test_a_fifo_in_matters_neither_hangs_nor_deadlocks_the_server(tmp_path):
+    import shutil
+    from conftest import MATTERS, RULES
+    root = tmp_path / "root"
+    shutil.copytree(RULES, root / "rules")
+    (root / "matters").mkdir()
+    shutil.copy(MATTERS / f"{IB}.yaml", root / "matters")
+    pipe = root / "matters" / "zz-broken.yaml"
+    os.mkfifo(pipe)
+    with serve(tmp_path, root=root) as server:
+        status, html = request(server.base + "/", timeout=30)  # every matter loaded under the catalogue's lock
+        assert status == 200 and f'data-matter="{IB}"' in html and "zz-broken" not in html
+        assert request(server.base + "/matters/zz-broken", timeout=30)[0] == 500  # its files are broken
+        assert request(f"{server.base}/matters/{IB}", timeout=30)[0] == 200  # the lock was let go
+        log = server.stop()  # and SIGTERM is obeyed
+    assert f"{pipe}: E001 cannot-read-file: is a named pipe (FIFO), not a regular file" in log
+    assert "Traceback" not in log
+
+
+@pytest.mark.parametrize("host, warned", [
+    ("0.0.0.0", True), ("::", True), ("192.168.1.10", True), ("hall-terminal.example", True),
+    ("127.0.0.1", False), ("127.0.0.2", False), ("::1", False), ("localhost", False),
+])
+def test_listening_beyond_this_machine_is_warned_about(monkeypatch, host, warned):
+    from typer.testing import CliRunner
+
+    import checker.web
+    from checker.cli import app
+    started = []
+    monkeypatch.setattr(checker.web, "serve", lambda *a, **kw: started.append(kw["host"]))  # bind nothing
+    r = CliRunner().invoke(app, ["serve", "--host", host, "--root", str(REPO)])
+    assert r.exit_code == 0 and started == [host]
+    warning = (f"warning: listening on {host}, not only on this machine: the self-check has no login, and anyone "
+               "who can reach this address on the network can use it")
+    assert (warning in r.stderr) is warned
+    assert f"serving http://{f'[{host}]' if ':' in host else host}:8000/" in r.stderr
