@@ -21,7 +21,7 @@ import jsonschema
 from .compiler import piece_field
 from .conforms import compile_schema
 from .engine import LARGEST, engine_value
-from .errors import CheckerError, Location, Problem
+from .errors import CheckerError, Location, Problem, quoted
 from .functions import to_date
 from .model import Matter
 from .typecheck import Type
@@ -163,6 +163,12 @@ def parse_application(data: Any, matter: Matter, doc: Document | None = None,
         schema = application_schema(matter)
         conforms = matter.cache["application_conforms"] = compile_schema(schema)
         matter.cache["application_validator"] = jsonschema.Draft202012Validator(schema)
+    fields = sorted(matter.cache["application_validator"].schema["properties"])
+    given = [k for k in data if k != "matter"]  # `checker screen` adds the matter it chose
+    if given and not any(k in fields or difflib.get_close_matches(str(k), fields, n=1) for k in given):
+        # some other file (a configuration, a password file): its content is not echoed back
+        raise CheckerError(Problem(loc(()), "A001", "not an application: none of its top-level keys is "
+                                   "an application's", "an application has " + ", ".join(fields)))
     if not conforms(data):  # the fast check is not sure: jsonschema decides, and words the problems
         for err in matter.cache["application_validator"].iter_errors(data):
             problems.append(_problem(err, matter, loc))
@@ -232,7 +238,7 @@ def _problem(err: jsonschema.ValidationError, matter: Matter, loc) -> Problem:
         close = difflib.get_close_matches(extra, allowed, n=1)
         hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(allowed)
         return Problem(loc(path + (extra,), True), "A002",
-                       f"{field_name}: unknown field '{extra}'", hint)
+                       f"{field_name}: unknown field {quoted(extra, 40)}", hint)
     if err.validator == "anyOf" and err.context:
         # a fact: report the type it should have
         inner = [e for e in err.context if e.validator != "type" or e.validator_value != "null"]

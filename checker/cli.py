@@ -19,7 +19,7 @@ import typer
 
 from .application import application_schema
 from .engine import EngineError
-from .errors import CheckerError, Location, Problem
+from .errors import CheckerError, Location, Problem, printable
 from .loader import find_root, load_matter, load_ruleset_file
 from .model import Matter
 
@@ -85,11 +85,11 @@ def _die(problems: list[Problem], code: int = 2) -> None:
 def _matter_path(name: str, root: Path) -> Path:
     p = Path(name)
     if p.suffix in (".yaml", ".yml") or p.exists():
-        if not p.is_file():
+        if not p.exists():
             _die([Problem(Location(name), "E001", "matter file not found")])
-        return p
+        return p  # whatever it is, the reader says if it is not a regular file
     candidate = root / "matters" / f"{name}.yaml"
-    if candidate.is_file():
+    if candidate.exists():
         return candidate
     known = sorted(q.stem for q in (root / "matters").glob("*.yaml"))
     close = difflib.get_close_matches(name, known, n=1)
@@ -117,7 +117,7 @@ def _guarded(func):
         except CheckerError as e:
             _die(e.problems)
         except EngineError as e:
-            typer.echo(f"internal error in the rules engine: {e}", err=True)
+            typer.echo(f"internal error in the rules engine: {printable(str(e))}", err=True)
             raise typer.Exit(3)
         except BrokenPipeError:
             raise typer.Exit(0)
@@ -126,7 +126,7 @@ def _guarded(func):
         except Exception as e:  # a bug: say so in one line; CHECKER_DEBUG=1 shows the traceback
             if os.environ.get("CHECKER_DEBUG"):
                 raise
-            typer.echo(f"internal error: {type(e).__name__}: {e} (set CHECKER_DEBUG=1 for the traceback; "
+            typer.echo(f"internal error: {type(e).__name__}: {printable(str(e))} (set CHECKER_DEBUG=1 for the traceback; "
                        "please report it)", err=True)
             raise typer.Exit(3)
     return wrapper
@@ -266,6 +266,7 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
            agency: str = typer.Option("", "--agency", help="The agency's name, for the register."),
            abbr: str = typer.Option("X", "--abbr", help="The agency's abbreviation in document numbers, e.g. 西市监."),
            notices: bool = typer.Option(True, "--notices/--summary-only", help="Write each notice, or only the summary."),
+           follow_links: bool = typer.Option(False, "--follow-links", help="Read links in the SOURCE folder that point outside it (not followed by default)."),
            local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
            root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
     """Pre-screen a batch: a notice per application (HTML and JSON), a summary (CSV, HTML), and with
@@ -293,13 +294,13 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
     if bar is not None:
         with bar:
             task = bar.add_task("screen", total=None)
-            summary = run_screen(read(source), Screener(base, matter, _local(local)), out, lang.value,
+            summary = run_screen(read(source, follow_links), Screener(base, matter, _local(local)), out, lang.value,
                                  on_notice=hooks, on_problem=problem, progress=lambda: bar.advance(task),
                                  write_notices=notices)
     else:
-        summary = run_screen(read(source), Screener(base, matter, _local(local)), out, lang.value,
+        summary = run_screen(read(source, follow_links), Screener(base, matter, _local(local)), out, lang.value,
                              on_notice=hooks, on_problem=problem, write_notices=notices)
-    typer.echo(f"{summary.line()}; notices in {out / 'notices'}, summary in {out / 'summary.html'}")
+    typer.echo(printable(f"{summary.line()}; notices in {out / 'notices'}, summary in {out / 'summary.html'}"))
     accepted = sum(c.get("accept", 0) for c in summary.outcomes.values())
     raise typer.Exit(0 if not problems and accepted == summary.total else 1)
 
@@ -328,13 +329,35 @@ def _register_hooks(db: str, agency: str, abbr: str):
 @app.command()
 @_guarded
 def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
-          port: int = typer.Option(8000, "--port"),
+          port: int = typer.Option(8000, "--port", min=0, max=65535),
+          max_connections: Optional[int] = typer.Option(None, "--max-connections", min=1,
+                                                        help="Connections open at once (default 1000); past it the longest-idle one is closed."),
+          request_timeout: Optional[float] = typer.Option(None, "--request-timeout", min=0.1,
+                                                          help="Seconds a client has to send a whole request (default 10)."),
           local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
           root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
     """The self-check web pages and the JSON API (/api/matters, /api/openapi.json). Stores nothing."""
     from .web import serve as run
-    typer.echo(f"serving http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    run(_root(root), host=host, port=port, local=_local(local))
+    if not _loopback(host):
+        typer.echo(f"warning: listening on {printable(host)}, not only on this machine: the self-check has no "
+                   "login, and anyone who can reach this address on the network can use it "
+                   "(put it behind a reverse proxy with access control, or use --host 127.0.0.1)", err=True)
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
+    typer.echo(f"serving http://{printable(shown)}:{port}/ (Ctrl-C to stop)", err=True)
+    limits = {k: v for k, v in (("max_connections", max_connections), ("request_timeout", request_timeout))
+              if v is not None}  # the defaults live in web.py
+    run(_root(root), host=host, port=port, local=_local(local), **limits)
+
+
+def _loopback(host: str) -> bool:
+    """Whether `host` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+    if host.strip().lower().rstrip(".") in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve to any interface
+        return False
 
 
 @app.command()
@@ -377,7 +400,7 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set or 
             continue
         if p.is_dir():
             files += sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml"))
-        elif p.is_file():
+        elif p.exists():  # a FIFO or a device too: the reader refuses it with its own message
             files.append(p)
         else:
             _die([Problem(Location(str(p)), "E001", "no such file or folder")])
@@ -537,7 +560,7 @@ def fmt(paths: list[Path] = typer.Argument(None, help="Rule files or folders (de
     for p in paths or [base / "matters", base / "rules", base / "local"]:
         if p.is_dir():
             files += sorted(p.glob("*.yaml"))
-        elif p.is_file():
+        elif p.exists():
             files.append(p)
         elif paths:
             _die([Problem(Location(str(p)), "E001", "no such file or folder")])
@@ -552,7 +575,7 @@ def fmt(paths: list[Path] = typer.Argument(None, help="Rule files or folders (de
             if not check_only:
                 f.write_text(formatted, encoding="utf-8")
     for f in changed:
-        typer.echo(f"{'would reformat' if check_only else 'reformatted'} {f}")
+        typer.echo(f"{'would reformat' if check_only else 'reformatted'} {printable(str(f))}")
     typer.echo(f"{len(files)} file(s), {len(changed)} {'would change' if check_only else 'changed'}", err=True)
     raise typer.Exit(1 if check_only and changed else 0)
 
@@ -580,12 +603,12 @@ def docs(output: Path = typer.Option(Path("docs/matters.md"), "--output", "-o",
     if check_only:
         current = target.read_text("utf-8") if target.is_file() else ""
         if current != text:
-            typer.echo(f"{target} is out of date: run `checker docs`", err=True)
+            typer.echo(f"{printable(str(target))} is out of date: run `checker docs`", err=True)
             raise typer.Exit(1)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     _emit(text, target)
-    typer.echo(f"wrote {target} ({len(matters)} matters)", err=True)
+    typer.echo(f"wrote {printable(str(target))} ({len(matters)} matters)", err=True)
 
 
 register_app = typer.Typer(help="The register of issued notices: what was told to whom, and when.",
@@ -601,8 +624,8 @@ def _open_register(db: str, agency: str, abbr: str):
 
 def _entry_line(e) -> str:
     sup = f"  (supersedes {e.supersedes})" if e.supersedes else ""
-    return (f"{e.number}  {e.application_date}  {e.matter:38} {e.outcome:12} {e.status:8} "
-            f"due {e.deadline or '-':10}  {e.application_key}{sup}")
+    return printable(f"{e.number}  {e.application_date}  {e.matter:38} {e.outcome:12} {e.status:8} "
+                     f"due {e.deadline or '-':10}  {e.application_key}{sup}")
 
 
 @register_app.command("list")
@@ -646,7 +669,7 @@ def register_show(key: str = typer.Argument(..., help="A document number, or a s
         typer.echo(entry.notice_json, nl=False)
         return
     typer.echo(_entry_line(entry))
-    typer.echo(f"issued at {entry.issued_at} (UTC); applicant {entry.applicant or '-'}")
+    typer.echo(printable(f"issued at {entry.issued_at} (UTC); applicant {entry.applicant or '-'}"))
 
 
 @register_app.command("supplied")

@@ -60,8 +60,11 @@ class Code:
 
 CODES: dict[str, Code] = {c.code: c for c in [
     # ------------------------------------------------------------------ E: input files
-    Code("E001", "file-not-found", "error", "A named file does not exist or cannot be read.",
-         "The path given on the command line (or an include) does not name a readable file.",
+    Code("E001", "cannot-read-file", "error", "A named file does not exist, is not a regular file, or cannot be read.",
+         "The path given on the command line (or an include, or a file in a screened folder) does not name "
+         "a readable regular file. Named pipes (FIFOs), devices and sockets are refused rather than read (a "
+         "FIFO blocks until a writer comes, a device may never end), and `checker screen` does not follow a "
+         "link out of the folder it screens unless given --follow-links.",
          "checker check tiny missing.yaml", "checker check tiny application.yaml", "special"),
     Code("E002", "file-too-large", "error", "A file is larger than the 2 MiB limit.",
          "Rule files and applications are small; a larger file is refused before it is parsed, so a "
@@ -250,8 +253,10 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "local: x\nname: {zh: 某地, en: X}\nmatters:\n  disabilty-certificate:\n    parameters: {photo_count: 6}\n",
          "local: x\nname: {zh: 某地, en: X}\nmatters:\n  disability-certificate:\n    parameters: {photo_count: 6}\n", "local-repo"),
     # ------------------------------------------------------------------ A: applications
-    Code("A001", "application-not-mapping", "error", "An application is not a mapping.",
-         "An application has `date`, `facts` and `materials` keys.", "- date: \"2026-01-05\"\n",
+    Code("A001", "not-an-application", "error", "An application is not a mapping, or not an application at all.",
+         "An application has `date`, `facts` and `materials` keys. A file none of whose top-level keys is "
+         "an application's (nor close to one) is some other file: it is refused whole, and its content is "
+         "not quoted back.", "- date: \"2026-01-05\"\n",
          "date: \"2026-01-05\"\n", "application"),
     Code("A002", "application-field", "error", "A field of an application is unknown or of the wrong type.",
          "Applications are validated against the schema `checker schema MATTER` prints: unknown facts "

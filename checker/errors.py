@@ -6,7 +6,31 @@ instead of a traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# C0 and C1 control characters (newline, carriage return, tab, ESC and with it every ANSI escape
+# sequence, the 8-bit CSI...), DEL, the Unicode line and paragraph separators and the bidi
+# embedding, override and isolate controls: in a file name or a quoted value they could forge a
+# line of a log or repaint a terminal
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """`text` with control characters written as escapes (`\\n`, `\\x1b`, `\\u202e`), as `repr`
+    writes them: one line, shown as it is on any terminal."""
+    return _CONTROL.sub(lambda m: _SHORT.get(m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                                          else f"\\u{ord(m.group()):04x}"), text)
+
+
+def quoted(value: object, limit: int = 60) -> str:
+    """A value from the input, for a message: in quotes, at most `limit` characters (a file that
+    is not what it should be must not be echoed), control characters escaped."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return "'" + printable(text) + "'"
 
 
 @dataclass(frozen=True, order=True)
@@ -19,8 +43,8 @@ class Location:
 
     def __str__(self) -> str:
         if self.line:
-            return f"{self.file}:{self.line}:{self.column}"
-        return self.file
+            return f"{printable(self.file)}:{self.line}:{self.column}"
+        return printable(self.file)
 
 
 @dataclass(frozen=True, order=True)
@@ -49,7 +73,7 @@ class Problem:
         text = f"{self.location}: {self.code}{name} {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return printable(text)  # one line, whatever a file name or a quoted value holds
 
     def to_dict(self) -> dict:
         return {"file": self.location.file, "line": self.location.line, "column": self.location.column,

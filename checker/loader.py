@@ -357,7 +357,7 @@ def _check_expectations(b: _Build, doc: Document, materials: list[Material], rul
 
 def _include(b: _Build, doc: Document, at: tuple, name: str) -> None:
     path = b.rules_dir / f"{name}.yaml"
-    if not path.is_file():
+    if not path.exists():  # one that is not a regular file is refused by the reader
         available = sorted(p.stem for p in b.rules_dir.glob("*.yaml")) if b.rules_dir.is_dir() else []
         b.problem(doc, at, "M010", f"no shared rule set '{name}' in {b.rules_dir}",
                   "available: " + (", ".join(available) or "none"))

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import printable
 
 # an 18-character resident ID number: 17 digits and a check digit or X, alone or as 6-8-4 groups
 # separated by one space or hyphen; `\d` also matches full-width digits
@@ -18,17 +22,55 @@ def mask_id(text: str) -> str:
 
 
 class MaskIds(logging.Filter):
-    """A logging filter that masks ID numbers in a record's message and in its traceback (an
-    exception's text may quote a value from an application)."""
+    """A logging filter that masks ID numbers in a record's message, its arguments and its
+    traceback (an exception's text may quote a value from an application), and escapes control
+    characters in its arguments (a value with a newline must not forge a log line).
+
+    The record keeps its shape: `args` stays a tuple (or mapping) of the same length, each value
+    masked on its own, because formatters read it — uvicorn's access formatter unpacks
+    `(client, method, path, http_version, status)`. Only when an ID number is split across
+    arguments (no masked argument shows it, the formatted message does) is the record replaced by
+    its masked text without arguments."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
-        if record.exc_info:
-            text += "\n" + logging.Formatter().formatException(record.exc_info)
+        try:
+            before = record.getMessage()
+        except Exception:  # a malformed record: logging reports it, with what is masked below
+            before = None
+        if isinstance(record.msg, str):
+            record.msg = mask_id(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(_masked(a) for a in record.args)
+        elif isinstance(record.args, Mapping):
+            record.args = {k: _masked(v) for k, v in record.args.items()}
+        if record.exc_info:  # formatted once, masked; formatters print exc_text as it is
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
             record.exc_info = None
-            record.exc_text = None
-        record.msg, record.args = mask_id(text), None
+        if record.exc_text:
+            record.exc_text = mask_id(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_id(record.stack_info)
+        if before is not None:
+            try:
+                after = record.getMessage()
+            except Exception:  # a masked argument no longer fits its %d
+                after = None
+            if after is None or mask_id(after) != after:
+                record.msg, record.args = mask_id(before), ()
         return True
+
+
+def _masked(value: Any) -> Any:
+    """A log argument with any ID number in its text masked and its control characters escaped;
+    unchanged (type and all) if it has neither, so that `%d` and `%r` still format it."""
+    if value is None or isinstance(value, (bool, float)):
+        return value
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except Exception:  # logging will say it cannot format the value
+        return value
+    masked = printable(mask_id(text))
+    return value if masked == text else masked
 
 
 LOGGERS = ("checker", "checker.web", "uvicorn", "uvicorn.error", "uvicorn.access")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 import json
 import re
 from collections import Counter, defaultdict
@@ -32,7 +33,7 @@ from .model import OUTCOMES
 from .notice import Notice
 from .render import render
 from .service import check
-from .yamlsource import MAX_BYTES, byte_position, load_file, load_text
+from .yamlsource import MAX_BYTES, byte_position, load_file, load_text, open_regular
 
 
 @dataclass
@@ -50,19 +51,34 @@ def _key(text: str) -> str:
     return re.sub(r"[^\w.\-]+", "_", text, flags=re.UNICODE).strip("_") or "application"
 
 
-def read_folder(folder: Path) -> Iterator[Record]:
-    for path in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".json")):
+APPLICATION_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Record]:
+    """The application files in `folder` (by their names: .yaml, .yml, .json; other files are
+    not read). A link to a file outside the folder is not followed unless `follow_links`: a link
+    planted in a drop folder must not have the checker read (and quote) some other file."""
+    inside = folder.resolve()
+    for path in sorted(p for p in folder.iterdir() if p.suffix in APPLICATION_SUFFIXES):
         try:
-            doc = load_file(path)
+            source = path
+            if path.is_symlink():
+                source = path.resolve()
+                if not follow_links and not source.is_relative_to(inside):
+                    raise CheckerError(Problem(Location(str(path)), "E001", "is a link to a file outside the folder: not read",
+                                               "copy the file into the folder, or give --follow-links"))
+            doc = load_file(source)
             yield Record(Location(str(path), 1, 1), _key(path.stem), doc.data)
         except CheckerError as e:
-            yield Record(Location(str(path)), _key(path.stem), problems=e.problems)
+            yield Record(Location(str(path)), _key(path.stem),
+                         problems=[Problem(Location(str(path), q.location.line, q.location.column), q.code, q.message, q.hint)
+                                   if q.location.file == str(source) else q for q in e.problems])
 
 
 def read_jsonl(path: Path) -> Iterator[Record]:
     """One record per line; a line that cannot be read (not UTF-8, too long, not JSON or YAML)
     is reported with its line and the next line is read."""
-    with path.open("rb") as f:
+    with open_regular(path) as f:
         line_no = 0
         while True:
             raw = f.readline(MAX_BYTES + 1)
@@ -169,7 +185,7 @@ def _undecodable(texts) -> bool:
 def read_csv(path: Path) -> Iterator[Record]:
     # bytes that are not UTF-8 (a spreadsheet saved as GBK) are kept as surrogates, so that the
     # row holding them is reported and the rest of the file is still read
-    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
+    with io.TextIOWrapper(open_regular(path), encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
         reader = csv.DictReader(f)
         if _undecodable(reader.fieldnames or []):
             where = Location(str(path), 1, 1)
@@ -217,9 +233,9 @@ def read_csv(path: Path) -> Iterator[Record]:
             yield Record(where, _key(ref) if ref else f"row{line}", data, from_csv=True)
 
 
-def read(source: Path) -> Iterator[Record]:
+def read(source: Path, follow_links: bool = False) -> Iterator[Record]:
     if source.is_dir():
-        return read_folder(source)
+        return read_folder(source, follow_links)
     if source.suffix == ".jsonl":
         return read_jsonl(source)
     if source.suffix == ".csv":

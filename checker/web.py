@@ -3,13 +3,17 @@
 Pages (Chinese by default, English with `?lang=en`; they work without JavaScript):
 
 * `GET /` — the matters, with a search box (`?q=` matches the id and both names).
-* `GET /matters/{id}?date=...&<fact>=<answer>...` — the self-check form. Its questions are those
-  `checker.interview.step` says can still change the result (the same logic as `checker ask`);
-  answers are read by `interview.parse_answer`, a bad one is shown again with its message. When
-  nothing more can change the result, the same page shows what to bring, or why the application
-  cannot succeed. The form is sent with GET, so the answers live only in the page's address.
-* `GET /matters/{id}/notice?...same query...&format=html|text|markdown|json` — the full notice for
-  the answers so far (nothing presented yet), to print.
+* `GET /matters/{id}` — the self-check form, empty; `POST /matters/{id}` with the form's answers
+  (`date`, `<fact>=<answer>`..., `application/x-www-form-urlencoded`) — the same form with its
+  answers. Its questions are those `checker.interview.step` says can still change the result (the
+  same logic as `checker ask`); answers are read by `interview.parse_answer`, a bad one is shown
+  again with its message. When nothing more can change the result, the same page shows what to
+  bring, or why the application cannot succeed. Answers travel only in POST bodies, never in an
+  address: a shared terminal's history and a proxy's log see the path alone. Every control that
+  needs the answers (language switch, taking back a "don't know", the notice) is a submit button
+  of the form.
+* `POST /matters/{id}/notice?format=html|text|markdown|json` with the same answers — the full
+  notice for the answers so far (nothing presented yet), to print.
 
 JSON API (described by the OpenAPI document at `GET /api/openapi.json`):
 
@@ -21,7 +25,7 @@ JSON API (described by the OpenAPI document at `GET /api/openapi.json`):
 
 Privacy: no application data is stored anywhere. There are no sessions, no cookies, no files
 and no database; request bodies and answers are never logged (the access log written by
-`serve` drops query strings, where the form's answers are); every response says
+`serve` shows the method and path, never a query string); every response says
 `Cache-Control: no-store` and `Referrer-Policy: no-referrer`.
 
 Concurrency: uvicorn runs the synchronous handlers in a thread pool. Requests share nothing
@@ -45,13 +49,13 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
 from typing import Any, Iterator
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import MultiDict, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -74,7 +78,8 @@ from .service import check
 
 log = logging.getLogger("checker.web")
 
-MAX_BODY = 256 * 1024  # bytes of an application sent to the API
+MAX_BODY = 256 * 1024  # bytes of an application sent to the API, or of the form's answers
+MAX_FIELDS = 4096  # fields of one form submission (a list fact has one per record field)
 MAX_RECORDS = iv.MAX_RECORDS  # records of one list fact on the form (as in `checker ask`)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -112,6 +117,7 @@ UI: dict[str, tuple[str, str]] = {
     "no": ("否", "no"),
     "dont_know": ("不清楚", "don't know"),
     "submit": ("下一步", "Continue"),
+    "back": ("上一步", "Back"),
     "recheck": ("更新结果", "Update the result"),
     "skipped": ("您选择了“不清楚”的问题", "Questions you answered “don't know”"),
     "unskip": ("改为回答", "answer it"),
@@ -262,6 +268,7 @@ class Answers:
     date: str
     date_raw: str
     date_error: dict | None
+    order: list[str] = field(default_factory=list)  # the facts answered or skipped, first answered first
 
 
 def _first(values: list[str]) -> str:
@@ -273,13 +280,21 @@ def _first(values: list[str]) -> str:
 
 
 def read_answers(matter: Matter, params) -> Answers:
-    """The answers in a query string, parsed question by question with interview.parse_answer."""
+    """The answers in a submitted form, parsed question by question with interview.parse_answer.
+    A question named by `unskip` (its "answer it" button), or the last one answered when `back` is
+    sent (the "back" button: the form's `order` says which), is neither answered nor skipped."""
     answers: dict[str, Any] = {}
     skipped: set[str] = set()
     raw: dict[str, list[str]] = {}
     errors: dict[str, dict] = {}
     skip_params = set(params.getlist("skip"))
+    forget = set(params.getlist("unskip"))
+    posted_order = [f for f in params.getlist("order") if f in matter.facts]
+    if params.get("back") and posted_order:
+        forget.add(posted_order[-1])
     for name, fact in matter.facts.items():
+        if name in forget:
+            continue
         values = params.getlist(name)
         text = _first(values)
         if iv.is_skip(text) or (not text.strip() and name in skip_params):
@@ -325,7 +340,10 @@ def read_answers(matter: Matter, params) -> Answers:
             on = iv.parse_answer(iv.Question("date", "date", {"zh": "", "en": ""}), date_raw)
         except iv.AnswerError as e:
             date_error = e.text
-    return Answers(answers, skipped, raw, errors, on, date_raw, date_error)
+    given = set(answers) | set(errors) | skipped
+    order = list(dict.fromkeys(f for f in posted_order if f in given))
+    order += [f for f in matter.facts if f in given and f not in order]
+    return Answers(answers, skipped, raw, errors, on, date_raw, date_error, order)
 
 
 _FIELD_PATH = re.compile(r"^facts\.([A-Za-z_][A-Za-z0-9_]*)((?:\.[0-9]+\.[A-Za-z_][A-Za-z0-9_]*)?)")
@@ -671,9 +689,48 @@ def _query(params, **replace: str | None) -> str:
     return urlencode(pairs)
 
 
-def _unskip(params, fact: str) -> str:
-    """The query string without the "don't know" answer to `fact`: the question is asked again."""
-    return urlencode([(k, v) for k, v in params.multi_items() if k != fact and not (k == "skip" and v == fact)])
+class BodyTooLarge(Exception):
+    pass
+
+
+async def read_body(request: Request) -> bytes:
+    """The request body, at most MAX_BODY bytes (BodyTooLarge past it, BodyError for a bad
+    Content-Length); the bytes read are counted, whatever Content-Length says."""
+    length = request.headers.get("content-length")
+    if length is not None:
+        if not re.fullmatch(r"[0-9]{1,18}", length.strip()):
+            raise BodyError("invalid Content-Length")
+        if int(length) > MAX_BODY:
+            raise BodyTooLarge()
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise BodyTooLarge()
+    return bytes(body)
+
+
+async def form_answers(request: Request) -> MultiDict:
+    """The answers of a POSTed form (an HTML form's urlencoded body); none for a GET, even if the
+    address carries some: answers are never taken from an address."""
+    if request.method != "POST":
+        return MultiDict()
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if kind != "application/x-www-form-urlencoded":
+        raise HTTPException(415, "send the form as application/x-www-form-urlencoded")
+    try:
+        body = await read_body(request)
+    except BodyTooLarge:
+        raise HTTPException(413, f"the form is larger than {MAX_BODY} bytes") from None
+    except BodyError as e:
+        raise HTTPException(400, str(e)) from None
+    try:
+        return MultiDict(parse_qsl(body.decode("utf-8"), keep_blank_values=True,
+                                   max_num_fields=MAX_FIELDS, errors="strict"))
+    except UnicodeDecodeError:
+        raise HTTPException(400, "the form is not UTF-8 text") from None
+    except ValueError:
+        raise HTTPException(413, f"the form has more than {MAX_FIELDS} fields") from None
 
 
 class _Broken(Exception):
@@ -704,40 +761,50 @@ def create_app(root: Path, local: Path | None = None) -> Starlette:
         return page("index.html", lang, q=q, rows=rows, total=len(matters),
                     switch="/?" + _query(request.query_params, lang="zh" if lang == "en" else "en"))
 
-    def _matter_or_404(matter_id: str) -> CompiledMatter:
+    def _matter_or_404(matter_id: str, lang: str) -> CompiledMatter:
         if not cat.known(matter_id):
             raise HTTPException(404)
-        return cat.compiled(matter_id)
+        try:
+            return cat.compiled(matter_id)
+        except CheckerError:  # logged once, when it was loaded; not a bug of the server: no traceback
+            raise HTTPException(500, ERRORS["broken"][0 if lang == "zh" else 1]) from None
 
-    def matter_page(request: Request) -> Response:
-        lang = _lang(request.query_params.get("lang"))
-        compiled = _matter_or_404(request.path_params["matter_id"])
+    def _matter_view(matter_id: str, lang: str, params: MultiDict) -> Response:
+        compiled = _matter_or_404(matter_id, lang)
         m = compiled.matter
-        a = read_answers(m, request.query_params)
+        a = read_answers(m, params)
         st = run_step(compiled, a)
         view = form_view(compiled, a, st, lang)
-        params = request.query_params
-        skipped = [{**s, "href": f"/matters/{m.id}?" + _unskip(params, s["fact"])} for s in view["skipped"]]
         return page("matter.html", lang, matter={"id": m.id, "name": tx(m.name, lang),
                                                  "other": tx(m.name, "en" if lang == "zh" else "zh"),
                                                  "department": tx(m.department, lang)},
                     date_error=tx(a.date_error, lang) if a.date_error else "",
-                    date_value=a.date_raw or a.date, view={**view, "skipped": skipped},
-                    remaining=len(view["new"]),
-                    notice_href=f"/matters/{m.id}/notice?" + _query(params, format="html"),
-                    switch=f"/matters/{m.id}?" + _query(params, lang="zh" if lang == "en" else "en"))
+                    date_value=a.date_raw or a.date, view=view, remaining=len(view["new"]), order=a.order,
+                    action=f"/matters/{m.id}?" + urlencode({"lang": lang}),
+                    notice_action=f"/matters/{m.id}/notice?" + urlencode({"format": "html", "lang": lang}),
+                    switch=f"/matters/{m.id}?" + urlencode({"lang": "zh" if lang == "en" else "en"}),
+                    switch_form="check")
 
-    def notice_page(request: Request) -> Response:
+    async def matter_page(request: Request) -> Response:
         lang = _lang(request.query_params.get("lang"))
-        compiled = _matter_or_404(request.path_params["matter_id"])
-        fmt = request.query_params.get("format", "html")
-        if fmt not in ("html", "text", "markdown", "json"):
-            raise HTTPException(400, "format must be html, text, markdown or json")
-        a = read_answers(compiled.matter, request.query_params)
+        params = await form_answers(request)
+        return await run_in_threadpool(_matter_view, request.path_params["matter_id"], lang, params)
+
+    def _notice_view(matter_id: str, lang: str, fmt: str, params: MultiDict) -> Response:
+        compiled = _matter_or_404(matter_id, lang)
+        a = read_answers(compiled.matter, params)
         st = run_step(compiled, a)
         media = {"html": "text/html", "text": "text/plain", "markdown": "text/markdown",
                  "json": "application/json"}[fmt]
         return Response(render(st.notice, fmt, lang), media_type=f"{media}; charset=utf-8")
+
+    async def notice_page(request: Request) -> Response:
+        lang = _lang(request.query_params.get("lang"))
+        fmt = request.query_params.get("format", "html")
+        if fmt not in ("html", "text", "markdown", "json"):
+            raise HTTPException(400, "format must be html, text, markdown or json")
+        params = await form_answers(request)
+        return await run_in_threadpool(_notice_view, request.path_params["matter_id"], lang, fmt, params)
 
     def api_matters(request: Request) -> Response:
         return JSONResponse([_summary(m) for m in cat.all()])
@@ -768,19 +835,14 @@ def create_app(root: Path, local: Path | None = None) -> Starlette:
         matter_id = request.path_params["matter_id"]
         if not cat.known(matter_id):
             return _error(404, "unknown_matter", lang, id=matter_id)
-        length = request.headers.get("content-length")
-        if length is not None:
-            if not re.fullmatch(r"[0-9]{1,18}", length.strip()):
-                return _error(400, "bad_length", lang)
-            if int(length) > MAX_BODY:
-                return _error(413, "too_large", lang, n=MAX_BODY)
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_BODY:
-                return _error(413, "too_large", lang, n=MAX_BODY)
         try:
-            data = parse_json(bytes(body))
+            body = await read_body(request)
+        except BodyTooLarge:
+            return _error(413, "too_large", lang, n=MAX_BODY)
+        except BodyError:
+            return _error(400, "bad_length", lang)
+        try:
+            data = parse_json(body)
         except BodyError as e:
             return _error(400, "not_json", lang, why=str(e))
         try:
@@ -813,8 +875,8 @@ def create_app(root: Path, local: Path | None = None) -> Starlette:
 
     routes = [
         Route("/", index),
-        Route("/matters/{matter_id}", matter_page),
-        Route("/matters/{matter_id}/notice", notice_page),
+        Route("/matters/{matter_id}", matter_page, methods=["GET", "POST"]),
+        Route("/matters/{matter_id}/notice", notice_page, methods=["GET", "POST"]),
         Route("/api/matters", api_matters),
         Route("/api/matters/{matter_id}/schema", api_schema),
         Route("/api/matters/{matter_id}/check", api_check, methods=["POST"]),
@@ -838,25 +900,177 @@ class _NoQuery(logging.Filter):
         return True
 
 
-def _config(app, host: str, port: int, **kw):
+# Limits of the server. A connection that has not sent a whole request (head and body) within
+# REQUEST_TIMEOUT seconds is closed (uvicorn has no such timeout: an idle or slow "slowloris"
+# connection was kept for ever); at most MAX_CONNECTIONS are open, so a flood of idle sockets
+# cannot use up the process's file descriptors: past the cap the longest-idle connection (one
+# that has not sent a whole request head) is closed to make room, or, when every one is busy
+# with a request, the new one is refused. uvicorn's own limit_concurrency is not used: it counts
+# idle connections too and answers 503 to the real client while idle sockets hold the places.
+MAX_CONNECTIONS = 1000
+REQUEST_TIMEOUT = 10.0  # seconds
+KEEP_ALIVE = 5  # seconds an idle keep-alive connection is kept (uvicorn's timeout_keep_alive)
+MAX_HEAD = 16 * 1024  # bytes of a request's head (h11's limit; past it: 400)
+# asyncio accepts up to BACKLOG connections at a time, and may do so twice, before the cap can
+# act on any of them: the cap leaves twice that many file descriptors free, and FD_RESERVE more
+# for everything else (matter files, the thread pool, the log)
+BACKLOG = 64
+FD_RESERVE = 64
+
+# uvicorn's warnings that a flood of bad requests or connections repeats; one line a minute each
+FLOODS = ("Invalid HTTP request received.", "Exceeded concurrency limit.", "Unsupported upgrade request.",
+          "closed the longest-idle connection: %d connections open, the cap",
+          "refused a connection: %d connections open, the cap, every one busy",
+          "closed a connection that sent no complete request in %g s",
+          "cannot accept a connection: %s")
+
+
+class _Throttle(logging.Filter):
+    """Let each flood-prone warning (FLOODS, by its message template) through at most once every
+    `every` seconds, saying how many like it were held back: a flood of bad connections gives a
+    line a minute, not a line per connection."""
+
+    def __init__(self, every: float = 60.0):
+        super().__init__()
+        self.every = every
+        self.last: dict[str, float] = {}
+        self.held: dict[str, int] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg not in FLOODS:
+            return True
+        now = time.monotonic()
+        if now - self.last.get(record.msg, -math.inf) < self.every:
+            self.held[record.msg] = self.held.get(record.msg, 0) + 1
+            return False
+        self.last[record.msg] = now
+        held = self.held.pop(record.msg, 0)
+        if held:
+            record.msg = f"{record.msg} (and {held} more like it in the last {self.every:g} s)"
+        return True
+
+
+def guarded_protocol(max_connections: int = MAX_CONNECTIONS, request_timeout: float = REQUEST_TIMEOUT):
+    """uvicorn's h11 protocol with the connection cap and the request timeout described above."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class Guarded(H11Protocol):
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self.opened = self.loop.time()
+            self.deadline = None
+            self._arm()
+            if len(self.connections) <= max_connections:
+                return
+            # one closed a moment ago stays in `connections` until the loop calls connection_lost
+            live = [c for c in self.connections if isinstance(c, Guarded) and not c.transport.is_closing()]
+            if len(live) <= max_connections:
+                return
+            idle = [c for c in live if c is not self and c.idle()]
+            if idle:
+                min(idle, key=lambda c: c.opened).close()
+                self.logger.warning(FLOODS[3], len(live))
+            else:
+                self.logger.warning(FLOODS[4], len(live))
+                self.close()
+
+        def idle(self) -> bool:
+            """No whole request head received since the connection opened or its last response."""
+            return self.conn.their_state is h11.IDLE and (self.cycle is None or self.cycle.response_complete)
+
+        def close(self) -> None:
+            if not self.transport.is_closing():
+                self.transport.close()
+
+        def _arm(self) -> None:
+            if self.deadline is not None:
+                self.deadline.cancel()
+            self.deadline = self.loop.call_later(request_timeout, self._expire)
+
+        def _expire(self) -> None:
+            if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
+                self.logger.warning(FLOODS[5], request_timeout)
+                self.close()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._arm()  # the next request on this connection gets its own time
+
+        def connection_lost(self, exc) -> None:
+            if self.deadline is not None:
+                self.deadline.cancel()
+            super().connection_lost(exc)
+
+    return Guarded
+
+
+def _config(app, host: str, port: int, max_connections: int = MAX_CONNECTIONS,
+            request_timeout: float = REQUEST_TIMEOUT, **kw):
     import uvicorn
-    return uvicorn.Config(app, host=host, port=port, lifespan="off", server_header=False, **kw)
+    return uvicorn.Config(app, host=host, port=port, lifespan="off", server_header=False, backlog=BACKLOG,
+                          http=guarded_protocol(max_connections, request_timeout),
+                          timeout_keep_alive=KEEP_ALIVE, h11_max_incomplete_event_size=MAX_HEAD, **kw)
 
 
-def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, local: Path | None = None) -> None:
+def _server(config):
+    """A uvicorn server whose event loop reports a failed accept (out of file descriptors) as one
+    throttled warning: asyncio's own report is a traceback per attempt, thousands a second."""
+    import asyncio
+    import uvicorn
+
+    def loop_errors(loop, context: dict) -> None:
+        if context.get("message") == "socket.accept() out of system resource":
+            logging.getLogger("uvicorn.error").warning(FLOODS[6], context.get("exception"))
+        else:
+            loop.default_exception_handler(context)
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets=None) -> None:
+            asyncio.get_running_loop().set_exception_handler(loop_errors)
+            await super().startup(sockets)
+
+    return Server(config)
+
+
+def raise_fd_limit(max_connections: int) -> int:
+    """Raise the soft limit on open files to the hard one, and return the connection cap that
+    fits under it (BACKLOG and FD_RESERVE kept free)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return max_connections
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return max_connections
+    return max(1, min(max_connections, soft - FD_RESERVE - 2 * BACKLOG))
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, local: Path | None = None,
+          max_connections: int = MAX_CONNECTIONS, request_timeout: float = REQUEST_TIMEOUT) -> None:
     """Run the web application with uvicorn until interrupted."""
-    import uvicorn
-    config = _config(create_app(root, local), host, port)
+    cap = raise_fd_limit(max_connections)
+    config = _config(create_app(root, local), host, port, cap, request_timeout)
     logging.getLogger("uvicorn.access").addFilter(_NoQuery())
-    uvicorn.Server(config).run()
+    logging.getLogger("uvicorn.error").addFilter(_Throttle())
+    if cap < max_connections:
+        logging.getLogger("uvicorn.error").warning(
+            "at most %d connections: the limit on open files allows no more", cap)
+    _server(config).run()
 
 
 @contextmanager
 def running(app, host: str = "127.0.0.1", port: int = 0, timeout: float = 20.0) -> Iterator[str]:
     """Run the app with uvicorn in a background thread (for tests and embedding); yields its
     base URL and stops the server on exit. Port 0 picks a free port."""
-    import uvicorn
-    server = uvicorn.Server(_config(app, host, port, log_level="warning", access_log=False))
+    server = _server(_config(app, host, port, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, name="checker-web", daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout

@@ -8,10 +8,12 @@ stage sees one representation.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -57,25 +59,54 @@ class Document:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_text(path: Path | str) -> str:
-    """Read a UTF-8 file with a size limit, turning OS errors into a clear problem."""
-    p = Path(path)
+_NOT_REGULAR = ((stat.S_ISDIR, "is a directory, expected a YAML or JSON file"),
+                (stat.S_ISFIFO, "is a named pipe (FIFO), not a regular file"),
+                (stat.S_ISCHR, "is a device, not a regular file"),
+                (stat.S_ISBLK, "is a device, not a regular file"),
+                (stat.S_ISSOCK, "is a socket, not a regular file"))
+
+
+def _require_regular(name: str, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        what = next((text for test, text in _NOT_REGULAR if test(mode)), "is not a regular file")
+        raise fail(name, what, code="E001", hint="" if stat.S_ISDIR(mode) else "only regular files are read")
+
+
+def open_regular(path: Path | str) -> BinaryIO:
+    """Open a regular file for reading in binary mode, or raise CheckerError (E001).
+
+    Anything else is refused: reading a FIFO blocks until some writer comes (forever, and with
+    whatever lock the reader holds), a device such as /dev/zero has no end. The path is checked
+    before it is opened, opened without blocking (O_NONBLOCK: opening a FIFO with no writer would
+    block), and the opened descriptor checked again, so what is read is what was checked."""
+    name = str(path)
     try:
-        size = p.stat().st_size
+        _require_regular(name, os.stat(name).st_mode)
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise fail(str(path), "file not found", code="E001") from None
+        raise fail(name, "file not found", code="E001") from None
     except OSError as e:
-        raise fail(str(path), f"cannot read file: {e.strerror}", code="E001") from None
-    if p.is_dir():
-        raise fail(str(path), "is a directory, expected a YAML or JSON file", code="E001")
-    if size > MAX_BYTES:
-        raise fail(str(path), f"file is {size} bytes, larger than the {MAX_BYTES} byte limit",
-                   code="E002")
+        raise fail(name, f"cannot read file: {e.strerror}", code="E001") from None
     try:
-        with p.open("rb") as f:  # never more than the limit: /dev/zero or a growing file has no end
+        _require_regular(name, os.fstat(fd).st_mode)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_text(path: Path | str) -> str:
+    """Read a UTF-8 regular file with a size limit, turning OS errors into a clear problem."""
+    with open_regular(path) as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_BYTES:
+            raise fail(str(path), f"file is {size} bytes, larger than the {MAX_BYTES} byte limit",
+                       code="E002")
+        try:  # never more than the limit: a file growing while it is read has no end
             raw = f.read(MAX_BYTES + 1)
-    except OSError as e:
-        raise fail(str(path), f"cannot read file: {e.strerror}", code="E001") from None
+        except OSError as e:
+            raise fail(str(path), f"cannot read file: {e.strerror}", code="E001") from None
     if len(raw) > MAX_BYTES:
         raise fail(str(path), f"file is larger than the {MAX_BYTES} byte limit", code="E002")
     try:

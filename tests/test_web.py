@@ -12,6 +12,7 @@ import re
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from html import unescape
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import yaml
@@ -21,7 +22,7 @@ from typer.testing import CliRunner
 from checker.application import application_schema
 from checker.cli import app as cli
 from checker.loader import load_matter
-from checker.web import MAX_BODY, _NoQuery, create_app, running
+from checker.web import MAX_BODY, MAX_FIELDS, _NoQuery, create_app, running
 from conftest import MATTERS, REPO, RULES
 
 IB = "individual-business-registration"
@@ -41,10 +42,22 @@ def client():
     return TestClient(create_app(REPO))
 
 
-def page(client, matter=IB, **params):
-    r = client.get(f"/matters/{matter}", params=params)
+def page(client, matter=IB, lang=None, **answers):
+    """The matter page after sending the answers, as the form does: POSTed, the language in the address."""
+    r = client.post(f"/matters/{matter}" + (f"?lang={lang}" if lang else ""), data=answers)
     assert r.status_code == 200, r.text
     return r.text
+
+
+def addresses(html: str) -> list[str]:
+    """Every address the page can send the browser to (links, form actions, button actions)."""
+    return [unescape(u) for u in re.findall(r'(?:href|action|formaction|src)="([^"]*)"', html)]
+
+
+def button(html: str, id_or_name: str) -> str:
+    m = re.search(rf'<button[^>]*(?:id|value)="{re.escape(id_or_name)}"[^>]*>', html)
+    assert m, f"no button {id_or_name}"
+    return m.group(0)
 
 
 def section(html: str, cls: str) -> str:
@@ -174,14 +187,19 @@ def test_complete_answers_give_the_checklist_and_the_printable_notice(client):
     assert "网上下载或窗口领取" in result  # where to obtain IB-01
     assert "登记须证明对经营场所享有使用权" in result  # why IB-03
     assert "@media print" in html
-    link = unescape(re.search(r'id="notice-link" href="([^"]+)"', html).group(1))
-    assert link.startswith(f"/matters/{IB}/notice?") and "format=html" in link
-    notice = client.get(link)
+    # the notice is a button of the form: the answers go with it in the body
+    notice_button = button(html, "notice-link")
+    assert 'form="check"' in notice_button
+    link = unescape(re.search(r'formaction="([^"]+)"', notice_button).group(1))
+    assert link == f"/matters/{IB}/notice?format=html&lang=zh"
+    notice = client.post(link, data=OWNER)
     assert notice.status_code == 200 and notice.headers["content-type"].startswith("text/html")
     assert "自助预审结果（仅供参考）" in notice.text and "[IB-03]" in notice.text  # not the agency's notice
     assert "专用章" not in notice.text
     assert "[IB-05]" not in notice.text  # no agent
-    assert "Self-check result" in client.get(link + "&lang=en").text
+    assert "Self-check result" in client.post(f"/matters/{IB}/notice?format=html&lang=en", data=OWNER).text
+    text = client.post(f"/matters/{IB}/notice?format=text", data=OWNER)
+    assert text.headers["content-type"].startswith("text/plain") and "[IB-03]" in text.text
 
 
 def test_an_agent_adds_the_authorisation(client):
@@ -205,8 +223,11 @@ def test_the_english_page(client):
     assert "Is the operator a civil servant or on active military service?" in html
     assert "经营场所是自有、租赁" not in html
     assert "Please answer these questions" in html
-    switch = unescape(re.search(r'<a class="lang" href="([^"]+)"', html).group(1))
-    assert "lang=zh" in switch and "date=2026-03-02" in switch
+    # the switch sends the form (and so keeps the answers) to the other language's address
+    switch = re.search(r'<button type="submit" class="lang link" form="check" formaction="([^"]+)"', html)
+    assert unescape(switch.group(1)) == f"/matters/{IB}?lang=zh"
+    zh = page(client, date=DATE, premises_tenure="owned", lang="zh")
+    assert 'value="owned" checked' in field_html(zh, "premises_tenure") and '<html lang="zh-CN">' in zh
     done = page(client, **OWNER, lang="en")
     assert "Bring these materials" in done and "the original for checking plus a copy" in done
 
@@ -219,9 +240,10 @@ def test_dont_know_is_kept_in_a_hidden_field_and_can_be_taken_back(client):
     assert "经营场所是自有、租赁，还是没有房屋产权证明？" in skipped
     # the hidden field alone keeps it skipped on the next submission
     assert "premises_tenure" not in asked(page(client, date=DATE, skip="premises_tenure"))
-    # the link takes the "don't know" back: the question is asked again
-    back = unescape(re.search(r'<a href="([^"]+)">改为回答</a>', skipped).group(1))
-    assert "premises_tenure" in asked(client.get(back).text)
+    # its button takes the "don't know" back: the question is asked again
+    back = button(skipped, "premises_tenure")
+    assert 'name="unskip"' in back and 'form="check"' in back and ">改为回答</button>" in skipped
+    assert "premises_tenure" in asked(page(client, date=DATE, skip="premises_tenure", unskip="premises_tenure"))
     # an answer given later wins over the hidden field
     assert "premises_tenure" in answered(page(client, date=DATE, skip="premises_tenure", premises_tenure="owned"))
     # with the tenure unknown the result lists it as not known and keeps every route of IB-03
@@ -298,6 +320,54 @@ def test_local_settings_make_ids_exempt(client):
 def test_unknown_matter_page_is_404(client):
     assert client.get("/matters/no-such-matter").status_code == 404
     assert client.get("/matters/..%2Fpyproject").status_code == 404
+    assert client.post("/matters/no-such-matter", data={"date": DATE}).status_code == 404
+
+
+# --- answers travel by POST, never in an address ---------------------------------------------------
+
+def test_no_answer_reaches_an_address(client):
+    html = walk(client, load_matter(MATTERS / f"{IB}.yaml", RULES), premises_tenure="?")
+    form = re.search(r'<form class="auto" id="check" method="post" action="([^"]+)"', html)
+    assert form and unescape(form.group(1)) == f"/matters/{IB}?lang=zh"
+    assert 'value="11010519491231002X"' in html  # walk's answer to the ID number, shown in the form
+    assert section(html, "skipped") and 'id="notice-link"' in html and 'class="lang link"' in html
+    for url in addresses(html):
+        parts = urlsplit(url)
+        assert {k for k, _ in parse_qsl(parts.query)} <= {"lang", "format"}, url
+        assert not any(v in parts.path for v in ("11010519491231002X", "premises_tenure", "1990-01-01")), url
+
+
+def test_back_takes_the_last_answer_back(client):
+    # the browser's own "back" would resend a POST; the form's back button forgets the last answer,
+    # in the order the answers were given (kept in hidden fields), not the order of the questions
+    first = page(client, date=DATE, scope_barred="no")
+    assert re.findall(r'<input type="hidden" name="order" value="([^"]+)">', first) == ["scope_barred"]
+    second = page(client, date=DATE, scope_barred="no", order="scope_barred", filed_by_agent="yes")
+    order = re.findall(r'<input type="hidden" name="order" value="([^"]+)">', second)
+    assert order == ["scope_barred", "filed_by_agent"]
+    assert '<button type="submit" class="secondary" name="back" value="1">上一步</button>' in second
+    back = page(client, date=DATE, scope_barred="no", filed_by_agent="yes", order=order, back="1")
+    assert answered(back) == ["scope_barred"] and "filed_by_agent" in asked(back)
+    again = page(client, date=DATE, scope_barred="no", order=["scope_barred"], back="1")
+    assert answered(again) == [] and 'name="back"' not in again  # nothing left to take back
+
+
+def test_answers_in_an_address_are_not_read(client):
+    # an old bookmark or a hand-made link: the form starts empty, so such links are useless
+    r = client.get(f"/matters/{IB}", params={**OWNER, "lang": "en"})
+    assert r.status_code == 200 and '<html lang="en">' in r.text
+    assert answered(r.text) == [] and 'id="result"' not in r.text and "11010519491231002X" not in r.text
+
+
+def test_a_form_that_cannot_be_read_is_refused(client):
+    url = f"/matters/{IB}"
+    assert client.post(url, json={"date": DATE}).status_code == 415  # not a form
+    big = {"date": DATE, "operator_id_number": "x" * MAX_BODY}
+    assert client.post(url, data=big).status_code == 413
+    r = client.post(url, content=b"date=%FF%FE", headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 400 and "UTF-8" in r.text
+    many = "&".join(f"f{i}=1" for i in range(MAX_FIELDS + 1)).encode()
+    assert client.post(url, content=many, headers={"content-type": "application/x-www-form-urlencoded"}).status_code == 413
 
 
 # --- the JSON API ---------------------------------------------------------------------------------
@@ -382,8 +452,8 @@ def test_openapi_lists_the_three_endpoints(client):
 
 
 def test_nothing_is_kept_and_pages_are_not_cached(client):
-    r = client.get(f"/matters/{IB}", params=OWNER)
-    assert "set-cookie" not in r.headers
+    r = client.post(f"/matters/{IB}", data=OWNER)
+    assert r.status_code == 200 and "set-cookie" not in r.headers
     assert r.headers["cache-control"] == "no-store" and r.headers["referrer-policy"] == "no-referrer"
     assert "script-src 'sha256-" in r.headers["content-security-policy"]
 
@@ -439,6 +509,7 @@ def test_server_logs_never_show_a_full_id_number(monkeypatch, caplog):
     with caplog.at_level(logging.ERROR):
         r = client.post(f"/api/matters/{IB}/check", json=body)
     assert r.status_code == 500
-    logged = "\n".join(rec.getMessage() for rec in caplog.records if rec.name == "checker.web")
-    assert "110***********002X" in logged and "EngineError" in logged
+    logged = caplog.text  # each record formatted, its traceback included
+    assert "engine error on individual-business-registration" in logged
+    assert "EngineError: rule r0007: ValueError: cannot use 110***********002X here" in logged
     assert "11010519491231002X" not in caplog.text

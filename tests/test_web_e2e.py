@@ -1,6 +1,7 @@
 """The self-check form end to end, in a real headless browser (Debian's chromium and chromedriver,
 driven by selenium): an owner filing in person answers question by question until the checklist
-appears. With CHECKER_SCREENSHOTS=docs/screenshots it refreshes the README screenshots
+appears. The answers travel by POST: no address the browser visits (its history) carries one.
+With CHECKER_SCREENSHOTS=docs/screenshots it refreshes the README screenshots
 web-form.png (part-way) and web-result.png (the result).
 
 CI needs the Debian packages chromium, chromium-driver and fonts-noto-cjk (Chinese text).
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -47,7 +49,8 @@ def test_an_owner_fills_the_form_in_a_browser_and_gets_the_checklist(tmp_path):
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.skip("needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)")
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.common.keys import Keys
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
     shots = Path(SHOTS_TO) if SHOTS_TO else tmp_path / "screenshots"
@@ -55,8 +58,28 @@ def test_an_owner_fills_the_form_in_a_browser_and_gets_the_checklist(tmp_path):
     driver = _browser(tmp_path / "chromium-profile")
     try:
         with running(create_app(REPO), "127.0.0.1", 0) as base:
-            driver.get(f"{base}/matters/{IB}?date=2026-03-02")
+            def mark():
+                """Mark the page shown, so that wait_for_new_page can tell when another replaced it."""
+                driver.execute_script("window.checkerOldPage = true")
+
+            def wait_for_new_page():
+                # a mark on the old page's window, not staleness_of: chromedriver sometimes answers
+                # "Node with given id does not belong to the document" while a page is replaced
+                WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(lambda d: d.execute_script(
+                    "return window.checkerOldPage === undefined && document.readyState === 'complete'"))
+                # the address never carries an answer: the path and the language only
+                url = urlsplit(driver.current_url)
+                assert url.path.startswith(f"/matters/{IB}") and {k for k, _ in parse_qsl(url.query)} <= {"lang", "format"}
+
+            driver.get(f"{base}/matters/{IB}")
             assert "个体工商户设立登记" in driver.title
+            mark()
+            date = driver.find_element(By.ID, "f-date")
+            date.send_keys(Keys.CONTROL, "a")  # not clear(): it fires "change", and the page's script sends the form
+            date.send_keys("2026-03-02")
+            driver.find_element(By.CSS_SELECTOR, "form#check button[type=submit]").click()
+            wait_for_new_page()
+            assert driver.find_element(By.ID, "f-date").get_attribute("value") == "2026-03-02"
             answered: list[str] = []
             for _ in range(len(ANSWERS) + 2):
                 if driver.find_elements(By.ID, "result"):
@@ -65,7 +88,7 @@ def test_an_owner_fills_the_form_in_a_browser_and_gets_the_checklist(tmp_path):
                 fact = first.get_attribute("data-fact")
                 assert fact in ANSWERS, f"unexpected question {fact}"
                 assert fact not in answered, f"{fact} asked twice"
-                page = driver.find_element(By.TAG_NAME, "html")
+                mark()
                 radios = first.find_elements(By.CSS_SELECTOR, f'input[type=radio][value="{ANSWERS[fact]}"]')
                 if radios:
                     radios[0].click()  # the page's script sends the form when an answer changes
@@ -74,8 +97,7 @@ def test_an_owner_fills_the_form_in_a_browser_and_gets_the_checklist(tmp_path):
                     box.clear()
                     box.send_keys(ANSWERS[fact])
                     driver.find_element(By.CSS_SELECTOR, "form#check button[type=submit]").click()
-                WebDriverWait(driver, 15).until(EC.staleness_of(page))
-                WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+                wait_for_new_page()
                 answered.append(fact)
                 assert fact in [e.get_attribute("data-fact")
                                 for e in driver.find_elements(By.CSS_SELECTOR, "section.answered > [data-fact]")]
@@ -97,9 +119,33 @@ def test_an_owner_fills_the_form_in_a_browser_and_gets_the_checklist(tmp_path):
             driver.set_window_size(1000, min(driver.get_window_size()["height"] + max(extra, 0) + 20, 5000))
             driver.execute_script("window.scrollTo(0, 0)")
             driver.save_screenshot(str(shots / "web-result.png"))
+            # the form's back button takes the last answer back: that question is asked again
+            last = answered[-1]
+            mark()
+            driver.find_element(By.CSS_SELECTOR, 'form#check button[name="back"]').click()
+            wait_for_new_page()
+            assert not driver.find_elements(By.ID, "result")
+            assert driver.find_element(By.CSS_SELECTOR, "section.new [data-fact]").get_attribute("data-fact") == last
+            assert last not in [e.get_attribute("data-fact")
+                                for e in driver.find_elements(By.CSS_SELECTOR, "section.answered > [data-fact]")]
+            mark()
+            driver.find_element(By.CSS_SELECTOR, f'section.new input[name="{last}"][value="{ANSWERS[last]}"]').click()
+            wait_for_new_page()
+            assert driver.find_element(By.ID, "result").get_attribute("data-outcome") == "correct"
+            # the language switch sends the answers along: the same result, in English
+            mark()
+            driver.find_element(By.CSS_SELECTOR, "header.site button.lang").click()
+            wait_for_new_page()
+            assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+            result = driver.find_element(By.ID, "result")
+            assert [e.get_attribute("data-material") for e in result.find_elements(By.CSS_SELECTOR, "ol.checklist > li")] \
+                == ["IB-01", "IB-02", "IB-03"]
+            assert "Bring these materials" in result.text
+            mark()
             driver.find_element(By.ID, "notice-link").click()
-            WebDriverWait(driver, 15).until(lambda d: "自助预审结果" in d.title)
-            assert "[IB-03]" in driver.page_source
+            wait_for_new_page()
+            WebDriverWait(driver, 15).until(lambda d: "Self-check result" in d.title)
+            assert "[IB-03]" in driver.page_source and "[IB-05]" not in driver.page_source
     finally:
         driver.quit()
     assert (shots / "web-form.png").stat().st_size > 10_000
