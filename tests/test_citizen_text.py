@@ -19,7 +19,7 @@ AUTHOR_WORDS = ("推断", "参考资料", "镜像", "第三方", "截断", "(inf
                 "mirror page", "third-party", "third party", "truncated", "read on a")
 # what only the agency's own, numbered notice may say
 OFFICIAL = {"zh": ("本机关", "专用章", "经办人", "签收", "文号", "不予受理通知书", "补正材料通知书", "受理通知书"),
-            "en": ("this agency", "seal", "Officer:", "Received by", "Document number", "Notice of")}
+            "en": ("this agency", "Agency seal", "Officer:", "Received by", "Document number", "Notice of")}
 
 
 def _notes(matter) -> list[str]:

@@ -87,7 +87,7 @@ def test_refusal_notice_gives_reasons_and_remedies(test_licence):
 
 @pytest.mark.parametrize("lang, words", [
     ("zh", ("本机关", "专用章", "经办人", "通知书", "文号", "不予受理", "签收")),
-    ("en", ("Notice of", "seal", "Officer", "Received by", "this agency", "Document number")),
+    ("en", ("Notice of", "Agency seal", "Officer", "Received by", "this agency", "Document number")),
 ])
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
 @pytest.mark.parametrize("facts", [dict(birth_date="2015-01-01"), dict(has_car=True), {}])
