@@ -22,11 +22,11 @@ def trace():
 def test_rules_fire_stage_by_stage_in_order():
     data = trace()
     stages = [e["stage"] for e in data["fired"]]
-    # stage 0 derives the age (from a term computed from the ID number before the stage is
-    # asserted); stage 1 decides the rules on the age
-    assert stages == sorted(stages) and data["stages"] == 2
+    # stage 0 derives the birth date (from a term computed from the ID number before the stage is
+    # asserted); stage 1 the age from the birth date; stage 2 decides the rules on the age
+    assert stages == sorted(stages) and data["stages"] == 3
     refs = [e["ref"] for e in data["fired"]]
-    assert refs.index("operator_age") < refs.index("rule:operator-under-16")
+    assert refs.index("operator_birth") < refs.index("operator_age") < refs.index("rule:operator-under-16")
 
 
 def test_fired_items_say_why():
