@@ -30,9 +30,9 @@ def _notes(matter) -> list[str]:
 
 
 def _internal_names(matter) -> list[str]:
-    names = [n for n in [*matter.facts, *matter.derived, *matter.parameters] if "_" in n]
-    names += [r.id for r in matter.rules]
-    return names
+    # names made of one plain word ("wholesale") are words; a joined name is an identifier
+    return [n for n in [*matter.facts, *matter.derived, *matter.parameters, *(r.id for r in matter.rules)]
+            if "_" in n or "-" in n]
 
 
 CASES = []
