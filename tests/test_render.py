@@ -125,3 +125,14 @@ def test_a_value_beyond_64_bits_still_renders(notice):
     big = copy.deepcopy(notice)
     big.derived["huge"] = 10 ** 30
     assert json.loads(render(big, "json"))["derived"]["huge"] == 10 ** 30
+
+
+@pytest.mark.parametrize("outcome_facts, accepted", [({}, True), (dict(has_car=True), False)])
+def test_an_issued_notice_carries_the_acceptance_line_and_the_copies_footer(test_licence, outcome_facts, accepted):
+    # reference A2: the footer says how many copies and where each goes; a 受理通知书 records the
+    # acceptance date and the receiving officer (A2, the Guiyang window guide)
+    n = check(test_licence, appl(**outcome_facts))
+    n.number = "测审受〔2026〕第0001号"
+    out = render(n, "text", "zh")
+    assert "一式两份，一份交申请人" in out
+    assert ("受理日期" in out and "受理人" in out) is accepted

@@ -108,6 +108,8 @@ LABELS = {
     "free": ("不收费", "free of charge"),
     "remedy": ("如不服本决定，可依法申请行政复议或者提起行政诉讼。", "You may apply for administrative reconsideration or bring an administrative lawsuit against this decision."),
     "officer": ("经办人：__________　联系电话：__________", "Officer: __________   Phone: __________"),
+    "accepted_by": ("受理日期：____年__月__日　受理人：__________", "Accepted on: ____-__-__   Received by (officer): __________"),
+    "copies_footer": ("本文书一式两份，一份交申请人，一份由受理机关存档。", "Made in two copies: one for the applicant, one kept by the agency."),
     "seal": ("（受理机关专用章）　　年　月　日", "(Agency seal)        Date: ____-__-__"),
     "receipt": ("申请人签收：__________　签收时间：__________", "Received by the applicant: __________   Time: __________"),
     "digests": ("校验信息", "Reproducibility"),
@@ -324,7 +326,9 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
     if official and n.outcome in NOT_GOING_AHEAD:
         footer.append(t("remedy", lang))
     if official:
-        footer += [t("officer", lang), t("seal", lang), t("receipt", lang)]
+        if n.outcome in ("accept", "rongque"):
+            footer.append(t("accepted_by", lang))
+        footer += [t("officer", lang), t("seal", lang), t("receipt", lang), t("copies_footer", lang)]
     else:
         footer.append(t("self_check", lang))
     digests = [(t("rules_sha", lang), n.rules_sha256), (t("app_sha", lang), n.application_sha256),
