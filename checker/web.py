@@ -709,18 +709,28 @@ def create_app(root: Path, local: Path | None = None) -> Starlette:
             raise HTTPException(404)
         return cat.compiled(matter_id)
 
+    def _step_or_422(compiled: CompiledMatter, a: Answers) -> iv.Step:
+        """run_step; answers the application schema refuses and no field takes the blame for
+        (none is known) are a 422 naming the problems, never a 500."""
+        try:
+            return run_step(compiled, a)
+        except CheckerError as e:
+            raise HTTPException(422, "; ".join(str(p) for p in e.problems)) from None
+
     def matter_page(request: Request) -> Response:
         lang = _lang(request.query_params.get("lang"))
         compiled = _matter_or_404(request.path_params["matter_id"])
         m = compiled.matter
         a = read_answers(m, request.query_params)
-        st = run_step(compiled, a)
+        st = _step_or_422(compiled, a)
         view = form_view(compiled, a, st, lang)
         params = request.query_params
         skipped = [{**s, "href": f"/matters/{m.id}?" + _unskip(params, s["fact"])} for s in view["skipped"]]
-        return page("matter.html", lang, matter={"id": m.id, "name": tx(m.name, lang),
-                                                 "other": tx(m.name, "en" if lang == "zh" else "zh"),
-                                                 "department": tx(m.department, lang)},
+        refused = bool(a.errors or a.date_error)  # the form, with each refused answer marked: 422
+        return page("matter.html", lang, status=422 if refused else 200,
+                    matter={"id": m.id, "name": tx(m.name, lang),
+                            "other": tx(m.name, "en" if lang == "zh" else "zh"),
+                            "department": tx(m.department, lang)},
                     date_error=tx(a.date_error, lang) if a.date_error else "",
                     date_value=a.date_raw or a.date, view={**view, "skipped": skipped},
                     remaining=len(view["new"]),
@@ -734,7 +744,11 @@ def create_app(root: Path, local: Path | None = None) -> Starlette:
         if fmt not in ("html", "text", "markdown", "json"):
             raise HTTPException(400, "format must be html, text, markdown or json")
         a = read_answers(compiled.matter, request.query_params)
-        st = run_step(compiled, a)
+        refused = ([f"date: {tx(a.date_error, lang)}"] if a.date_error else []) + [
+            f"{name}: {tx(text, lang)}" for name, text in a.errors.items()]
+        if refused:  # a notice without these answers (or dated today) would be a wrong notice
+            raise HTTPException(422, "; ".join(refused))
+        st = _step_or_422(compiled, a)
         media = {"html": "text/html", "text": "text/plain", "markdown": "text/markdown",
                  "json": "application/json"}[fmt]
         return Response(render(st.notice, fmt, lang), media_type=f"{media}; charset=utf-8")

@@ -21,6 +21,14 @@ def test_licence():
     return compile_matter(load_matter(FIXTURES / "matters" / "test-licence.yaml", RULES))
 
 
+def notice_files(out: Path) -> list[str]:
+    """The notice files a `checker screen --out OUT` wrote, as MATTER/NAME, sorted; the hash that
+    follows the name of a record without a reference (`~` and 16 hexadecimal digits) as ~HASH."""
+    import re
+    return sorted(re.sub(r"~[0-9a-f]{16}\.", "~HASH.", p.relative_to(out / "notices").as_posix())
+                  for p in (out / "notices").glob("*/*") if p.is_file())
+
+
 def complete_test_application(**facts) -> dict:
     """An application for the fixture matter that can be accepted, with facts overridden."""
     base = {

@@ -31,7 +31,7 @@ from typer.testing import CliRunner
 from checker.cli import app
 from checker.web import MAX_BODY, create_app
 from checker.yamlsource import MAX_BYTES, MAX_DEPTH
-from conftest import FIXTURES, MATTERS, RULES
+from conftest import FIXTURES, MATTERS, RULES, notice_files
 
 TL = "test-licence"
 CO = "company-registration"
@@ -294,7 +294,8 @@ def test_a_bad_file_in_a_screened_folder_is_reported_and_the_batch_goes_on(kind,
     [message] = screened(r, folder, good=2)
     where = f"{folder / 'b-bad.yaml'}:{line}:{column}" if line else str(folder / "b-bad.yaml")
     assert message.startswith(f"{where}: {kind.code} "), message
-    assert sorted(p.name for p in (tmp_path / "out" / "notices").glob("*.json")) == ["a-good.json", "c-good.json"]
+    assert [f for f in notice_files(tmp_path / "out") if f.endswith(".json")] == [
+        f"{TL}/a-good.yaml~HASH.json", f"{TL}/c-good.yaml~HASH.json"]
 
 
 # --- the same kinds as one line of a JSON Lines batch, and as the body of an API request ------------
@@ -331,7 +332,7 @@ def test_a_bad_jsonl_line_is_reported_by_line_and_the_batch_goes_on(bad, code, c
         r = cli("screen", src, "--out", tmp_path / "out", "--root", root)
     [message] = screened(r, src, good=2)
     assert message.startswith(f"{src}:2:{column}: {code} ") and words in message, message
-    assert sorted(p.name for p in (tmp_path / "out" / "notices").glob("*.json")) == ["G-1.json", "G-3.json"]
+    assert notice_files(tmp_path / "out") == [f"{TL}/G-1.html", f"{TL}/G-1.json", f"{TL}/G-3.html", f"{TL}/G-3.json"]
 
 
 def test_a_byte_order_mark_starting_a_jsonl_batch_is_accepted(root, tmp_path):
