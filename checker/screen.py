@@ -70,12 +70,11 @@ def submission_key(matter_id: str, record: Record) -> tuple[str, str]:
     reference, or the source file's name and line followed by a hash of the key, escaped so that
     different keys never share a file (`_escape`)."""
     ref = record.data.get("reference") if isinstance(record.data, dict) else None
-    if isinstance(ref, str) and ref:
-        ident, name = ref, _escape(pseudonymise_ids(ref))
-    else:
-        ident, name = record.source, _escape(pseudonymise_ids(os.path.basename(record.source)))
+    by_reference = isinstance(ref, str) and ref != ""
+    ident = ref if by_reference else record.source
     key = _shorten(pseudonymise_ids(f"{matter_id}/{ident}"), KEY_BYTES)
-    if ident is record.source or len(name.encode()) > NAME_BYTES:
+    name = _escape(pseudonymise_ids(ident if by_reference else os.path.basename(record.source)))
+    if not by_reference or len(name.encode()) > NAME_BYTES:  # the hash tells same-named sources apart
         name = _shorten(name, NAME_BYTES, always=key)
     return key, f"{matter_id}/{name}"
 
@@ -102,9 +101,10 @@ def _shorten(text: str, limit: int, always: str | None = None) -> str:
     return tail + tag
 
 
-def _source(path: Path, line: int | None = None) -> str:
+def _source(path: Path) -> Callable[[int], str]:
+    """The source of each line of `path`: its absolute path (resolved once) and the line."""
     where = str(path.resolve())
-    return f"{where}:{line}" if line is not None else where
+    return lambda line: f"{where}:{line}"
 
 
 def read_folder(folder: Path) -> Iterator[Record]:
@@ -116,14 +116,15 @@ def read_folder(folder: Path) -> Iterator[Record]:
             continue
         try:
             doc = load_file(path)
-            yield Record(Location(str(path), 1, 1), _source(path), doc.data)
+            yield Record(Location(str(path), 1, 1), str(path.resolve()), doc.data)
         except CheckerError as e:
-            yield Record(Location(str(path)), _source(path), problems=e.problems)
+            yield Record(Location(str(path)), str(path.resolve()), problems=e.problems)
 
 
 def read_jsonl(path: Path) -> Iterator[Record]:
     """One record per line; a line that cannot be read (not UTF-8, too long, not JSON or YAML)
     is reported with its line and the next line is read."""
+    source = _source(path)
     with path.open("rb") as f:
         line_no = 0
         while True:
@@ -135,14 +136,14 @@ def read_jsonl(path: Path) -> Iterator[Record]:
             if len(raw) > MAX_BYTES and not raw.endswith(b"\n"):
                 while raw and not raw.endswith(b"\n"):  # skip the rest of the over-long line
                     raw = f.readline(MAX_BYTES + 1)
-                yield Record(where, _source(path, line_no), problems=[Problem(
+                yield Record(where, source(line_no), problems=[Problem(
                     where, "E002", f"line is larger than the {MAX_BYTES} byte limit", "each line is one application")])
                 continue
             try:
                 line = raw.decode("utf-8-sig")
             except UnicodeDecodeError as e:
                 bad = Location(str(path), line_no, byte_position(raw, e.start)[1])
-                yield Record(bad, _source(path, line_no), problems=[Problem(bad, "E003", "not valid UTF-8 text",
+                yield Record(bad, source(line_no), problems=[Problem(bad, "E003", "not valid UTF-8 text",
                                                                       "save it as UTF-8")])
                 continue
             if not line.strip():
@@ -155,10 +156,10 @@ def read_jsonl(path: Path) -> Iterator[Record]:
                 if data is _NOT_JSON:
                     data = load_text(line, f"{path}:{line_no}").data
             except CheckerError as e:
-                yield Record(where, _source(path, line_no), problems=[Problem(where, p.code, p.message, p.hint)
+                yield Record(where, source(line_no), problems=[Problem(where, p.code, p.message, p.hint)
                                                                 for p in e.problems])
                 continue
-            yield Record(where, _source(path, line_no), data)
+            yield Record(where, source(line_no), data)
 
 
 _NOT_JSON = object()
@@ -230,17 +231,18 @@ def _undecodable(texts) -> bool:
 def read_csv(path: Path) -> Iterator[Record]:
     # bytes that are not UTF-8 (a spreadsheet saved as GBK) are kept as surrogates, so that the
     # row holding them is reported and the rest of the file is still read
+    source = _source(path)
     with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
         reader = csv.DictReader(f)
         try:
             header = reader.fieldnames or []
         except csv.Error as e:
             where = Location(str(path), 1, 1)
-            yield Record(where, _source(path, 1), problems=[_csv_problem(where, e)])
+            yield Record(where, source(1), problems=[_csv_problem(where, e)])
             return
         if _undecodable(header):
             where = Location(str(path), 1, 1)
-            yield Record(where, _source(path, 1), problems=[Problem(where, "E003", "the header row is not valid UTF-8 text",
+            yield Record(where, source(1), problems=[Problem(where, "E003", "the header row is not valid UTF-8 text",
                                                                     "save the file as CSV UTF-8")])
             return
         while True:
@@ -251,12 +253,12 @@ def read_csv(path: Path) -> Iterator[Record]:
             except csv.Error as e:  # the row is lost, not the batch: the reader goes on at the next line
                 line = reader.line_num + 1  # the line it stopped in (not counted yet)
                 where = Location(str(path), line, 1)
-                yield Record(where, _source(path, line), problems=[_csv_problem(where, e)])
+                yield Record(where, source(line), problems=[_csv_problem(where, e)])
                 continue
             line = reader.line_num
             where = Location(str(path), line, 1)
             if _undecodable(t for v in row.values() for t in (v if isinstance(v, list) else [v])):
-                yield Record(where, _source(path, line), problems=[Problem(where, "E003", "not valid UTF-8 text",
+                yield Record(where, source(line), problems=[Problem(where, "E003", "not valid UTF-8 text",
                                                                             "save the file as CSV UTF-8")])
                 continue
             data: dict[str, Any] = {"facts": {}}
@@ -286,10 +288,10 @@ def read_csv(path: Path) -> Iterator[Record]:
                 data["applicant"] = applicant
             unknown = data.pop("_unknown_columns", [])
             if unknown:
-                yield Record(where, _source(path, line), problems=[Problem(
+                yield Record(where, source(line), problems=[Problem(
                     where, "A002", f"unknown column(s) {', '.join(unknown)}", "see `checker screen --help` for the columns")])
                 continue
-            yield Record(where, _source(path, line), data, from_csv=True)
+            yield Record(where, source(line), data, from_csv=True)
 
 
 def _csv_problem(where: Location, error: csv.Error) -> Problem:

@@ -31,7 +31,7 @@ from typer.testing import CliRunner
 from checker.cli import app
 from checker.web import MAX_BODY, create_app
 from checker.yamlsource import MAX_BYTES, MAX_DEPTH
-from conftest import FIXTURES, MATTERS, RULES, notice_files
+from conftest import notice_files
 
 TL = "test-licence"
 CO = "company-registration"
@@ -63,17 +63,6 @@ materials:
 CO_APP = 'date: "2026-03-02"\nfacts:\n  limited_liability_company: true\n  shareholder_count: 2\n'
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def root(tmp_path_factory) -> Path:
-    """A checker root: the shipped rule sets, the fixture matter and one real matter."""
-    base = tmp_path_factory.mktemp("root")
-    shutil.copytree(RULES, base / "rules")
-    (base / "matters").mkdir()
-    shutil.copy(FIXTURES / "matters" / f"{TL}.yaml", base / "matters")
-    shutil.copy(MATTERS / f"{CO}.yaml", base / "matters")
-    return base
 
 
 @pytest.fixture(scope="module")
