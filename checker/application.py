@@ -19,16 +19,24 @@ from typing import Any
 import jsonschema
 
 from .compiler import piece_field
-from .conforms import compile_schema
+from .conforms import BAD_TEXT, compile_schema
 from .engine import LARGEST, engine_value
 from .errors import CheckerError, Location, Problem, quoted
-from .functions import to_date
+from .functions import date_fault, to_date
 from .model import Matter
 from .typecheck import Type
 from .yamlsource import Document, load_file
 
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 PRESENTED_FORMS = ["original", "copy", "original_and_copy", "electronic"]
+# Numbers the engine takes: it refuses magnitudes from LARGEST on (engine.engine_value).
+BOUND = int(LARGEST) - 1
+# An integer with more digits than this is no value of any field; it is refused before
+# jsonschema, which would quote it (and Python cannot write an integer of over 4300 digits).
+MAX_DIGITS = 30
+_HUGE = 10 ** MAX_DIGITS
+# The office's case reference names the notice files and the register's key; it is short.
+MAX_REFERENCE = 100
 
 
 def _value_schema(t: Type, spec: dict | None = None) -> dict:
@@ -36,9 +44,9 @@ def _value_schema(t: Type, spec: dict | None = None) -> dict:
     if t.kind == "bool":
         s: dict = {"type": "boolean"}
     elif t.kind == "integer":
-        s = {"type": "integer", "minimum": -LARGEST, "maximum": LARGEST}
+        s = {"type": "integer", "minimum": -BOUND, "maximum": BOUND}
     elif t.kind == "number":
-        s = {"type": "number", "minimum": -LARGEST, "maximum": LARGEST}
+        s = {"type": "number", "minimum": -BOUND, "maximum": BOUND}
     elif t.kind == "string":
         s = {"type": "string"}
     elif t.kind == "enum":
@@ -49,9 +57,11 @@ def _value_schema(t: Type, spec: dict | None = None) -> dict:
         s = {"type": "array", "items": {
             "type": "object", "additionalProperties": False,
             "properties": {k: {"anyOf": [_value_schema(v), {"type": "null"}]} for k, v in t.fields}}}
-    for key in ("minimum", "maximum"):
-        if spec.get(key) is not None and t.numeric:
-            s[key] = spec[key]
+    if t.numeric:  # the matter's own range, within what the engine takes
+        if spec.get("minimum") is not None:
+            s["minimum"] = max(spec["minimum"], -BOUND)
+        if spec.get("maximum") is not None:
+            s["maximum"] = min(spec["maximum"], BOUND)
     return s
 
 
@@ -74,7 +84,8 @@ def application_schema(matter: Matter) -> dict:
             "matter": {"const": matter.id},
             "date": {"type": "string", "pattern": DATE_PATTERN, "format": "date",
                      "description": "application date (申请日期), YYYY-MM-DD"},
-            "reference": {"type": "string", "description": "the office's own case reference"},
+            "reference": {"type": "string", "minLength": 1, "maxLength": MAX_REFERENCE,
+                          "description": "the office's own case reference"},
             "applicant": {"type": "object", "additionalProperties": False, "properties": {
                 "name": {"type": "string"}, "contact": {"type": "string"},
                 "phone": {"type": "string"}, "id_number": {"type": "string"}}},
@@ -170,6 +181,9 @@ def parse_application(data: Any, matter: Matter, doc: Document | None = None,
         raise CheckerError(Problem(loc(()), "A001", "not an application: none of its top-level keys is "
                                    "an application's", "an application has " + ", ".join(fields)))
     if not conforms(data):  # the fast check is not sure: jsonschema decides, and words the problems
+        problems = unprocessable(data, loc)  # first what jsonschema could not even quote
+        if problems:
+            raise CheckerError(problems)
         for err in matter.cache["application_validator"].iter_errors(data):
             problems.append(_problem(err, matter, loc))
         if problems:
@@ -182,9 +196,7 @@ def parse_application(data: Any, matter: Matter, doc: Document | None = None,
         if f.type.kind == "list" and facts.get(key) is not None:
             fields = [n for n, _ in f.type.fields]
             facts[key] = [{n: r.get(n) for n in fields} for r in facts[key]]
-    if to_date(data["date"]) is None:
-        problems.append(Problem(loc(("date",)), "A003", f"'{data['date']}' is not a real date",
-                                "write YYYY-MM-DD"))
+    _check_date(data["date"], ("date",), loc, problems)
     presented: dict[str, dict] = {}
     for i, item in enumerate(data.get("materials") or []):
         pid = item["id"]
@@ -192,10 +204,8 @@ def parse_application(data: Any, matter: Matter, doc: Document | None = None,
             problems.append(Problem(loc(("materials", i, "id")), "A004",
                                     f"material {pid} is listed twice", "merge the two entries"))
             continue
-        vu = item.get("valid_until")
-        if vu is not None and to_date(vu) is None:
-            problems.append(Problem(loc(("materials", i, "valid_until")), "A003",
-                                    f"'{vu}' is not a real date", "write YYYY-MM-DD"))
+        if item.get("valid_until") is not None:
+            _check_date(item["valid_until"], ("materials", i, "valid_until"), loc, problems)
         presented[pid] = {k: v for k, v in item.items() if k != "id"}
     if problems:
         raise CheckerError(sorted(set(problems)))
@@ -216,13 +226,60 @@ def _normalise(t: Type, value: Any, path: tuple, loc, problems: list[Problem]) -
                                     "write a number"))
             return None
         return engine_value(float(value))
-    if t.kind == "date" and to_date(value) is None:
-        problems.append(Problem(loc(path), "A003", f"'{value}' is not a real date", "write YYYY-MM-DD"))
+    if t.kind == "date":
+        _check_date(value, path, loc, problems)
     if t.kind == "list":
         fields = dict(t.fields)
         return [{k: _normalise(fields[k], v, path + (i, k), loc, problems) for k, v in record.items()}
                 for i, record in enumerate(value)]
     return value
+
+
+def _check_date(value: str, path: tuple, loc, problems: list[Problem]) -> None:
+    """A date must be real (A003) and within the dates the checker handles (A005)."""
+    fault = date_fault(value)
+    if fault == "not a real date":
+        problems.append(Problem(loc(path), "A003", f"'{value}' is not a real date", "write YYYY-MM-DD"))
+    elif fault:
+        problems.append(Problem(loc(path), "A005", f"{'.'.join(map(str, path))}: '{value}' is {fault}",
+                                "write the real date"))
+
+
+def unprocessable(data: Any, loc, path: tuple = ()) -> list[Problem]:
+    """Values no field accepts and that the checker could not even quote, encode or store:
+    integers of more than MAX_DIGITS digits, and text (values and keys) holding a lone surrogate
+    (JSON's "\\ud800", which UTF-8 cannot encode) or a NUL character (which PostgreSQL cannot
+    store). Reported before jsonschema, whose messages quote the value."""
+    problems: list[Problem] = []
+    kind = type(data)
+    if kind is int and not -_HUGE < data < _HUGE:
+        problems.append(Problem(loc(path), "A006", f"{_name(path)}: a number of more than {MAX_DIGITS} digits",
+                                f"numbers are at most {BOUND}"))
+    elif kind is str and BAD_TEXT.search(data):
+        problems.append(_bad_text(loc(path), f"{_name(path)}: text", data))
+    elif kind is dict:
+        for key, value in data.items():
+            if type(key) is str and BAD_TEXT.search(key):
+                problems.append(_bad_text(loc(path + (key,), True), f"{_name(path)}: a key", key))
+            else:
+                problems += unprocessable(value, loc, path + (key,))
+    elif kind is list:
+        for i, value in enumerate(data):
+            problems += unprocessable(value, loc, path + (i,))
+    return problems
+
+
+def _name(path: tuple) -> str:
+    return ".".join(map(str, path)) or "(top level)"
+
+
+def _bad_text(where: Location, what: str, text: str) -> Problem:
+    found = BAD_TEXT.search(text)
+    at = f"at character {found.start() + 1}"
+    if found.group() == "\0":
+        return Problem(where, "A006", f"{what} holding a NUL character {at}", "remove it")
+    return Problem(where, "A006", f"{what} holding a lone surrogate U+{ord(found.group()):04X} {at}, "
+                   "which is not Unicode text", "send UTF-8 text; a \\ud800-\\udbff escape needs its \\udc00-\\udfff pair")
 
 
 def _problem(err: jsonschema.ValidationError, matter: Matter, loc) -> Problem:

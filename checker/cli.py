@@ -238,7 +238,7 @@ def ask(matter: str = typer.Argument(..., help="Matter id (see `checker list`) o
 
     from .application import load_application
     from .compiler import compile_matter
-    from .functions import to_date
+    from .functions import date_fault
     from .terminal import interview
     compiled = compile_matter(_load(matter, _root(root), local))
     answers: dict = {}
@@ -247,8 +247,10 @@ def ask(matter: str = typer.Argument(..., help="Matter id (see `checker list`) o
         answers = {k: v for k, v in app_.facts.items() if v is not None}
         on = on or app_.date
     on = on or datetime.date.today().isoformat()
-    if to_date(on) is None:
-        _die([Problem(Location("--date"), "A003", f"'{on}' is not a real date", "write YYYY-MM-DD")])
+    fault = date_fault(on)
+    if fault:
+        _die([Problem(Location("--date"), "A003" if fault == "not a real date" else "A005",
+                      f"'{on}' is {fault}", "write YYYY-MM-DD")])
     target = save or Path(f"{compiled.matter.id}-answers.yaml")
     try:
         interview(compiled, answers, on, lang.value, target)
@@ -272,12 +274,19 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
     """Pre-screen a batch: a notice per application (HTML and JSON), a summary (CSV, HTML), and with
     --db numbered notices in a register. Exit 0 all acceptable, 1 findings or unusable records."""
     from .privacy import mask_id
+    from .register import RegisterError
     from .screen import Screener, read, screen as run_screen
     base = _root(root)
     if not source.exists():
         _die([Problem(Location(str(source)), "E001", "no such file or folder")])
-    out.mkdir(parents=True, exist_ok=True)  # a register file may live in the output folder
-    hooks = _register_hooks(db, agency or abbr, abbr) if db else None
+    try:
+        out.mkdir(parents=True, exist_ok=True)  # a register file may live in the output folder
+        (out / "notices").mkdir(exist_ok=True)
+    except OSError as e:
+        what = "is a file, not a folder" if isinstance(e, FileExistsError) else f"cannot be created: {e.strerror}"
+        _die([Problem(Location(str(e.filename or out)), "E004", f"the output folder {what}",
+                      "give --out a folder (it is created if missing)")])
+    hooks = _RegisterHook(db, agency or abbr, abbr) if db else None
     problems = 0  # counted, not kept: a batch of millions must not grow in memory
 
     def problem(p: Problem) -> None:
@@ -291,39 +300,55 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
                        transient=True, disable=not sys.stderr.isatty())
     except ImportError:  # pragma: no cover - rich comes with typer
         bar = None
-    if bar is not None:
-        with bar:
-            task = bar.add_task("screen", total=None)
+    try:
+        if bar is not None:
+            with bar:
+                task = bar.add_task("screen", total=None)
+                summary = run_screen(read(source, follow_links), Screener(base, matter, _local(local)), out, lang.value,
+                                     on_notice=hooks, on_problem=problem, progress=lambda: bar.advance(task),
+                                     write_notices=notices)
+        else:
             summary = run_screen(read(source, follow_links), Screener(base, matter, _local(local)), out, lang.value,
-                                 on_notice=hooks, on_problem=problem, progress=lambda: bar.advance(task),
-                                 write_notices=notices)
-    else:
-        summary = run_screen(read(source, follow_links), Screener(base, matter, _local(local)), out, lang.value,
-                             on_notice=hooks, on_problem=problem, write_notices=notices)
+                                 on_notice=hooks, on_problem=problem, write_notices=notices)
+    except RegisterError as e:  # an operational error: stop at once, and say how far the run got
+        for p in e.problems:
+            typer.echo(mask_id(str(p)), err=True)
+        done = (f"{hooks.numbered} notice(s) numbered in this run, the last {hooks.last}" if hooks.numbered
+                else "no notice numbered in this run")
+        typer.echo(f"stopped: the register was lost at {mask_id(str(hooks.at))}; {done}. Run the same "
+                   "command again once the register is back: notices already numbered keep their numbers.",
+                   err=True)
+        raise typer.Exit(2)
     typer.echo(printable(f"{summary.line()}; notices in {out / 'notices'}, summary in {out / 'summary.html'}"))
     accepted = sum(c.get("accept", 0) for c in summary.outcomes.values())
     raise typer.Exit(0 if not problems and accepted == summary.total else 1)
 
 
-def _register_hooks(db: str, agency: str, abbr: str):
-    """The register's numbering and deadlines for each notice (see register.py, workdays.py)."""
-    from .register import KIND_WORD, Register
-    from .render import render
-    register = Register(db, agency, abbr)
+class _RegisterHook:
+    """The register's numbering and deadlines for each notice (see register.py, workdays.py),
+    counting what this run numbered so that a run stopped by a lost register can say so."""
 
-    def on_notice(record, compiled, notice) -> None:
+    def __init__(self, db: str, agency: str, abbr: str):
+        from .register import Register
+        self.register = Register(db, agency, abbr)
+        self.numbered, self.last, self.at = 0, "", None
+
+    def __call__(self, record, compiled, notice) -> None:
+        from .register import KIND_WORD
+        from .render import render
+        self.at = record.where
         if notice.outcome not in KIND_WORD:  # questions before a decision: no notice of the agency
             return
         d = notice.deadline
         due = d.get("notice_by") or d.get("supply_by") or d.get("decision_by")
-        entry = register.issue(matter=compiled.matter.id, kind=notice.outcome,
-                               application_key=f"{compiled.matter.id}/{record.key}",
-                               application_digest=notice.application_sha256,
-                               application_date=notice.application["date"], outcome=notice.outcome,
-                               notice_json=render(notice, "json"), deadline=due,
-                               applicant=(notice.application.get("applicant") or {}).get("name", ""))
+        applicant = notice.application.get("applicant") or {}
+        entry = self.register.issue(matter=compiled.matter.id, kind=notice.outcome, application_key=record.key,
+                                    application_digest=notice.application_sha256,
+                                    application_date=notice.application["date"], outcome=notice.outcome,
+                                    notice_json=render(notice, "json"), deadline=due,
+                                    applicant=applicant.get("name", ""), applicant_id=applicant.get("id_number", ""))
         notice.number, notice.supersedes = entry.number, entry.supersedes or ""
-    return on_notice
+        self.numbered, self.last = self.numbered + 1, entry.number
 
 
 @app.command()

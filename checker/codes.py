@@ -119,6 +119,12 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "be reached or refuses the login; the message says which (passwords are never shown).",
          "checker screen batch.jsonl --db postgresql://nobody@127.0.0.1:1/none",
          "checker screen batch.jsonl --db register.sqlite", "special"),
+    Code("E024", "key-taken", "error", "A record's submission key is taken by another application.",
+         "A submission is known by MATTER/REFERENCE (or, without a reference, by the file and line it was "
+         "read from). A batch may hold a reference once; and a notice in the register is superseded only "
+         "by the same applicant (the same ID number, or else the same name). Otherwise the record is "
+         "refused, so that one applicant's notice never closes another's.",
+         "two records with reference 2026/001 in one batch", "references 2026/001 and 2026/002", "special"),
     Code("E023", "not-in-register", "error", "The register has no notice with that number or key, or a filter value is wrong.",
          "Document numbers look like 西市监审补〔2026〕第0042号; keys are MATTER/REFERENCE as `checker screen` records them.",
          "checker register show X审补〔2026〕第9999号 --db register.sqlite",
@@ -269,6 +275,16 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "Merge the two entries into one, with all the attributes presented.",
          "date: \"2026-01-05\"\nmaterials:\n  - {id: TL-01}\n  - {id: TL-01, signed: true}\n",
          "date: \"2026-01-05\"\nmaterials:\n  - {id: TL-01, signed: true}\n", "application"),
+    Code("A005", "date-out-of-range", "error", "A date in an application is outside 1900-01-01 to 2199-12-31.",
+         "Deadlines are counted from the dates of an application; a date such as 9999-12-31 (a "
+         "placeholder for 'permanent') cannot be counted from. Write the real date.",
+         "date: \"9999-12-31\"\n", "date: \"2026-03-02\"\n", "application"),
+    Code("A006", "unprocessable-value", "error", "A value no field accepts and the checker cannot quote or store.",
+         "A number of more than 30 digits, or text holding a lone surrogate (a JSON escape such as "
+         "\\ud800 without its pair: not Unicode text) or a NUL character. Every entry point refuses it "
+         "with the field named.",
+         "date: \"2026-01-05\"\nfacts:\n  members: 1000000000000000000000000000000000\n",
+         "date: \"2026-01-05\"\nfacts:\n  members: 3\n", "application"),
     # ------------------------------------------------------------------ W: lint
     Code("W001", "unused-fact", "warning", "A fact is declared but no condition uses it.",
          "Every question costs the applicant time. Use the fact in a rule, a material's `when` or a "

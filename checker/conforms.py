@@ -10,6 +10,10 @@ So a False costs a jsonschema run; a True is never wrong (tested against jsonsch
 
 Only the keywords the application schema uses are understood; a schema with any other keyword
 compiles to a predicate that always answers False.
+
+Text holding BAD_TEXT (a lone surrogate or NUL) also answers False although JSON Schema allows
+it: the checker cannot encode or store it, and the caller's slow path refuses it
+(application.unprocessable). So a True also means "nothing in it the checker cannot process".
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from typing import Any, Callable
 Predicate = Callable[[Any], bool]
 
 _ANNOTATIONS = {"$schema", "title", "description", "format"}  # format is not asserted by default
+BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+_bad_text = BAD_TEXT.search
 
 
 def _never(value: Any) -> bool:
@@ -35,7 +41,7 @@ def _is_number(value: Any) -> bool:
 _TYPES: dict[str, Predicate] = {
     "object": lambda v: type(v) is dict,
     "array": lambda v: type(v) is list,
-    "string": lambda v: type(v) is str,
+    "string": lambda v: type(v) is str and not _bad_text(v),
     "boolean": lambda v: type(v) is bool,
     "null": lambda v: v is None,
     "integer": lambda v: type(v) is int,  # 3.0 is an integer to jsonschema: left to it
@@ -61,7 +67,7 @@ def _compile(schema: Any) -> Predicate:
     checks: list[Predicate] = []
     unknown = set(schema) - _ANNOTATIONS - {
         "type", "enum", "const", "pattern", "minimum", "maximum", "properties", "required",
-        "additionalProperties", "items", "anyOf", "uniqueItems"}
+        "additionalProperties", "items", "anyOf", "uniqueItems", "minLength", "maxLength"}
     if unknown:
         raise _Unsupported
     if "type" in schema:
@@ -74,14 +80,18 @@ def _compile(schema: Any) -> Predicate:
             if not all(type(v) is str for v in allowed):
                 raise _Unsupported
             members = frozenset(allowed)
-            checks.append(lambda v, members=members: type(v) is str and v in members)
+            checks.append(lambda v, members=members: type(v) is str and v in members)  # members are clean
     if "pattern" in schema:
         search = re.compile(schema["pattern"]).search  # jsonschema searches too
         checks.append(lambda v, search=search: type(v) is not str or search(v) is not None)
+    if "minLength" in schema or "maxLength" in schema:  # jsonschema counts characters too
+        shortest, longest = schema.get("minLength", 0), schema.get("maxLength", math.inf)
+        checks.append(lambda v, shortest=shortest, longest=longest:
+                      type(v) is not str or shortest <= len(v) <= longest)
     if "minimum" in schema or "maximum" in schema:
         low, high = schema.get("minimum", -math.inf), schema.get("maximum", math.inf)
         checks.append(lambda v, low=low, high=high: (type(v) is not int and type(v) is not float)
-                      or (math.isfinite(v) and low <= v <= high))
+                      or (low <= v <= high and (type(v) is int or math.isfinite(v))))
     if "properties" in schema or "required" in schema or "additionalProperties" in schema:
         checks.append(_object(schema))
     if "items" in schema:

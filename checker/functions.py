@@ -23,6 +23,11 @@ _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
+# The dates an application may carry. Deadlines are counted from them in days (up to years of
+# them), and Python's dates end at 9999-12-31: an application dated near that end overflowed the
+# arithmetic. No applicant was born before 1900 or holds a document valid beyond 2199.
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
+
 
 def to_date(text: str) -> date | None:
     """A real calendar date written YYYY-MM-DD, else None (no week dates, no other forms)."""
@@ -32,6 +37,16 @@ def to_date(text: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def date_fault(text: str) -> str | None:
+    """Why `text` is not a date an application may carry, in English; None if it is one."""
+    day = to_date(text)
+    if day is None:
+        return "not a real date"
+    if not FIRST_DATE <= day <= LAST_DATE:
+        return f"outside the dates the checker handles ({FIRST_DATE} to {LAST_DATE})"
+    return None
 
 
 def id_check_char(first17: str) -> str:

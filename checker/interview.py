@@ -20,7 +20,7 @@ from typing import Any
 from .compiler import CompiledMatter
 from .engine import LARGEST
 from .expr import names_in
-from .functions import to_date
+from .functions import FIRST_DATE, LAST_DATE, date_fault
 from .model import Fact, Matter
 from .notice import NOT_GOING_AHEAD, Notice
 from .service import check
@@ -147,9 +147,13 @@ def parse_answer(q: Question, text: str) -> Any:
     if q.kind == "date":
         m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", raw)
         text_date = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else raw
-        if to_date(text_date) is None:
+        fault = date_fault(text_date)
+        if fault == "not a real date":
             raise AnswerError("请按“年-月-日”输入一个真实的日期，例如 2026-03-02",
                               "enter a real date as YYYY-MM-DD, e.g. 2026-03-02")
+        if fault:
+            raise AnswerError(f"日期须在 {FIRST_DATE} 至 {LAST_DATE} 之间",
+                              f"enter a date from {FIRST_DATE} to {LAST_DATE}")
         return text_date
     if q.kind == "enum":
         for i, (value, label) in enumerate(q.choices, 1):

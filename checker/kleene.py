@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import ChainMap
 from typing import Any, Mapping
 
+from .engine import LARGEST
 from .expr import Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not
 from .typecheck import FUNCTIONS
 
@@ -56,17 +57,24 @@ def evaluate(node: Node, env: Mapping[str, Any], scope: Mapping[str, Any] | None
         if a is UNKNOWN or b is UNKNOWN:
             return UNKNOWN
         if node.op == "+":
-            return a + b
+            return _held(a + b)
         if node.op == "-":
-            return a - b
+            return _held(a - b)
         if node.op == "*":
-            return a * b
-        return UNKNOWN if b == 0 else a / b
+            return _held(a * b)
+        return UNKNOWN if b == 0 else _held(a / b)
     if isinstance(node, Compare):
         return _compare(node, env, scope)
     if isinstance(node, Call):
         return _call(node, env, scope)
     raise TypeError(f"cannot evaluate {node!r}")  # pragma: no cover
+
+
+def _held(number: Any) -> Any:
+    """A result of arithmetic on application values, or UNKNOWN (as for a division by zero) when
+    its magnitude is beyond what the engine holds: the application's numbers are below LARGEST,
+    but their products and sums need not be."""
+    return number if -LARGEST < number < LARGEST else UNKNOWN
 
 
 def _bool_op(node: BoolOp, env, scope) -> Any:
@@ -147,7 +155,7 @@ def _aggregate(node: Call, env, scope) -> Any:
     if name == "count":
         return sum(1 for v in values if v)
     if name == "sum":
-        return sum(values)
+        return _held(sum(values))
     if not values:
         return UNKNOWN
     return min(values) if name == "min" else max(values)

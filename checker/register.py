@@ -30,6 +30,10 @@ Guarantees:
   per key, each number superseded at most once), so concurrent issuers for one key cannot fork
   it — the loser of a race retries and finds the winner's entry. Going back to content issued
   before is a changed submission too: idempotency compares with the latest entry only.
+- **One applicant per key**: a changed submission supersedes the latest entry only if it comes
+  from the same applicant — the same ID number (compared masked) when both give one, else the same
+  name when both give one. Otherwise `issue` raises `KeyTaken` and records nothing, so one
+  applicant's notice never closes another's when two submissions end up under one key.
 - **Status**: `open` while the notice waits for something from the applicant (`correct`: the
   corrections; `rongque`: the deferred materials), `supplied` once `mark_supplied` records that it
   came, `closed` when nothing is awaited (`accept`, `refuse`, `redirect`, `not_required`) or when a
@@ -45,8 +49,9 @@ agency. Use one `Register` per process (a forked child gets fresh connections).
 `url` is a SQLAlchemy URL (`sqlite:///file.db`, `postgresql+psycopg://user@host:5432/db`; a bare
 `postgresql://` or `postgres://` means the psycopg 3 driver) or a plain file path (SQLite). SQLite
 files run in WAL mode with a 30 s busy timeout. Problems with the database itself (unreachable,
-not a database, unsupported kind, …) raise `RegisterError`, a `CheckerError`, so the CLI prints
-one line and exits 2; a bad argument from the calling code raises `ValueError`.
+not a database, unsupported kind, …; a SQLite file removed or replaced while open) raise
+`RegisterError`, a `CheckerError`, so the CLI prints one line and exits 2; a bad argument from the
+calling code raises `ValueError`.
 """
 
 from __future__ import annotations
@@ -95,6 +100,17 @@ class RegisterError(CheckerError):
         super().__init__(Problem(Location(where), ERROR_CODE, message, hint))
 
 
+class KeyTaken(CheckerError):
+    """The key's latest notice belongs to another applicant: the new one is refused, nothing is
+    recorded. A problem of the one record, not of the register."""
+
+    def __init__(self, key: str, number: str):
+        super().__init__(Problem(Location("register"), "E024",
+                                 f"the submission key '{key}' belongs to another applicant (notice {number}): "
+                                 "this record is not registered",
+                                 "give each application its own reference"))
+
+
 @dataclass(frozen=True)
 class Entry:
     """One issued notice."""
@@ -116,6 +132,7 @@ class Entry:
     notice_json: str
     applicant: str  # ID numbers masked
     supplied_at: str | None = None  # UTC, ISO 8601, set by mark_supplied
+    applicant_id: str = ""  # the applicant's resident ID number, masked; "" if none was given
 
     @property
     def kind_word(self) -> str:
@@ -164,6 +181,7 @@ def _tables():
         sa.Column("notice_json", sa.Text, nullable=False),
         sa.Column("applicant", sa.String(1000), nullable=False, default=""),
         sa.Column("supplied_at", sa.String(40)),
+        sa.Column("applicant_id", sa.String(64)),  # added after the first release: see _setup
         sa.UniqueConstraint("agency", "kind_word", "year", "seq", name="uq_notice_register_seq"),
         sa.CheckConstraint("seq > 0", name="ck_notice_register_seq"),
         sa.CheckConstraint("status in ('open', 'supplied', 'closed')", name="ck_notice_register_status"),
@@ -274,8 +292,11 @@ class Register:
                 conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         self._pid = os.getpid()
+        self._file: tuple[str, tuple[int, int]] | None = None
         try:
             self._write(self._setup, what="open the register")
+            if backend == "sqlite" and path and path != ":memory:":
+                self._file = (path, _identity(path))
         except BaseException:
             self._engine.dispose()
             raise
@@ -295,6 +316,10 @@ class Register:
         if os.getpid() != self._pid:  # a forked child must not share the parent's connections
             self._engine.dispose(close=False)
             self._pid = os.getpid()
+        if self._file is not None and _identity(self._file[0]) != self._file[1]:
+            # an open SQLite connection goes on writing to a removed file, and the numbers with it
+            raise RegisterError(f"the register file {self._file[0]} was removed or replaced while in use",
+                                where=self.where, hint="put the file back, then run again")
         conn = self._engine.connect()
         return conn.execution_options(register_write=write)
 
@@ -347,6 +372,8 @@ class Register:
             # concurrent CREATE TABLE IF NOT EXISTS can collide in PostgreSQL's catalogue
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(7366851)"))
         self._md.create_all(conn)
+        if "applicant_id" not in {c["name"] for c in sa.inspect(conn).get_columns("notice_register")}:
+            conn.execute(sa.text("ALTER TABLE notice_register ADD COLUMN applicant_id VARCHAR(64)"))
         conn.execute(self._insert_ignore(self._agency_t, abbr=self.abbr, agency=self.agency))
         owner = conn.execute(sa.select(self._agency_t.c.agency)
                              .where(self._agency_t.c.abbr == self.abbr)).scalar_one()
@@ -361,7 +388,8 @@ class Register:
                      application_digest=m["application_digest"], application_date=m["application_date"],
                      outcome=m["outcome"], deadline=m["deadline"], issued_at=m["issued_at"],
                      supersedes=m["supersedes"], status=m["status"], notice_json=m["notice_json"],
-                     applicant=m["applicant"], supplied_at=m["supplied_at"])
+                     applicant=m["applicant"], supplied_at=m["supplied_at"],
+                     applicant_id=m["applicant_id"] or "")
 
     def _select(self):
         import sqlalchemy as sa
@@ -372,9 +400,11 @@ class Register:
 
     def issue(self, *, matter: str, kind: str, application_key: str, application_digest: str,
               application_date: str, outcome: str, notice_json: str, deadline: str | None,
-              applicant: str = "") -> Entry:
+              applicant: str = "", applicant_id: str = "") -> Entry:
         """Record a notice and give it the next number; or return the latest entry of
-        `application_key` if it has the same `application_digest` (see the module's docstring)."""
+        `application_key` if it has the same `application_digest`; or raise `KeyTaken` if that
+        entry is another applicant's (see the module's docstring). `applicant` is the applicant's
+        name, `applicant_id` their resident ID number (both stored masked)."""
         import sqlalchemy as sa
 
         if kind not in KIND_WORD:
@@ -394,6 +424,8 @@ class Register:
         if not isinstance(notice_json, str):
             raise ValueError("notice_json must be a text")
         applicant = mask_id(applicant or "")[:1000]
+        masked_id = mask_id(applicant_id or "")
+        masked_id = masked_id if masked_id != (applicant_id or "") else ""  # only a resident ID number
         stored_notice = mask_id(notice_json)
         word = KIND_WORD[kind]
         t, c = self._entry_t, self._counter_t
@@ -403,6 +435,8 @@ class Register:
                                   .order_by(t.c.id.desc()).limit(1)).first()
             if latest is not None and latest._mapping["application_digest"] == digest:
                 return self._entry(latest)
+            if latest is not None and _other_applicant(latest._mapping, applicant, masked_id):
+                raise KeyTaken(application_key, latest._mapping["number"])
             # the counter row: created once, then locked (FOR UPDATE; SQLite already holds the lock)
             conn.execute(self._insert_ignore(c, agency=self.agency, kind_word=word, year=year, last_seq=0))
             last = conn.execute(sa.select(c.c.last_seq).where(c.c.agency == self.agency, c.c.kind_word == word,
@@ -416,12 +450,12 @@ class Register:
                           application_digest=digest, application_date=application_date, outcome=outcome,
                           deadline=deadline, issued_at=_now(), supersedes=earlier,
                           status="open" if kind in AWAITING else "closed", notice_json=stored_notice,
-                          applicant=applicant, supplied_at=None)
+                          applicant=applicant, supplied_at=None, applicant_id=masked_id or None)
             conn.execute(sa.insert(t).values(**values))
             if earlier is not None:
                 conn.execute(sa.update(t).where(t.c.agency == self.agency, t.c.number == earlier,
                                                 t.c.status == "open").values(status="closed"))
-            return Entry(**{k: v for k, v in values.items() if k != "kind_word"})
+            return Entry(**{k: v for k, v in values.items() if k != "kind_word"} | {"applicant_id": masked_id})
 
         return self._write(run, what="issue a notice")
 
@@ -487,6 +521,25 @@ class Register:
             return replace(entry, status="supplied", supplied_at=when)
 
         return self._write(run, what="update the register")
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """The file's device and inode, or None if it is gone."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _other_applicant(latest, applicant: str, applicant_id: str) -> bool:
+    """Whether the latest entry of a key is surely another applicant's: different ID numbers
+    (masked: equal masks are taken as the same person), or, lacking one, different names."""
+    if latest["applicant_id"] and applicant_id:
+        return latest["applicant_id"] != applicant_id
+    if latest["applicant"] and applicant:
+        return latest["applicant"].strip() != applicant.strip()
+    return False
 
 
 def _iso_date(text, name: str) -> date:

@@ -12,15 +12,22 @@ Inputs are streamed, one record at a time, so a batch of any size runs in consta
   with attributes as `IB-02:form=original_and_copy:copies=1:valid_until=2030-01-01`),
   `promised` (IDs separated by `;`), `rongque` (true/false).
 A malformed record is reported with its file and line and the batch goes on.
+
+A record is known by its key (`submission_key`): MATTER/REFERENCE, or without a reference the
+file and line it was read from. The key names its notice in the register and its files under
+`notices/`; a key is used once per batch (a second record with it is refused, E024).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io
 import json
+import os
 import re
+import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +38,8 @@ from .errors import CheckerError, Location, Problem
 from .loader import load_matter
 from .model import OUTCOMES
 from .notice import Notice
+from .privacy import pseudonymise_ids
+from .register import RegisterError
 from .render import render
 from .service import check
 from .yamlsource import MAX_BYTES, byte_position, load_file, load_text, open_regular
@@ -41,14 +50,62 @@ class Record:
     """One application as read from the input, with where it came from."""
 
     where: Location
-    key: str  # a name for its output files and for the register
+    source: str  # the file's absolute path, and the line in a JSONL or CSV file: names a record without a reference
     data: Any = None
     problems: list[Problem] = field(default_factory=list)
     from_csv: bool = False  # fact cells are text until the matter's types are known
+    key: str = ""  # set once its matter is known: see submission_key
+    file: str = ""  # its notice files under notices/, without the suffix
 
 
-def _key(text: str) -> str:
-    return re.sub(r"[^\w.\-]+", "_", text, flags=re.UNICODE).strip("_") or "application"
+KEY_BYTES = 1000  # the register's limit on a key
+NAME_BYTES = 200  # a file name, with room for the suffix (file systems allow 255 bytes)
+
+
+def submission_key(matter_id: str, record: Record) -> tuple[str, str]:
+    """The record's key in the register and its notice file name (MATTER/NAME).
+
+    The key is MATTER/REFERENCE with the reference exactly as written (2026/001 and 2026 001
+    are two submissions), or MATTER/SOURCE for a record without one (its file's absolute path, and
+    line), with ID numbers pseudonymised (privacy.pseudonymise_ids). The file name is the
+    reference, or the source file's name and line followed by a hash of the key, escaped so that
+    different keys never share a file (`_escape`)."""
+    ref = record.data.get("reference") if isinstance(record.data, dict) else None
+    by_reference = isinstance(ref, str) and ref != ""
+    ident = ref if by_reference else record.source
+    key = _shorten(pseudonymise_ids(f"{matter_id}/{ident}"), KEY_BYTES)
+    name = _escape(pseudonymise_ids(ident if by_reference else os.path.basename(record.source)))
+    if not by_reference or len(name.encode()) > NAME_BYTES:  # the hash tells same-named sources apart
+        name = _shorten(name, NAME_BYTES, always=key)
+    return key, f"{matter_id}/{name}"
+
+
+_UNSAFE = re.compile(r"[^\w.\-]|^\.")  # a leading dot would hide the file (or be . or ..)
+
+
+def _escape(text: str) -> str:
+    """`text` as a file name: letters, digits, `.`, `-` and `_` as they are, any other character
+    (`/`, `%`, `~`, spaces...) as %XX of its UTF-8 bytes. Different texts give different names."""
+    return _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), text)
+
+
+def _shorten(text: str, limit: int, always: str | None = None) -> str:
+    """`text` if it has at most `limit` UTF-8 bytes; else (or whenever `always` is given) its
+    end followed by `~` and a hash of the whole (of `always`), which keeps it unique."""
+    if always is None and len(text.encode()) <= limit:
+        return text
+    tag = "~" + hashlib.sha256((always or text).encode()).hexdigest()[:16]
+    room = limit - len(tag)
+    tail = text[-room:]
+    while len(tail.encode()) > room:
+        tail = tail[1:]
+    return tail + tag
+
+
+def _source(path: Path) -> Callable[[int], str]:
+    """The source of each line of `path`: its absolute path (resolved once) and the line."""
+    where = str(path.resolve())
+    return lambda line: f"{where}:{line}"
 
 
 APPLICATION_SUFFIXES = (".yaml", ".yml", ".json")
@@ -60,6 +117,12 @@ def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Record]:
     planted in a drop folder must not have the checker read (and quote) some other file."""
     inside = folder.resolve()
     for path in sorted(p for p in folder.iterdir() if p.suffix in APPLICATION_SUFFIXES):
+        shown = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        if shown != str(path):  # a file name that is not UTF-8: it could not be printed or stored
+            yield Record(Location(shown), shown, problems=[Problem(Location(shown), "E003",
+                                                                   "the file name is not valid UTF-8", "rename it")])
+            continue
+        absolute = str(path.resolve())
         try:
             source = path
             if path.is_symlink():
@@ -68,9 +131,9 @@ def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Record]:
                     raise CheckerError(Problem(Location(str(path)), "E001", "is a link to a file outside the folder: not read",
                                                "copy the file into the folder, or give --follow-links"))
             doc = load_file(source)
-            yield Record(Location(str(path), 1, 1), _key(path.stem), doc.data)
+            yield Record(Location(str(path), 1, 1), absolute, doc.data)
         except CheckerError as e:
-            yield Record(Location(str(path)), _key(path.stem),
+            yield Record(Location(str(path)), absolute,
                          problems=[Problem(Location(str(path), q.location.line, q.location.column), q.code, q.message, q.hint)
                                    if q.location.file == str(source) else q for q in e.problems])
 
@@ -78,6 +141,7 @@ def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Record]:
 def read_jsonl(path: Path) -> Iterator[Record]:
     """One record per line; a line that cannot be read (not UTF-8, too long, not JSON or YAML)
     is reported with its line and the next line is read."""
+    source = _source(path)
     with open_regular(path) as f:
         line_no = 0
         while True:
@@ -89,14 +153,14 @@ def read_jsonl(path: Path) -> Iterator[Record]:
             if len(raw) > MAX_BYTES and not raw.endswith(b"\n"):
                 while raw and not raw.endswith(b"\n"):  # skip the rest of the over-long line
                     raw = f.readline(MAX_BYTES + 1)
-                yield Record(where, f"line{line_no}", problems=[Problem(
+                yield Record(where, source(line_no), problems=[Problem(
                     where, "E002", f"line is larger than the {MAX_BYTES} byte limit", "each line is one application")])
                 continue
             try:
                 line = raw.decode("utf-8-sig")
             except UnicodeDecodeError as e:
                 bad = Location(str(path), line_no, byte_position(raw, e.start)[1])
-                yield Record(bad, f"line{line_no}", problems=[Problem(bad, "E003", "not valid UTF-8 text",
+                yield Record(bad, source(line_no), problems=[Problem(bad, "E003", "not valid UTF-8 text",
                                                                       "save it as UTF-8")])
                 continue
             if not line.strip():
@@ -109,11 +173,10 @@ def read_jsonl(path: Path) -> Iterator[Record]:
                 if data is _NOT_JSON:
                     data = load_text(line, f"{path}:{line_no}").data
             except CheckerError as e:
-                yield Record(where, f"line{line_no}", problems=[Problem(where, p.code, p.message, p.hint)
+                yield Record(where, source(line_no), problems=[Problem(where, p.code, p.message, p.hint)
                                                                 for p in e.problems])
                 continue
-            ref = data.get("reference") if isinstance(data, dict) else None
-            yield Record(where, _key(str(ref)) if ref else f"line{line_no}", data)
+            yield Record(where, source(line_no), data)
 
 
 _NOT_JSON = object()
@@ -185,19 +248,35 @@ def _undecodable(texts) -> bool:
 def read_csv(path: Path) -> Iterator[Record]:
     # bytes that are not UTF-8 (a spreadsheet saved as GBK) are kept as surrogates, so that the
     # row holding them is reported and the rest of the file is still read
+    source = _source(path)
     with io.TextIOWrapper(open_regular(path), encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
         reader = csv.DictReader(f)
-        if _undecodable(reader.fieldnames or []):
+        try:
+            header = reader.fieldnames or []
+        except csv.Error as e:
             where = Location(str(path), 1, 1)
-            yield Record(where, "row1", problems=[Problem(where, "E003", "the header row is not valid UTF-8 text",
-                                                          "save the file as CSV UTF-8")])
+            yield Record(where, source(1), problems=[_csv_problem(where, e)])
             return
-        for row in reader:
+        if _undecodable(header):
+            where = Location(str(path), 1, 1)
+            yield Record(where, source(1), problems=[Problem(where, "E003", "the header row is not valid UTF-8 text",
+                                                                    "save the file as CSV UTF-8")])
+            return
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:  # the row is lost, not the batch: the reader goes on at the next line
+                line = reader.line_num + 1  # the line it stopped in (not counted yet)
+                where = Location(str(path), line, 1)
+                yield Record(where, source(line), problems=[_csv_problem(where, e)])
+                continue
             line = reader.line_num
             where = Location(str(path), line, 1)
             if _undecodable(t for v in row.values() for t in (v if isinstance(v, list) else [v])):
-                yield Record(where, f"row{line}", problems=[Problem(where, "E003", "not valid UTF-8 text",
-                                                                    "save the file as CSV UTF-8")])
+                yield Record(where, source(line), problems=[Problem(where, "E003", "not valid UTF-8 text",
+                                                                            "save the file as CSV UTF-8")])
                 continue
             data: dict[str, Any] = {"facts": {}}
             applicant: dict[str, str] = {}
@@ -226,11 +305,17 @@ def read_csv(path: Path) -> Iterator[Record]:
                 data["applicant"] = applicant
             unknown = data.pop("_unknown_columns", [])
             if unknown:
-                yield Record(where, f"row{line}", problems=[Problem(where, "A002", f"unknown column(s) {', '.join(unknown)}",
-                                                                      "see `checker screen --help` for the columns")])
+                yield Record(where, source(line), problems=[Problem(
+                    where, "A002", f"unknown column(s) {', '.join(unknown)}", "see `checker screen --help` for the columns")])
                 continue
-            ref = data.get("reference")
-            yield Record(where, _key(ref) if ref else f"row{line}", data, from_csv=True)
+            yield Record(where, source(line), data, from_csv=True)
+
+
+def _csv_problem(where: Location, error: csv.Error) -> Problem:
+    if "field larger than field limit" in str(error):
+        return Problem(where, "E002", f"a cell is larger than the {csv.field_size_limit()} character limit",
+                       "a cell holds one value; put long lists in a JSON Lines batch")
+    return Problem(where, "E001", f"not valid CSV: {error}", "save the file as CSV UTF-8")
 
 
 def read(source: Path, follow_links: bool = False) -> Iterator[Record]:
@@ -335,32 +420,63 @@ class Screener:
         return compiled, check(compiled, dict(data, matter=compiled.matter.id), where=record.where)
 
 
+class _Keys:
+    """The keys screened so far in this run and where each was read, kept on disk (a temporary
+    SQLite database, deleted when closed) so that a batch of any size runs in constant memory."""
+
+    def __init__(self):
+        self.db = sqlite3.connect("")
+        self.db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, at TEXT NOT NULL)")
+
+    def earlier(self, key: str, at: str) -> str | None:
+        """Where `key` was seen before in this run; None the first time (and it is kept)."""
+        row = self.db.execute("SELECT at FROM seen WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO seen VALUES (?, ?)", (key, at))
+        return row[0] if row else None
+
+
 def screen(records: Iterator[Record], screener: Screener, out: Path, lang: str = "zh",
            on_notice: Callable[[Record, CompiledMatter, Notice], None] | None = None,
            on_problem: Callable[[Problem], None] | None = None,
            progress: Callable[[], None] | None = None, write_notices: bool = True) -> Summary:
-    """Screen every record, writing out/notices/KEY.html and KEY.json (unless write_notices is
-    false: a summary only), and return the summary."""
+    """Screen every record, writing out/notices/MATTER/NAME.html and .json (unless write_notices
+    is false: a summary only), and return the summary. A bad record is reported through
+    `on_problem` and the batch goes on; a RegisterError from `on_notice` (the register is lost)
+    stops it: it is raised, and nothing more is screened."""
     notices = out / "notices"
     notices.mkdir(parents=True, exist_ok=True)
     summary = Summary()
-    for record in records:
-        try:
-            if record.problems:
-                raise CheckerError(record.problems)
-            compiled, notice = screener.check(record)
-            if on_notice is not None:
-                on_notice(record, compiled, notice)
-            if write_notices:
-                (notices / f"{record.key}.json").write_text(render(notice, "json"), encoding="utf-8")
-                (notices / f"{record.key}.html").write_text(render(notice, "html", lang), encoding="utf-8")
-            summary.add(compiled.matter.id, compiled.matter.name["zh"], notice)
-        except CheckerError as e:
-            summary.unusable += 1
-            for p in e.problems:
-                if on_problem is not None:
-                    on_problem(p if p.location.line else Problem(record.where, p.code, p.message, p.hint))
-        if progress is not None:
-            progress()
+    keys = _Keys()
+    try:
+        for record in records:
+            try:
+                if record.problems:
+                    raise CheckerError(record.problems)
+                compiled, notice = screener.check(record)
+                record.key, record.file = submission_key(compiled.matter.id, record)
+                earlier = keys.earlier(record.key, str(record.where))
+                if earlier is not None:
+                    raise CheckerError(Problem(record.where, "E024", f"the submission key '{record.key}' is "
+                                               f"already used in this batch, by the record at {earlier}",
+                                               "give each application its own reference"))
+                if on_notice is not None:
+                    on_notice(record, compiled, notice)
+                if write_notices:
+                    (notices / compiled.matter.id).mkdir(exist_ok=True)
+                    (notices / f"{record.file}.json").write_text(render(notice, "json"), encoding="utf-8")
+                    (notices / f"{record.file}.html").write_text(render(notice, "html", lang), encoding="utf-8")
+                summary.add(compiled.matter.id, compiled.matter.name["zh"], notice)
+            except RegisterError:
+                raise  # the register is lost: not a problem of this record
+            except CheckerError as e:
+                summary.unusable += 1
+                for p in e.problems:
+                    if on_problem is not None:
+                        on_problem(p if p.location.line else Problem(record.where, p.code, p.message, p.hint))
+            if progress is not None:
+                progress()
+    finally:
+        keys.db.close()
     summary.write(out)
     return summary

@@ -769,15 +769,25 @@ def create_app(root: Path, local: Path | None = None) -> Starlette:
         except CheckerError:  # logged once, when it was loaded; not a bug of the server: no traceback
             raise HTTPException(500, ERRORS["broken"][0 if lang == "zh" else 1]) from None
 
+    def _step_or_422(compiled: CompiledMatter, a: Answers) -> iv.Step:
+        """run_step; answers the application schema refuses and no field takes the blame for
+        (none is known) are a 422 naming the problems, never a 500."""
+        try:
+            return run_step(compiled, a)
+        except CheckerError as e:
+            raise HTTPException(422, "; ".join(str(p) for p in e.problems)) from None
+
     def _matter_view(matter_id: str, lang: str, params: MultiDict) -> Response:
         compiled = _matter_or_404(matter_id, lang)
         m = compiled.matter
         a = read_answers(m, params)
-        st = run_step(compiled, a)
+        st = _step_or_422(compiled, a)
         view = form_view(compiled, a, st, lang)
-        return page("matter.html", lang, matter={"id": m.id, "name": tx(m.name, lang),
-                                                 "other": tx(m.name, "en" if lang == "zh" else "zh"),
-                                                 "department": tx(m.department, lang)},
+        refused = bool(a.errors or a.date_error)  # the form, with each refused answer marked: 422
+        return page("matter.html", lang, status=422 if refused else 200,
+                    matter={"id": m.id, "name": tx(m.name, lang),
+                            "other": tx(m.name, "en" if lang == "zh" else "zh"),
+                            "department": tx(m.department, lang)},
                     date_error=tx(a.date_error, lang) if a.date_error else "",
                     date_value=a.date_raw or a.date, view=view, remaining=len(view["new"]), order=a.order,
                     action=f"/matters/{m.id}?" + urlencode({"lang": lang}),
@@ -793,7 +803,11 @@ def create_app(root: Path, local: Path | None = None) -> Starlette:
     def _notice_view(matter_id: str, lang: str, fmt: str, params: MultiDict) -> Response:
         compiled = _matter_or_404(matter_id, lang)
         a = read_answers(compiled.matter, params)
-        st = run_step(compiled, a)
+        refused = ([f"date: {tx(a.date_error, lang)}"] if a.date_error else []) + [
+            f"{name}: {tx(text, lang)}" for name, text in a.errors.items()]
+        if refused:  # a notice without these answers (or dated today) would be a wrong notice
+            raise HTTPException(422, "; ".join(refused))
+        st = _step_or_422(compiled, a)
         media = {"html": "text/html", "text": "text/plain", "markdown": "text/markdown",
                  "json": "application/json"}[fmt]
         return Response(render(st.notice, fmt, lang), media_type=f"{media}; charset=utf-8")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -325,6 +326,11 @@ def _scalar(node: yaml.ScalarNode, doc: Document, problems: list[Problem]) -> An
         try:
             return int(text.replace("_", ""), 0)
         except ValueError:
+            digits = sum(c.isdigit() for c in text)
+            if digits > sys.get_int_max_str_digits() > 0:  # Python refuses to read it, and so do we
+                line, col = _pos(node)
+                problems.append(Problem(Location(doc.path, line, col), "E015",
+                                        f"a number of {digits} digits is too large", "write a number"))
             return text
     if tag == "tag:yaml.org,2002:float":
         return _float(node, text, doc, problems)

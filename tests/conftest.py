@@ -21,6 +21,27 @@ def test_licence():
     return compile_matter(load_matter(FIXTURES / "matters" / "test-licence.yaml", RULES))
 
 
+@pytest.fixture(scope="module")
+def root(tmp_path_factory) -> Path:
+    """A checker root: the shipped rule sets, the fixture matter test-licence and one real matter
+    (company-registration)."""
+    import shutil
+    base = tmp_path_factory.mktemp("root")
+    shutil.copytree(RULES, base / "rules")
+    (base / "matters").mkdir()
+    shutil.copy(FIXTURES / "matters" / "test-licence.yaml", base / "matters")
+    shutil.copy(MATTERS / "company-registration.yaml", base / "matters")
+    return base
+
+
+def notice_files(out: Path) -> list[str]:
+    """The notice files a `checker screen --out OUT` wrote, as MATTER/NAME, sorted; the hash that
+    follows the name of a record without a reference (`~` and 16 hexadecimal digits) as ~HASH."""
+    import re
+    return sorted(re.sub(r"~[0-9a-f]{16}\.", "~HASH.", p.relative_to(out / "notices").as_posix())
+                  for p in (out / "notices").glob("*/*") if p.is_file())
+
+
 def complete_test_application(**facts) -> dict:
     """An application for the fixture matter that can be accepted, with facts overridden."""
     base = {

@@ -31,7 +31,7 @@ from typer.testing import CliRunner
 from checker.cli import app
 from checker.web import MAX_BODY, create_app
 from checker.yamlsource import MAX_BYTES, MAX_DEPTH
-from conftest import FIXTURES, MATTERS, RULES
+from conftest import notice_files
 
 TL = "test-licence"
 CO = "company-registration"
@@ -63,17 +63,6 @@ materials:
 CO_APP = 'date: "2026-03-02"\nfacts:\n  limited_liability_company: true\n  shareholder_count: 2\n'
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def root(tmp_path_factory) -> Path:
-    """A checker root: the shipped rule sets, the fixture matter and one real matter."""
-    base = tmp_path_factory.mktemp("root")
-    shutil.copytree(RULES, base / "rules")
-    (base / "matters").mkdir()
-    shutil.copy(FIXTURES / "matters" / f"{TL}.yaml", base / "matters")
-    shutil.copy(MATTERS / f"{CO}.yaml", base / "matters")
-    return base
 
 
 @pytest.fixture(scope="module")
@@ -295,7 +284,8 @@ def test_a_bad_file_in_a_screened_folder_is_reported_and_the_batch_goes_on(kind,
     [message] = screened(r, folder, good=2)
     where = f"{folder / 'b-bad.yaml'}:{line}:{column}" if line else str(folder / "b-bad.yaml")
     assert message.startswith(f"{where}: {kind.code} "), message
-    assert sorted(p.name for p in (tmp_path / "out" / "notices").glob("*.json")) == ["a-good.json", "c-good.json"]
+    assert [f for f in notice_files(tmp_path / "out") if f.endswith(".json")] == [
+        f"{TL}/a-good.yaml~HASH.json", f"{TL}/c-good.yaml~HASH.json"]
 
 
 # --- the same kinds as one line of a JSON Lines batch, and as the body of an API request ------------
@@ -332,7 +322,7 @@ def test_a_bad_jsonl_line_is_reported_by_line_and_the_batch_goes_on(bad, code, c
         r = cli("screen", src, "--out", tmp_path / "out", "--root", root)
     [message] = screened(r, src, good=2)
     assert message.startswith(f"{src}:2:{column}: {code} ") and words in message, message
-    assert sorted(p.name for p in (tmp_path / "out" / "notices").glob("*.json")) == ["G-1.json", "G-3.json"]
+    assert notice_files(tmp_path / "out") == [f"{TL}/G-1.html", f"{TL}/G-1.json", f"{TL}/G-3.html", f"{TL}/G-3.json"]
 
 
 def test_a_byte_order_mark_starting_a_jsonl_batch_is_accepted(root, tmp_path):
@@ -428,6 +418,26 @@ CASES = [
          "A002", "materials.6.id", ("'TL-99' is not a material of test-licence", "did you mean 'TL-09'?")),
     Case("misspelt-fact", "  has_car: false", "  has_cars: false", "has_cars", "A002", "facts.has_cars",
          ("unknown field 'has_cars'", "did you mean 'has_car'?")),
+    # values the checker could not process (issue 12): refused where they are written
+    Case("application-date-at-the-end-of-time", 'date: "2026-03-02"', 'date: "9999-12-31"', '"9999-12-31"',
+         "A005", "date", ("date: '9999-12-31' is outside the dates the checker handles (1900-01-01 to 2199-12-31)",
+                          "write the real date")),
+    Case("application-date-just-past-the-range", 'date: "2026-03-02"', 'date: "2200-01-01"', '"2200-01-01"',
+         "A005", "date", ("'2200-01-01' is outside",)),
+    Case("birth-date-in-year-one", '  birth_date: "1990-01-01"', '  birth_date: "0001-01-01"', '"0001-01-01"',
+         "A005", "facts.birth_date", ("facts.birth_date: '0001-01-01' is outside",)),
+    Case("valid-until-9999", VALID_UNTIL, VALID_UNTIL[:-1] + ', valid_until: "9999-12-31"}', '"9999-12-31"',
+         "A005", "materials.0.valid_until", ("materials.0.valid_until: '9999-12-31' is outside",)),
+    Case("integer-of-4300-digits", "  members: 3", "  members: " + "9" * 4300, "9" * 4300, "A006", "facts.members",
+         ("facts.members: a number of more than 30 digits", "numbers are at most 999999999999999")),
+    Case("integer-of-31-digits-as-text", "  id_number: \"11010519491231002X\"", "  id_number: " + "1" * 31, "1" * 31,
+         "A006", "facts.id_number", ("facts.id_number: a number of more than 30 digits",)),
+    Case("integer-at-the-engine-limit", "  members: 3", "  members: 1000000000000000", "1000000000000000", "A002",
+         "facts.members", ("facts.members: 1000000000000000 is greater than the maximum of 999999999999999",)),
+    Case("amount-at-the-engine-limit", "  monthly_income: 1500.0", "  monthly_income: 1000000000000000.0",
+         "1000000000000000.0", "A002", "facts.monthly_income", ("is greater than the maximum of 999999999999999",)),
+    Case("reference-longer-than-100", 'date: "2026-03-02"', 'date: "2026-03-02"\nreference: "' + "号" * 101 + '"',
+         '"' + "号" * 101 + '"', "A002", "reference", ("reference: '号号号", "is too long")),
 ]
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from checker.errors import CheckerError
 from checker.privacy import mask_id
-from checker.register import KIND_WORD, Entry, Register, RegisterError, database_url
+from checker.register import KIND_WORD, Entry, KeyTaken, Register, RegisterError, database_url
 
 AGENCY, ABBR = "某市市场监督管理局", "X"
 PG_URL = os.environ.get("CHECKER_TEST_PG", "")
@@ -29,10 +29,10 @@ def sha(text: str) -> str:
 
 def issue(reg: Register, key: str, content: str = "", *, kind: str = "correct", date: str = "2026-03-02",
           matter: str = "individual-business-registration", outcome: str | None = None,
-          deadline: str | None = None, applicant: str = "", notice: str = "{}") -> Entry:
+          deadline: str | None = None, applicant: str = "", applicant_id: str = "", notice: str = "{}") -> Entry:
     return reg.issue(matter=matter, kind=kind, application_key=key, application_digest=sha(content or key),
                      application_date=date, outcome=outcome or kind, notice_json=notice, deadline=deadline,
-                     applicant=applicant)
+                     applicant=applicant, applicant_id=applicant_id)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -176,6 +176,67 @@ def test_a_changed_submission_supersedes_the_earlier_notice(reg):
     assert [e.number for e in history] == [n1.number, n2.number, n3.number, n4.number]
     assert [e.supersedes for e in history] == [None, n1.number, n2.number, n3.number]
     assert reg.find("no-such-key") == []
+
+
+# ------------------------------------------------------------------------- one applicant per key
+
+ID_A, ID_B = "110105194912310021", "440524188001010014"  # valid resident ID numbers, two people
+
+
+def test_a_key_is_never_superseded_by_another_applicant(reg):
+    first = issue(reg, "case-1", "v1", applicant="王小明")
+    with pytest.raises(KeyTaken) as refused:
+        issue(reg, "case-1", "v2", applicant="李四")
+    [problem] = refused.value.problems
+    assert problem.code == "E024" and "case-1" in problem.message and first.number in problem.message
+    # nothing was recorded: the first notice is still the open latest, no number was used up
+    assert reg.find("case-1") == [first] and first.status == "open"
+    assert issue(reg, "case-2").number == "X审补〔2026〕第0002号"
+
+
+def test_the_id_number_decides_over_the_name_and_is_stored_masked(reg):
+    first = issue(reg, "case-1", "v1", applicant="王小明", applicant_id=ID_A)
+    assert first.applicant_id == "110***********0021" and reg.show(first.number).applicant_id == first.applicant_id
+    # the same person with the name corrected: supersedes
+    second = issue(reg, "case-1", "v2", applicant="王晓明", applicant_id=ID_A)
+    assert second.supersedes == first.number
+    # another person of the same name: refused
+    with pytest.raises(KeyTaken):
+        issue(reg, "case-1", "v3", applicant="王晓明", applicant_id=ID_B)
+    # an ID number on one side only: the names decide
+    assert issue(reg, "case-1", "v4", applicant="王晓明").supersedes == second.number
+    with pytest.raises(KeyTaken):
+        issue(reg, "case-1", "v5", applicant="赵六")
+
+
+def test_without_names_or_id_numbers_a_changed_submission_supersedes(reg):
+    first = issue(reg, "case-1", "v1", applicant="王小明")
+    assert issue(reg, "case-1", "v2").supersedes == first.number  # nothing to compare with: as before
+    # a document number that is not a resident ID number is neither stored nor compared
+    assert issue(reg, "case-3", "v1", applicant_id="E12345678").applicant_id == ""
+
+
+def test_a_register_from_before_the_applicant_id_column_gets_it(url):
+    import sqlalchemy as sa
+    with Register(url, AGENCY, ABBR) as reg:
+        old = issue(reg, "case-1", "v1", applicant="王小明")
+        with reg._engine.begin() as conn:
+            conn.execute(sa.text("ALTER TABLE notice_register DROP COLUMN applicant_id"))
+    with Register(url, AGENCY, ABBR) as reg:
+        assert reg.show(old.number).applicant_id == ""
+        with pytest.raises(KeyTaken):
+            issue(reg, "case-1", "v2", applicant="李四", applicant_id=ID_B)
+        assert issue(reg, "case-1", "v3", applicant="王小明", applicant_id=ID_A).supersedes == old.number
+
+
+def test_a_sqlite_file_removed_while_open_is_a_register_error(tmp_path):
+    path = tmp_path / "register.db"
+    with Register(str(path), AGENCY, ABBR) as reg:
+        issue(reg, "case-1")
+        for p in tmp_path.glob("register.db*"):
+            p.unlink()
+        with pytest.raises(RegisterError, match="was removed or replaced while in use"):
+            issue(reg, "case-2")  # an open connection would have written to the removed file
 
 
 def test_mark_supplied(reg):

@@ -9,7 +9,7 @@ import json
 from typer.testing import CliRunner
 
 from checker.cli import app
-from conftest import REPO
+from conftest import REPO, notice_files
 
 IB = "individual-business-registration"
 OWNER_FACTS = {"operator_id_number": "11010519491231002X", "premises_tenure": "owned", "filed_by_agent": False,
@@ -37,9 +37,9 @@ def test_a_jsonl_batch_of_mixed_matters(tmp_path):
     assert r.exit_code == 1
     assert "4 application(s): accept 1, correct 2; unusable 1" in r.output
     assert f"{src}:4:1: E010" in r.output  # the broken line, by number; the batch went on
-    notice = json.loads((tmp_path / "out" / "notices" / "A-2.json").read_text("utf-8"))
+    notice = json.loads((tmp_path / "out" / "notices" / IB / "A-2.json").read_text("utf-8"))
     assert notice["outcome"] == "correct" and [m["id"] for m in notice["missing"]] == ["IB-05"]
-    assert (tmp_path / "out" / "notices" / "A-1.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert (tmp_path / "out" / "notices" / IB / "A-1.html").read_text("utf-8").startswith("<!DOCTYPE html>")
     rows = {row["matter"]: row for row in csv.DictReader((tmp_path / "out" / "summary.csv").open(encoding="utf-8"))}
     assert rows[IB]["applications"] == "2" and rows[IB]["accept"] == "1" and rows[IB]["correct"] == "1"
     assert rows[IB]["most_missing"] == "IB-05 (1)"
@@ -71,7 +71,8 @@ def test_a_folder_with_a_default_matter(tmp_path):
                                                  "materials": OWNER_MATERIALS}), encoding="utf-8")
     r = run(folder, "--matter", IB, "--out", tmp_path / "out")
     assert "2 application(s): accept 1, correct 1; unusable 0" in r.output
-    assert sorted(p.name for p in (tmp_path / "out" / "notices").iterdir()) == ["one.html", "one.json", "two.html", "two.json"]
+    assert notice_files(tmp_path / "out") == [f"{IB}/one.yaml~HASH.html", f"{IB}/one.yaml~HASH.json",
+                                              f"{IB}/two.json~HASH.html", f"{IB}/two.json~HASH.json"]
 
 
 def test_a_record_without_a_matter_and_an_unknown_matter(tmp_path):
@@ -95,11 +96,11 @@ def test_screening_with_a_register_numbers_notices_once(tmp_path):
                   "materials": OWNER_MATERIALS}, agent])
     r = run(src, "--out", tmp_path / "out", "--db", db, "--abbr", "西市监")
     assert r.exit_code == 1, r.output
-    a2 = json.loads((tmp_path / "out" / "notices" / "A-2.json").read_text("utf-8"))
+    a2 = json.loads((tmp_path / "out" / "notices" / IB / "A-2.json").read_text("utf-8"))
     assert a2["number"] == "西市监审补〔2025〕第0001号"
     # 5 working days after 2025-09-29 across National Day 2025: 10-13
     assert a2["deadline"]["notice_by"] == "2025-10-13"
-    assert json.loads((tmp_path / "out" / "notices" / "A-1.json").read_text("utf-8"))["number"] == "西市监审受〔2025〕第0001号"
+    assert json.loads((tmp_path / "out" / "notices" / IB / "A-1.json").read_text("utf-8"))["number"] == "西市监审受〔2025〕第0001号"
     # re-screening the unchanged batch issues no new numbers
     run(src, "--out", tmp_path / "out", "--db", db, "--abbr", "西市监")
     listing = CliRunner().invoke(app, ["register", "list", "--db", str(db), "--abbr", "西市监"])
@@ -108,7 +109,7 @@ def test_screening_with_a_register_numbers_notices_once(tmp_path):
     agent["materials"] = OWNER_MATERIALS + [{"id": "IB-05", "form": "original_and_copy", "copies": 1, "signed": True}]
     _jsonl(src, [agent])
     run(src, "--out", tmp_path / "out", "--db", db, "--abbr", "西市监")
-    again = json.loads((tmp_path / "out" / "notices" / "A-2.json").read_text("utf-8"))
+    again = json.loads((tmp_path / "out" / "notices" / IB / "A-2.json").read_text("utf-8"))
     assert again["outcome"] == "accept" and again["supersedes"] == "西市监审补〔2025〕第0001号"
     history = CliRunner().invoke(app, ["register", "show", f"{IB}/A-2", "--db", str(db), "--abbr", "西市监"])
     assert history.output.index("审补") < history.output.index("审受")

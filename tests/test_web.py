@@ -42,10 +42,11 @@ def client():
     return TestClient(create_app(REPO))
 
 
-def page(client, matter=IB, lang=None, **answers):
-    """The matter page after sending the answers, as the form does: POSTed, the language in the address."""
+def page(client, matter=IB, lang=None, refused=False, **answers):
+    """The matter page after sending the answers, as the form does: POSTed, the language in the
+    address; `refused`: an answer is refused, and the page (the form, marking it) is a 422."""
     r = client.post(f"/matters/{matter}" + (f"?lang={lang}" if lang else ""), data=answers)
-    assert r.status_code == 200, r.text
+    assert r.status_code == (422 if refused else 200), r.text
     return r.text
 
 
@@ -161,11 +162,12 @@ def test_a_wrong_id_number_is_shown_with_the_check_message(client):
 
 
 def test_an_answer_that_cannot_be_read_says_what_would_do(client):
-    html = page(client, date=DATE, filed_by_agent="maybe")
+    html = page(client, date=DATE, filed_by_agent="maybe", refused=True)
     field = field_html(html, "filed_by_agent")
     assert "请回答“是”或“否”" in field and "checked" not in field
-    assert "answer yes or no" in field_html(page(client, date=DATE, filed_by_agent="maybe", lang="en"), "filed_by_agent")
-    bad_date = page(client, date="2026-02-30")
+    assert "answer yes or no" in field_html(page(client, date=DATE, filed_by_agent="maybe", lang="en", refused=True),
+                                            "filed_by_agent")
+    bad_date = page(client, date="2026-02-30", refused=True)
     assert "请按“年-月-日”输入一个真实的日期" in bad_date and 'value="2026-02-30"' in bad_date
 
 
@@ -261,14 +263,15 @@ def test_household_members_are_a_count_and_one_fieldset_per_record(client):
     m = "minimum-living-allowance"
     first = page(client, m, date=DATE)
     assert "members" in asked(first)
-    html = page(client, m, date=DATE, members="2", **{"members.0.monthly_income": "abc", "members.1.birth_date": "1980-01-01"})
+    html = page(client, m, date=DATE, members="2", refused=True,
+                **{"members.0.monthly_income": "abc", "members.1.birth_date": "1980-01-01"})
     group = re.search(r'<fieldset class="q list[^"]*" id="f-members-group".*?</fieldset>\s*</fieldset>\s*</fieldset>', html, re.S).group(0)
     assert group.count('<fieldset class="record">') == 2
     assert 'name="members.0.monthly_income" value="abc"' in group and "请输入数字" in group
     assert 'name="members.1.birth_date" value="1980-01-01"' in group
     assert "<legend>与申请人关系</legend>" in group and "配偶" in group  # labelled fields and values
-    assert "不能大于 50" in page(client, m, date=DATE, members="51")
-    assert "请输入数字" in page(client, m, date=DATE, members="1", **{"members.0.monthly_income": "nan"})
+    assert "不能大于 50" in page(client, m, date=DATE, members="51", refused=True)
+    assert "请输入数字" in page(client, m, date=DATE, members="1", refused=True, **{"members.0.monthly_income": "nan"})
 
 
 RESERVED = {"date", "lang", "skip", "format"}  # the form's own parameters
