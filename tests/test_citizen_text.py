@@ -17,6 +17,8 @@ from conftest import MATTERS, RULES
 # words authors use about their sources; never meant for an applicant
 AUTHOR_WORDS = ("推断", "参考资料", "镜像", "第三方", "截断", "(inferred)", "inferred", "the reference",
                 "mirror page", "third-party", "third party", "truncated", "read on a")
+# official document names that contain one of those words: the hospital's 居民死亡医学证明（推断）书
+DOCUMENT_NAMES = ("死亡医学证明（推断）书",)
 # what only the agency's own, numbered notice may say
 OFFICIAL = {"zh": ("本机关", "专用章", "经办人", "签收", "文号", "不予受理通知书", "补正材料通知书", "受理通知书"),
             "en": ("this agency", "Agency seal", "Officer:", "Received by", "Document number", "Notice of")}
@@ -51,7 +53,8 @@ def test_a_self_check_speaks_plainly(compiled, notice):
         for fmt in ("text", "markdown", "html"):
             out = render(notice, fmt, lang)
             where = f"{fmt}/{lang}"
-            assert [w for w in AUTHOR_WORDS if w in out] == [], where
+            plain = re.sub("|".join(map(re.escape, DOCUMENT_NAMES)), "", out)
+            assert [w for w in AUTHOR_WORDS if w in plain] == [], where
             assert [n for n in notes if n in out] == [], where
             assert [n for n in names if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", out)] == [], where
             assert not re.search(r"\br\d{4}\b", out), where
