@@ -122,7 +122,7 @@ def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Record]:
             yield Record(Location(shown), shown, problems=[Problem(Location(shown), "E003",
                                                                    "the file name is not valid UTF-8", "rename it")])
             continue
-        absolute = str(path.resolve())
+        absolute = str(path.absolute())  # a link inside the folder is a submission of its own
         try:
             source = path
             if path.is_symlink():
