@@ -352,8 +352,9 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
           root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
     """The self-check web pages and the JSON API (/api/matters, /api/openapi.json). Stores nothing."""
     from .web import serve as run
+    base = _root(root)
     typer.echo(f"serving http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    run(_root(root), host=host, port=port, local=_local(local))
+    run(base, host=host, port=port, local=_local(local))
 
 
 @app.command()
