@@ -8,7 +8,9 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	  if $$p -c 'import sys; sys.exit(not ((3,11) <= sys.version_info[:2] < (3,14)))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# the stamp names the Python: another PYTHON for the same VENV rebuilds it
+PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+STAMP := $(VENV)/.installed-python$(PYVER)
 DURABLE := $(wildcard third_party/durable-rules/*)
 
 .PHONY: demo test bench validate wheel lock clean

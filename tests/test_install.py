@@ -201,5 +201,7 @@ def test_the_installed_package_uses_its_library_from_any_folder(wheel, tmp_path)
     r = _installed(wheel, tmp_path, "validate")
     assert r.returncode == 0 and r.stderr.strip() == f"{len(LIBRARY_FILES)} file(s) checked, 0 problem(s)"
     r = _installed(wheel, tmp_path, "check", IB, str(EXAMPLE), "--format", "json")
-    assert r.returncode == 1 and json.loads(r.stdout)["outcome"] == "correct"
+    notice = json.loads(r.stdout)  # the example's comment: the lessor's title and the agent's authorisation
+    assert r.returncode == 1 and notice["outcome"] == "correct"
+    assert [m["id"] for m in notice["missing"]] == ["IB-03", "IB-05"]
     assert not list(tmp_path.iterdir())  # nothing written where it ran
