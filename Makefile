@@ -1,21 +1,34 @@
 # Quick start: `make demo` checks a shipped example application; `make test` runs the tests.
-# Both create .venv with a Python that durable-rules runs on (3.11 or 3.12) and install what they need.
+# Both create $(VENV) (.venv) with Python 3.11, 3.12 or 3.13 (the newest found, or PYTHON=...)
+# and install exactly what requirements.lock says (hashes checked), then durable-rules built from
+# its pinned sdist with the patch in third_party/durable-rules/, then this package (editable).
+# Another Python, in its own venv: make test PYTHON=python3.11 VENV=.venv-3.11
 
-PYTHON ?= $(shell for p in python3.11 python3.12 python3; do \
-	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(not ((3,11) <= sys.version_info[:2] < (3,13)))' 2>/dev/null; then echo $$p; break; fi; done)
-VENV := .venv
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	  if $$p -c 'import sys; sys.exit(not ((3,11) <= sys.version_info[:2] < (3,14)))' >/dev/null 2>&1; then echo $$p; break; fi; done)
+VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# the stamp names the Python: another PYTHON for the same VENV rebuilds it
+PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+STAMP := $(VENV)/.installed-python$(PYVER)
+DURABLE := $(wildcard third_party/durable-rules/*)
 
-.PHONY: demo test bench validate clean
+.PHONY: demo test bench validate wheel lock clean
 
-$(STAMP): pyproject.toml
-	@if [ -z "$(PYTHON)" ]; then echo "Python 3.11 or 3.12 is needed (durable-rules does not import on 3.13)" >&2; exit 2; fi
-	@command -v gcc >/dev/null 2>&1 || { echo "installing a C compiler for durable-rules"; \
-	  (apt-get update -qq && apt-get install -y -qq gcc g++ python3-dev) >/dev/null; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+$(STAMP): pyproject.toml requirements.lock $(DURABLE)
+	@if [ -z "$(PYTHON)" ] || ! $(PYTHON) -c 'import sys; sys.exit(not ((3,11) <= sys.version_info[:2] < (3,14)))' 2>/dev/null; then \
+	  echo "Python 3.11, 3.12 or 3.13 is needed (found: '$(PYTHON)'); name one with PYTHON=..." >&2; exit 2; fi
+	@# durable-rules is built from source: a C compiler, patch and Python's headers
+	@headers=$$($(PYTHON) -c 'import os, sysconfig; print(os.path.isfile(os.path.join(sysconfig.get_path("include"), "Python.h")))'); \
+	  if ! command -v gcc >/dev/null 2>&1 || ! command -v patch >/dev/null 2>&1 || [ "$$headers" != True ]; then \
+	  echo "installing a C compiler, patch and Python's headers for durable-rules"; \
+	  (apt-get update -qq && apt-get install -y -qq gcc patch \
+	    python$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')-dev) >/dev/null; fi
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install -q --require-hashes -r requirements.lock
+	sh third_party/durable-rules/install.sh $(BIN)/python
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	@touch $(STAMP)
 
 # The demo's notice lists missing materials, so `checker check` exits 1 by design; 2 or more is an error.
@@ -32,5 +45,21 @@ validate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
 
+# The wheel (with the matter library inside), in dist/.
+wheel: $(STAMP)
+	$(BIN)/python -m pip wheel -q --no-deps --no-build-isolation -w dist .
+
+# Re-resolve requirements.lock after a change to pyproject.toml's dependencies, keeping every other
+# pin; `make lock LOCK_FLAGS=--upgrade` moves everything to the newest versions the ranges allow
+# (or --upgrade-package NAME for one). Then run `make test` on 3.11 and 3.13 (see README).
+LOCK_FLAGS ?=
+lock:
+	@if [ -z "$(PYTHON)" ]; then echo "Python 3.11, 3.12 or 3.13 is needed; name one with PYTHON=..." >&2; exit 2; fi
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install -q uv
+	.venv-lock/bin/uv pip compile pyproject.toml requirements-build.in --extra test --universal \
+	  --python-version 3.11 --generate-hashes --no-emit-package durable-rules \
+	  --custom-compile-command "make lock" $(LOCK_FLAGS) -o requirements.lock
+
 clean:
-	rm -rf $(VENV) *.egg-info
+	rm -rf $(VENV) .venv-lock build dist *.egg-info

@@ -19,12 +19,25 @@ import typer
 
 from .application import application_schema
 from .engine import EngineError
+from . import __version__
 from .errors import CheckerError, Location, Problem, printable
-from .loader import find_root, load_matter, load_ruleset_file
+from .loader import check_root, find_root, load_matter, load_ruleset_file, shipped_root
 from .model import Matter
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(no_args_is_help=True,
                   help="Check government-service applications against YAML rule sets and issue the one-time notice (一次性告知书).")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"gov-checker {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")) -> None:
+    pass
 
 
 class Format(str, Enum):
@@ -58,7 +71,8 @@ class ListFormat(str, Enum):
     json = "json"
 
 
-ROOT_HELP = "Folder holding matters/ and rules/ (default: $CHECKER_ROOT, else the nearest one above the current folder)."
+ROOT_HELP = ("Folder holding matters/ and rules/ (default: $CHECKER_ROOT, else the nearest one above the current "
+             "folder, else the library installed with the checker).")
 LOCAL_HELP = "A local office's settings file (local/*.yaml) whose parameter values replace the defaults (default: $CHECKER_LOCAL)."
 
 
@@ -70,10 +84,17 @@ def _local(local: Optional[Path]) -> Optional[Path]:
 
 
 def _root(root: Optional[Path]) -> Path:
+    """The matter library to use; one that is missing or holds no matters is an error (E025)."""
+    wanted = "must name a folder holding matters/*.yaml and rules/"
     if root is not None:
-        return root
+        return check_root(root, f"--root {wanted}")
     env = os.environ.get("CHECKER_ROOT")
-    return Path(env) if env else find_root()
+    if env:
+        return check_root(Path(env), f"$CHECKER_ROOT {wanted}")
+    found = find_root()
+    if found == shipped_root():
+        return check_root(found, "the library installed with the checker is incomplete: reinstall it, or use --root")
+    return check_root(found, "the nearest matters/ folder above the current one; add a matter or use --root")
 
 
 def _die(problems: list[Problem], code: int = 2) -> None:
@@ -363,6 +384,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
           root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
     """The self-check web pages and the JSON API (/api/matters, /api/openapi.json). Stores nothing."""
     from .web import serve as run
+    base = _root(root)  # a missing or empty root is refused before anything is announced
     if not _loopback(host):
         typer.echo(f"warning: listening on {printable(host)}, not only on this machine: the self-check has no "
                    "login, and anyone who can reach this address on the network can use it "
@@ -371,7 +393,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     typer.echo(f"serving http://{printable(shown)}:{port}/ (Ctrl-C to stop)", err=True)
     limits = {k: v for k, v in (("max_connections", max_connections), ("request_timeout", request_timeout))
               if v is not None}  # the defaults live in web.py
-    run(_root(root), host=host, port=port, local=_local(local), **limits)
+    run(base, host=host, port=port, local=_local(local), **limits)
 
 
 def _loopback(host: str) -> bool:

@@ -129,6 +129,11 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "Document numbers look like 西市监审补〔2026〕第0042号; keys are MATTER/REFERENCE as `checker screen` records them.",
          "checker register show X审补〔2026〕第9999号 --db register.sqlite",
          "checker register show X审补〔2026〕第0001号 --db register.sqlite", "special"),
+    Code("E025", "no-matters", "error", "The root folder holds no matter files.",
+         "`--root`, `$CHECKER_ROOT` or the nearest folder with a matters/ folder above the current one "
+         "names the matter library; it must exist and hold matters/*.yaml. Without any of these, the "
+         "library installed with the package is used.",
+         "checker list --root /no/such/folder", "checker list --root /path/to/gov-checker", "special"),
     # ------------------------------------------------------------------ S: schema
     Code("S001", "schema", "error", "The file does not follow the JSON Schema.",
          "A required key is missing, a key is unknown (with a suggestion), or a value has the wrong "

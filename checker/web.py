@@ -75,6 +75,7 @@ from .privacy import mask_logs
 from .render import render
 from .render.layout import tx
 from .service import check
+from .yamlsource import MAX_DEPTH, nested_too_deep
 
 log = logging.getLogger("checker.web")
 
@@ -560,14 +561,18 @@ def parse_json(body: bytes) -> Any:
         raise BodyError("not UTF-8 text") from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    too_deep = BodyError(f"nested too deeply (more than {MAX_DEPTH} levels)")
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_constant, parse_float=_finite)
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_constant, parse_float=_finite)
     except BodyError:
         raise
     except RecursionError:
-        raise BodyError("nested too deeply") from None
+        raise too_deep from None
     except ValueError as e:
         raise BodyError(str(e)) from None
+    if nested_too_deep(data):
+        raise too_deep
+    return data
 
 
 ERRORS = {

@@ -249,6 +249,22 @@ def _compose_node(loader, anchors: dict[str, yaml.Node], depth: int) -> yaml.Nod
     return node
 
 
+def nested_too_deep(data: Any) -> bool:
+    """Whether parsed JSON puts a value inside more than MAX_DEPTH lists and mappings, as the YAML
+    loader counts. The JSON fast paths (API bodies, JSON Lines) check this themselves: how deep
+    json.loads goes before a RecursionError depends on the Python version (far deeper on 3.13)."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return False
+
+
 _ALIAS_REPORTED = -1  # kept in `seen` (which holds node ids, never negative) once an alias is reported
 
 

@@ -303,6 +303,9 @@ JSONL_KINDS = [  # (id, the bad line, code, column, words)
     ("yaml-bomb", _BOMB_LINE.encode(), "E011", 1, "anchors and aliases are not allowed"),
     ("deep-nesting", b'{"matter": "test-licence", "date": "2026-03-02", "facts": {"members": '
      + b"[" * 5000 + b"]" * 5000 + b"}}", "E017", 1, f"nested deeper than {MAX_DEPTH} levels"),
+    # past the limit but shallow enough for json.loads on every Python: the limit is the checker's own
+    ("nesting-past-the-limit", b'{"matter": "test-licence", "date": "2026-03-02", "facts": {"members": '
+     + b"[" * 100 + b"]" * 100 + b"}}", "E017", 1, f"nested deeper than {MAX_DEPTH} levels"),
     ("very-long-line", b'{"matter": "test-licence", "date": "2026-03-02", "reference": "'
      + b"x" * MAX_BYTES + b'"}', "E002", 1, f"larger than the {MAX_BYTES} byte limit"),
     ("non-utf8", _GBK_HEAD.encode() + "名称".encode("gbk") + b'"}}', "E003", len(_GBK_HEAD) + 1,
@@ -349,6 +352,8 @@ def test_a_spreadsheet_saved_as_gbk_is_reported_by_row_and_the_batch_goes_on(roo
     pytest.param(b'{"date": "2026-03-02", "date": "2026-03-03"}', 400, "duplicate key 'date'", id="duplicate-key"),
     pytest.param(b'{"date": "2026-03-02", "facts": {"members": ' + b"[" * 5000 + b"]" * 5000 + b"}}", 400,
                  "nested too deeply", id="deep-nesting"),
+    pytest.param(b'{"date": "2026-03-02", "facts": {"members": ' + b"[" * 100 + b"]" * 100 + b"}}", 400,
+                 f"nested too deeply (more than {MAX_DEPTH} levels)", id="nesting-past-the-limit"),
     pytest.param(json.dumps({"date": "2026-03-02", "reference": "x" * MAX_BODY}).encode(), 413,
                  f"larger than {MAX_BODY} bytes", id="very-large-body"),
     pytest.param(_BOMB_LINE.encode(), 400, "not valid JSON", id="yaml-bomb"),
