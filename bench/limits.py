@@ -123,7 +123,7 @@ SHAPES = {  # shape -> what n counts
     "thresholds": "rules `f0 >= 1`, `f0 >= 2`, ... on one integer fact (all can hold at once)",
     "spread": "rules `f{i % 10} >= i` over ten integer facts",
     "flags": "rules `f{i}` on a yes/no fact each (n facts in the stage's fact)",
-    "or_clauses": "ANDed `(a or b)` clauses in one rule's condition",
+    "ors": "ANDed `(a or b)` clauses in one rule's condition",
     "materials": "materials required of everyone (rules on no field)",
 }
 
@@ -152,7 +152,7 @@ def matter_text(shape: str, n: int) -> str:
         for i in range(n):
             fact(f"f{i}", "bool")
             rule(i, f"f{i}")
-    elif shape == "or_clauses":
+    elif shape == "ors":
         for i in range(n):
             fact(f"a{i}", "bool")
             fact(f"b{i}", "bool")
@@ -295,7 +295,7 @@ MATTER_SWEEPS = [
     ("thresholds", [60, 100, 200, 500, 999, 1000]),
     ("spread", [100, 500, 1000, 1060, 2500]),
     ("flags", [100, 180, 300, 999]),
-    ("or_clauses", [13, 14, 40]),
+    ("ors", [13, 14, 40]),
     ("materials", [200, 300, 1000]),
 ]
 

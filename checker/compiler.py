@@ -30,7 +30,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .engine import LIMITS, Network, Program, engine_value, measure
+from .engine import LIMITS, Network, Program, engine_value
 from .errors import CheckerError, Location, Problem
 from .expr import NEGATED, SWAPPED, BoolOp, Call, Compare, ListLit, Lit, Name, Node, Not, names_in, unparse
 from .kleene import UNKNOWN, evaluate
@@ -275,8 +275,10 @@ class _Compiler:
             emit_rule("S", f"stage:{stage}", step, ALWAYS)
         for (kind, ref, _, cond, action), step in zip(wanted, step_of):
             emit_rule(kind, ref, step, cond, action)
-        over = measure(rules).over()
-        if len(rules) > LIMITS["rules"].budget or over:
+        # each step is within the limits (_steps): the ruleset is, but for its size
+        over = [f"{name} {n} > {LIMITS[name].budget}" for name, n in (("rules", len(rules)), ("children", len(steps)))
+                if n > LIMITS[name].budget]
+        if over:
             raise CheckerError(Problem(Location(self.matter.path), "M018",
                                        f"matter {self.matter.id} compiles to {len(rules)} engine rules, "
                                        f"beyond what durable-rules takes ({', '.join(over)})",
@@ -309,29 +311,51 @@ def _fits(cond: Any) -> bool:
     """Whether one rule on `cond` alone is within the engine's limits."""
     if cond is ALWAYS or cond is NEVER:
         return True
+    tests, ands = _size(cond)
+    if tests + 2 <= LIMITS["frontier"].budget and 2 * ands + 2 <= LIMITS["slots"].budget:
+        return True  # (the walk never holds more tests than the rule has; the rule's own $and: 2)
     net = Network()
-    return not net.add(_step_condition(0, cond)).over() and len(fields_read(cond)) <= LIMITS["fields"].budget
+    net.add(_step_condition(0, cond))
+    return not net.measures.over() and len(fields_read(cond)) <= LIMITS["fields"].budget
+
+
+def _size(cond: Any) -> tuple[int, int]:
+    """(tests, counting a `$or`'s join once per branch; `$and`s and `$or`s) of a condition."""
+    (name, value), = cond.items()
+    if name not in ("$and", "$or"):
+        return 1, 0
+    tests, ands = (len(value) if name == "$or" else 0), 1
+    for item in value:
+        t, a = _size(item)
+        tests, ands = tests + t, ands + a
+    return tests, ands
 
 
 def _steps(conds: list[Any]) -> list[list[int]]:
     """The rules of one stage (their conditions), grouped in order into as few steps as the
     engine's limits allow: each step is one fact and a catch-all rule (see engine.LIMITS)."""
+    def within(net: Network, read: set[str]) -> bool:
+        return not net.measures.over() and len(read) <= LIMITS["fields"].budget
+
+    def start() -> Network:
+        net = Network()
+        net.add(_step_condition(0, ALWAYS))
+        return net
+    net, read = start(), set()
+    for cond in conds:  # the usual case: the whole stage is one step
+        net.add(_step_condition(0, cond))
+        read |= set() if cond is ALWAYS else fields_read(cond)
+    if within(net, read):
+        return [list(range(len(conds)))]
     steps: list[list[int]] = [[]]
-    net, read = None, set()
+    net, read = start(), set()
     for i, cond in enumerate(conds):
         mine = set() if cond is ALWAYS else fields_read(cond)
-        if net is None:
-            net = Network()
-            net.add(_step_condition(0, ALWAYS))
-        elif net.add(_step_condition(0, cond)).over() or len(read | mine) > LIMITS["fields"].budget:
-            steps.append([])
-            net, read = Network(), set()
-            net.add(_step_condition(0, ALWAYS))
-        else:
-            steps[-1].append(i)
-            read |= mine
-            continue
         net.add(_step_condition(0, cond))
+        if steps[-1] and not within(net, read | mine):
+            steps.append([])
+            net, read = start(), set()
+            net.add(_step_condition(0, cond))
         steps[-1].append(i)
         read |= mine
     return steps

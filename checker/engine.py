@@ -137,25 +137,29 @@ class Network:
 
     def __init__(self) -> None:
         self.root = _Test()
-        self.measures = Measures()
+        self._measures = Measures()
         self._frontier: dict[int, int] = {}  # id(test) -> the walk's worst depth below it
         self._touched: list[_Test] = []
         self._slots = 0
 
-    def add(self, condition: dict) -> Measures:
-        """Add the rule `{"all": [{"m": condition}]}`; the measures of the network so far."""
+    def add(self, condition: dict) -> None:
+        """Add the rule `{"all": [{"m": condition}]}`."""
         self._touched, self._slots = [self.root], 0
         end = self._alpha(condition, self.root)
         end.betas += 1
-        m = self.measures
+        m = self._measures
         m.rules += 1
         m.slots = max(m.slots, self._slots)
         m.betas = max(m.betas, end.betas)
         for t in self._touched:  # only the rule's own path changed (a tree, but for `$or` joins)
             self._frontier.pop(id(t), None)
             m.children = max(m.children, len(t.children) + len(t.absent))
-        m.frontier = self._depth(self.root)
-        return m
+
+    @property
+    def measures(self) -> Measures:
+        """The measures of the network so far (the frontier recomputed along what changed)."""
+        self._measures.frontier = self._depth(self.root)
+        return self._measures
 
     def _alpha(self, cond: dict, parent: _Test) -> _Test:
         """As rete.c's createAlpha: the test where `cond` ends, below `parent`."""

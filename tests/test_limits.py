@@ -37,7 +37,7 @@ def _application(shape: str, n: int) -> dict:
         facts = {f"f{k}": 10 ** 6 for k in range(min(n, 10))}
     elif shape == "flags":
         facts = {f"f{i}": True for i in range(n)}
-    elif shape == "or_clauses":
+    elif shape == "ors":
         facts = {k: True for i in range(n) for k in (f"a{i}", f"b{i}")}
     else:
         facts = {"f0": False}
@@ -55,7 +55,7 @@ EDGES = [
     ("thresholds", 200),
     ("flags", 65),        # 65 yes/no facts, each read by a rule
     ("flags", 251),       # one field more than a fact can have
-    ("or_clauses", 14),   # 14 ANDed (a or b): past the 31 expression slots of one rule
+    ("ors", 14),   # 14 ANDed (a or b): past the 31 expression slots of one rule
     ("materials", 256),   # 256 rules ending at one test: past the engine's list of 255
     ("spread", 1060),     # the 1,060 ordinary rules
 ]
