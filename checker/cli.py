@@ -439,6 +439,7 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set or 
     """Check rule files as code: schema, facts, conditions, types, IDs, examples, and lint warnings
     (see `checker rule`). Exit 0 clean, 1 problems."""
     from .application import parse_application
+    from .compiler import compile_matter
     from .lint import lint
     base = _root(root)
     files: list[Path] = []
@@ -471,6 +472,10 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set or 
             except CheckerError as e:
                 problems += [Problem(ex.location, p.code, f"example '{ex.name}': {p.message}", p.hint)
                              for p in e.problems]
+        try:  # within the engine's limits (engine.LIMITS), as compiled
+            compile_matter(m)
+        except CheckerError as e:
+            problems += e.problems
         if not no_lint:
             problems += lint(m)
     chosen, skip = _codes(select), _codes(ignore)

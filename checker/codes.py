@@ -232,6 +232,15 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "materials:\n" + FORM + "examples:\n  - {name: x, parameters: {photos: 6}, application: {date: \"2026-01-05\"}, expect: {outcome: correct}}\n",
          "parameters:\n  photos: {type: integer, value: 3, label: {zh: 照片, en: photos}}\nmaterials:\n" + FORM +
          "examples:\n  - {name: x, parameters: {photos: 6}, application: {date: \"2026-01-05\"}, expect: {outcome: correct}}\n"),
+    Code("M018", "engine-limit", "error", "The matter compiles to more engine rules than durable-rules takes.",
+         "Each condition becomes two engine rules (true and false), each material check one. durable-rules "
+         "refuses a ruleset of more than 4,096 rules and allocates about 8 KB per rule for every "
+         "application; the checker takes at most 3,500 (engine.LIMITS, measured by bench/limits.py) and "
+         "refuses a larger matter before the engine sees it. Its other limits (tests matched at once, "
+         "fields of one fact, length of one condition, rules on one condition) are kept by the compiler, "
+         "which asserts a large stage as several facts and decides an over-long condition in Python.",
+         "(a matter with 1,800 rules: 3,600 engine rules)", "(the same rules split into two matters of 900)",
+         "special"),
     # ------------------------------------------------------------------ C: conditions
     Code("C001", "syntax", "error", "A condition is not valid in the condition language.",
          "The column points at the character where parsing stopped; see README, 'The condition language'.",

@@ -30,7 +30,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .engine import Program, engine_value
+from .engine import LIMITS, Network, Program, engine_value
+from .errors import CheckerError, Location, Problem
 from .expr import NEGATED, SWAPPED, BoolOp, Call, Compare, ListLit, Lit, Name, Node, Not, names_in, unparse
 from .kleene import UNKNOWN, evaluate
 from .model import Matter
@@ -85,8 +86,10 @@ class CompiledMatter:
     actions: dict[str, Callable[[dict], dict]]  # durable rule name -> values it adds (derived facts)
     rule_index: dict[str, tuple[str, str]]  # durable rule name -> (condition or derived id, 'T'|'F'|'D'|'E'|'S')
     computed: list[list[tuple[str, Node]]]  # per stage: plain derived values, then terms, computed before it
-    fields: list[frozenset[str]]  # per stage: the fields its rules read
+    fields: list[frozenset[str]]  # per step: the fields its rules read
     digest: str
+    steps: list[int]  # per step, its stage: a stage is asserted as one fact, or as several
+    #                   (steps) if its rules are beyond what the engine takes at once
 
     @functools.cached_property
     def verdicts(self) -> dict[str, tuple[str, bool]]:
@@ -106,8 +109,10 @@ class CompiledMatter:
 
     def program(self) -> Program:
         """What the engine is given."""
-        return Program(self.rules, self.actions, self.stages, self.fields,
-                       [_compute(items) for items in self.computed])
+        steps = self.steps
+        return Program(self.rules, self.actions, len(steps) - 1, self.fields,
+                       [_compute(self.computed[stage]) if i == 0 or steps[i - 1] != stage else None
+                        for i, stage in enumerate(steps)])
 
 
 class _Compiler:
@@ -212,29 +217,15 @@ class _Compiler:
             self.add(f"defect:{piece_id}:{kind}", BoolOp("and", (present, node)), needs_false=False)
 
     def emit(self) -> CompiledMatter:
+        self.fit()
         stages = max([0, *self.derived_stage.values(), *(c.stage for c in self.conditions.values())])
         plain = [d for d in self.matter.derived.values() if d.when is None]
-        rules: dict[str, dict] = {}
-        actions: dict[str, Callable[[dict], dict]] = {}
-        index: dict[str, tuple[str, str]] = {}
-        fields: list[set[str]] = [set() for _ in range(stages + 1)]
+        wanted: list[tuple[str, str, int, Any, Any]] = []  # (kind, ref, stage, condition, action)
 
         def rule(kind: str, ref: str, stage: int, cond: Any, action=None) -> None:
-            if cond is NEVER:
-                return
-            name = f"r{len(rules):04d}"
-            parts: list[Any] = [{"t": "app"}, {"stage": stage}]
-            if cond is not ALWAYS:
-                parts.append(cond)
-                fields[stage].update(fields_read(cond))
-            rules[name] = {"all": [{"m": {"$and": parts}}]}
-            if action is not None:
-                actions[name] = action
-            index[name] = (ref, kind)
+            if cond is not NEVER:
+                wanted.append((kind, ref, stage, cond, action))
 
-        # one catch-all rule per stage: every fact matches a rule (durable-rules raises otherwise)
-        for stage in range(stages + 1):
-            rule("S", f"stage:{stage}", stage, ALWAYS)
         # before each stage: the plain derived values, then the lifted terms, whose inputs are known
         computed = [[(d.name, d.value) for d in plain if self.derived_stage[d.name] == stage]
                     + [(t.name, t.node) for t in self.terms.values() if t.stage == stage]
@@ -254,10 +245,120 @@ class _Compiler:
             rule("T", cid, c.stage, to_durable(c.lowered, True))
             if c.needs_false:
                 rule("F", cid, c.stage, to_durable(c.lowered, False))
-        compiled = CompiledMatter(self.matter, self.conditions, self.terms, self.derived_stage,
-                                  stages, rules, actions, index, computed,
-                                  [frozenset(f) for f in fields], rules_digest(self.matter))
-        return compiled
+
+        # each stage is asserted as one fact, or as several (steps) if its rules are beyond what
+        # the engine takes at once; one catch-all rule per step: every fact matches a rule
+        # (durable-rules raises otherwise)
+        steps: list[int] = []  # per step, its stage
+        step_of = [0] * len(wanted)
+        for stage in range(stages + 1):
+            mine = [i for i, w in enumerate(wanted) if w[2] == stage]
+            for part in _steps([wanted[i][3] for i in mine]):
+                for j in part:
+                    step_of[mine[j]] = len(steps)
+                steps.append(stage)
+        rules: dict[str, dict] = {}
+        actions: dict[str, Callable[[dict], dict]] = {}
+        index: dict[str, tuple[str, str]] = {}
+        fields: list[set[str]] = [set() for _ in steps]
+
+        def emit_rule(kind: str, ref: str, step: int, cond: Any, action=None) -> None:
+            name = f"r{len(rules):04d}"
+            rules[name] = {"all": [{"m": _step_condition(step, cond)}]}
+            if cond is not ALWAYS:
+                fields[step].update(fields_read(cond))
+            if action is not None:
+                actions[name] = action
+            index[name] = (ref, kind)
+
+        for step, stage in enumerate(steps):
+            emit_rule("S", f"stage:{stage}", step, ALWAYS)
+        for (kind, ref, _, cond, action), step in zip(wanted, step_of):
+            emit_rule(kind, ref, step, cond, action)
+        # each step is within the limits (_steps): the ruleset is, but for its size
+        over = [f"{name} {n} > {LIMITS[name].budget}" for name, n in (("rules", len(rules)), ("children", len(steps)))
+                if n > LIMITS[name].budget]
+        if over:
+            raise CheckerError(Problem(Location(self.matter.path), "M018",
+                                       f"matter {self.matter.id} compiles to {len(rules)} engine rules, "
+                                       f"beyond what durable-rules takes ({', '.join(over)})",
+                                       "split it into several matters, or share conditions through derived facts"))
+        return CompiledMatter(self.matter, self.conditions, self.terms, self.derived_stage,
+                              stages, rules, actions, index, computed,
+                              [frozenset(f) for f in fields], rules_digest(self.matter), steps)
+
+    def fit(self) -> None:
+        """Lift every condition whose engine rule alone would be beyond the engine's limits (a
+        long chain of `and`/`or`, a list of many alternatives, very many fields) into a term:
+        computed in Python before its stage, with the same three-valued result (so the engine
+        rule tests one field)."""
+        for cid, c in self.conditions.items():
+            if isinstance(c.lowered, (Name, Lit)):
+                continue
+            forms = [to_durable(c.lowered, True)] + ([to_durable(c.lowered, False)] if c.needs_false else [])
+            if not all(_fits(form) for form in forms):
+                c.lowered = self.lift(c.lowered)
+def _step_condition(step: int, cond: Any) -> dict:
+    """A rule's condition: the application fact (hazard: a test of absence alone also matches the
+    session's state object), at its step, and what it tests."""
+    parts: list[Any] = [{"t": "app"}, {"stage": step}]
+    if cond is not ALWAYS:
+        parts.append(cond)
+    return {"$and": parts}
+
+
+def _fits(cond: Any) -> bool:
+    """Whether one rule on `cond` alone is within the engine's limits."""
+    if cond is ALWAYS or cond is NEVER:
+        return True
+    tests, ands = _size(cond)
+    if tests + 2 <= LIMITS["frontier"].budget and 2 * ands + 2 <= LIMITS["slots"].budget:
+        return True  # (the walk never holds more tests than the rule has; the rule's own $and: 2)
+    net = Network()
+    net.add(_step_condition(0, cond))
+    return not net.measures.over() and len(fields_read(cond)) <= LIMITS["fields"].budget
+
+
+def _size(cond: Any) -> tuple[int, int]:
+    """(tests, counting a `$or`'s join once per branch; `$and`s and `$or`s) of a condition."""
+    (name, value), = cond.items()
+    if name not in ("$and", "$or"):
+        return 1, 0
+    tests, ands = (len(value) if name == "$or" else 0), 1
+    for item in value:
+        t, a = _size(item)
+        tests, ands = tests + t, ands + a
+    return tests, ands
+
+
+def _steps(conds: list[Any]) -> list[list[int]]:
+    """The rules of one stage (their conditions), grouped in order into as few steps as the
+    engine's limits allow: each step is one fact and a catch-all rule (see engine.LIMITS)."""
+    def within(net: Network, read: set[str]) -> bool:
+        return not net.measures.over() and len(read) <= LIMITS["fields"].budget
+
+    def start() -> Network:
+        net = Network()
+        net.add(_step_condition(0, ALWAYS))
+        return net
+    net, read = start(), set()
+    for cond in conds:  # the usual case: the whole stage is one step
+        net.add(_step_condition(0, cond))
+        read |= set() if cond is ALWAYS else fields_read(cond)
+    if within(net, read):
+        return [list(range(len(conds)))]
+    steps: list[list[int]] = [[]]
+    net, read = start(), set()
+    for i, cond in enumerate(conds):
+        mine = set() if cond is ALWAYS else fields_read(cond)
+        net.add(_step_condition(0, cond))
+        if steps[-1] and not within(net, read | mine):
+            steps.append([])
+            net, read = start(), set()
+            net.add(_step_condition(0, cond))
+        steps[-1].append(i)
+        read |= mine
+    return steps
 
 
 def _with_dates(when: Node | None, start: str | None, until: str | None) -> Node:

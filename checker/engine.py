@@ -23,7 +23,11 @@ own Host is written on) directly, and keeps the contract small:
   session cannot be deleted without aborting the process: compiled rulesets have a catch-all
   rule per stage so that this cannot happen);
 * an exception in an action, or a value the engine cannot parse, is raised as EngineError;
-* the result is the ordered list of rules that fired and every value known at the end.
+* the result is the ordered list of rules that fired and every value known at the end;
+* a ruleset beyond the engine's limits (LIMITS, measured by bench/limits.py) is refused before it
+  is registered, and a fact with more fields than it takes is never asserted: past those edges
+  the C core corrupts its memory, loops or answers an error after which its session cannot be
+  deleted without aborting the process. The compiler shapes what it emits to stay within them.
 """
 
 from __future__ import annotations
@@ -66,6 +70,178 @@ class EngineError(Exception):
     """The engine failed; the message says which rule and why."""
 
 
+# --- the engine's limits ------------------------------------------------------------------------
+# durable-rules' C core matches a fact by a depth-first walk of its alpha network (the tests of
+# single fields, shared between rules), with fixed-size arrays and no bounds checks at several
+# places. bench/limits.py finds each edge by measurement (figures in bench/LIMITS.md); each budget
+# here keeps a margin below it. `measure` computes the same quantities from a ruleset's JSON by
+# building the network as rete.c does (a test is shared when its parent, field, operator and
+# value are the same), so a ruleset is judged before the engine ever sees it.
+
+@dataclass(frozen=True)
+class Limit:
+    budget: int  # what the compiler and the adapter let through
+    edge: int  # the largest that ran in bench/limits.py
+    past: str  # what the engine does one past the edge
+
+
+LIMITS = {
+    "frontier": Limit(48, 64, "error 303 on assert, after which deleting the session aborts the process"),
+    "fields": Limit(200, 250, "error 302 on assert; a larger fact: free(): invalid pointer"),
+    "slots": Limit(24, 30, "error 113 when the ruleset is registered"),
+    "betas": Limit(128, 255, "segmentation fault (256); error 108 from 257"),
+    "children": Limit(256, 511, "the engine loops forever"),
+    "rules": Limit(3500, 4096, "error 106 when the ruleset is registered"),
+}
+# frontier  tests the walk may hold at once (every test assumed true: a bound for any fact)
+# fields    fields of one asserted fact, besides t, stage and sid
+# slots     expression slots of one rule: 2 per $and and $or (a field-to-field comparison takes
+#           none: measured up to 100 of them in one rule)
+# betas     rules whose condition ends at the same test
+# children  tests directly under one test
+# rules     rules in one ruleset (also what a session allocates: about 8 KB per rule)
+
+_MAX_FIELDS = LIMITS["fields"].budget
+
+
+class _Test:
+    """A node of the alpha network: a test of one field (or a `$or`'s join node)."""
+
+    __slots__ = ("children", "absent", "betas", "key")
+
+    def __init__(self, key: tuple | None = None) -> None:
+        self.key = key  # for `$nex` tests, which rete.c looks up by it in the next list
+        self.children: dict[tuple, _Test] = {}  # (field, operator, value) -> test, as rete.c shares them
+        self.absent: list[_Test] = []  # `$nex` tests and `$or` join nodes (rete.c's "next list")
+        self.betas = 0  # rules that end here
+
+
+@dataclass
+class Measures:
+    """A ruleset's size in the engine's terms (see LIMITS)."""
+
+    frontier: int = 0
+    slots: int = 0
+    betas: int = 0
+    children: int = 0
+    rules: int = 0
+
+    def over(self) -> list[str]:
+        """The measures past their budget, described."""
+        return [f"{name} {value} > {LIMITS[name].budget}" for name, value in vars(self).items()
+                if value > LIMITS[name].budget]
+
+
+class Network:
+    """The alpha network durable-rules builds from a ruleset, rule by rule, measured as it grows."""
+
+    def __init__(self) -> None:
+        self.root = _Test()
+        self._measures = Measures()
+        self._frontier: dict[int, int] = {}  # id(test) -> the walk's worst depth below it
+        self._touched: list[_Test] = []
+        self._slots = 0
+
+    def add(self, condition: dict) -> None:
+        """Add the rule `{"all": [{"m": condition}]}`."""
+        self._touched, self._slots = [self.root], 0
+        end = self._alpha(condition, self.root)
+        end.betas += 1
+        m = self._measures
+        m.rules += 1
+        m.slots = max(m.slots, self._slots)
+        m.betas = max(m.betas, end.betas)
+        for t in self._touched:  # only the rule's own path changed (a tree, but for `$or` joins)
+            self._frontier.pop(id(t), None)
+            m.children = max(m.children, len(t.children) + len(t.absent))
+
+    @property
+    def measures(self) -> Measures:
+        """The measures of the network so far (the frontier recomputed along what changed)."""
+        self._measures.frontier = self._depth(self.root)
+        return self._measures
+
+    def _alpha(self, cond: dict, parent: _Test) -> _Test:
+        """As rete.c's createAlpha: the test where `cond` ends, below `parent`."""
+        if not isinstance(cond, dict) or len(cond) != 1:
+            raise EngineError(f"not a condition the adapter can measure: {cond!r}")
+        (name, value), = cond.items()
+        if name == "$and":
+            self._slots += 2
+            for item in value:
+                parent = self._alpha(item, parent)
+            return parent
+        if name == "$or":
+            self._slots += 2
+            join = _Test()
+            for item in value:
+                end = self._alpha(item, parent)
+                end.absent.append(join)
+                self._touched.append(end)
+            self._touched.append(join)
+            return join
+        if name.startswith("$") and isinstance(value, dict) and len(value) == 1:
+            (field, operand), = value.items()  # {"$lt": {field: value}}; an unknown operator is
+        else:  #                                 left for the engine to refuse (error 202)
+            field, operand = name, value
+        key = (field, name, json.dumps(operand, sort_keys=True))
+        if name == "$nex":
+            found = next((t for t in parent.absent if t.key == key), None)
+            if found is None:
+                found = _Test(key)
+                parent.absent.append(found)
+        else:
+            found = parent.children.get(key)
+            if found is None:
+                found = parent.children[key] = _Test()
+        self._touched.append(found)
+        return found
+
+    def _depth(self, test: _Test) -> int:
+        """The most tests the walk holds at once below `test`, every test assumed true but for
+        equality tests of one field with different constants, of which at most one is. The walk
+        pushes all of a test's passing children, then takes them one at a time, the others
+        waiting underneath: so k passing children, one with depth d below it, make k - 1 + d."""
+        known = self._frontier.get(id(test))
+        if known is not None:
+            return known
+        depth = 0
+        if test.children or test.absent:
+            passing = len(test.absent) + _passing(test.children)
+            depth = max([passing, *(passing - 1 + self._depth(k)
+                                    for k in (*test.children.values(), *test.absent))])
+        self._frontier[id(test)] = depth
+        return depth
+
+
+def _passing(children: dict[tuple, _Test]) -> int:
+    """How many of these tests can pass at once: equality tests of one field whose constants are
+    all strings, all booleans or all distinct numbers count once; any other test counts."""
+    equal: dict[str, list[str]] = {}
+    count = 0
+    for field, name, operand in children:
+        if name == field and not operand.startswith(("{", "[", "null")):
+            equal.setdefault(field, []).append(operand)
+        else:
+            count += 1
+    for operands in equal.values():
+        kinds = {"s" if o.startswith('"') else "b" if o in ("true", "false") else "n" for o in operands}
+        distinct = len(operands) if kinds != {"n"} else len({float(o) for o in operands})
+        count += 1 if len(kinds) == 1 and distinct == len(operands) else len(operands)
+    return count
+
+
+def measure(rules: dict[str, dict]) -> Measures:
+    """The measures of a ruleset of single-fact rules `{"all": [{"m": condition}]}`."""
+    net = Network()
+    for name, rule in rules.items():
+        parts = rule.get("all") or rule.get("any") or []
+        if len(parts) != 1 or set(parts[0]) != {"m"}:
+            raise EngineError(f"rule {name}: only single-fact rules can be measured")
+        net.add(parts[0]["m"])
+    return net.measures
+
+
 @dataclass
 class Program:
     """What the engine is given for one matter.
@@ -105,6 +281,12 @@ class Ruleset:
         for rule in program.rules:  # each fired rule is known by its name, read raw from the message
             if '"' in rule or "\\" in rule:
                 raise EngineError(f"ruleset {name}: rule name {rule!r} may not contain a quote or a backslash")
+        over = measure(program.rules).over()
+        widest = max((len(f) for f in program.fields or ()), default=0)
+        if widest > LIMITS["fields"].budget:
+            over.append(f"fields {widest} > {LIMITS['fields'].budget}")
+        if over:  # never registered: past these the engine may corrupt its memory or loop
+            raise EngineError(f"ruleset {name} is beyond the engine's limits: {', '.join(over)}")
         text = json.dumps(program.rules, ensure_ascii=False)
         try:
             self.handle = durable_rules_engine.create_ruleset(name, text)
@@ -136,6 +318,9 @@ class Ruleset:
                     else:
                         wanted = fields[stage]
                         fact = {k: v for k, v in values.items() if k in wanted}
+                    if len(fact) > _MAX_FIELDS:  # only when every value is asserted (fields None)
+                        raise EngineError(f"ruleset {self.name}: stage {stage}: {len(fact)} fields, "
+                                          f"more than the engine takes ({_MAX_FIELDS})")
                     fact["t"], fact["stage"], fact["sid"] = "app", stage, sid
                     try:
                         code, offset = assert_fact(handle, _encode(fact))

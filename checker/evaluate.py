@@ -54,8 +54,12 @@ def evaluate(compiled: CompiledMatter, app: Application) -> Findings:
     result = ruleset_for(compiled).evaluate(engine_input(compiled, app, declared))
     status = dict(compiled.initial_status)
     verdicts = compiled.verdicts
-    for rule, _ in result.fired:
+    fired = result.fired
+    for rule, _ in fired:
         verdict = verdicts.get(rule)
         if verdict is not None:
             status[verdict[0]] = verdict[1]
-    return Findings(status, result.values, result.fired, compiled.rule_index, declared)
+    steps = compiled.steps
+    if len(steps) != compiled.stages + 1:  # a stage asserted as several facts: name the stage
+        fired = [(rule, steps[step]) for rule, step in fired]
+    return Findings(status, result.values, fired, compiled.rule_index, declared)

@@ -45,9 +45,11 @@ def trace(compiled: CompiledMatter, app: Application, findings: Findings, lang: 
     """The explanation as data (for --format json); `render` writes it as text."""
     values = findings.values
     fired = []
+    asserted = set()
     for rule, ref, kind, stage in findings.trace:
         entry: dict[str, Any] = {"engine_rule": rule, "stage": stage, "kind": _KIND[kind], "ref": ref}
-        if kind == "S":  # computed before the stage was asserted: plain derived facts, then terms
+        if kind == "S" and stage not in asserted:  # computed before the stage was asserted
+            asserted.add(stage)  # (once: a large stage is asserted as several facts)
             entry["computed"] = {name if name in compiled.matter.derived else unparse(node): values.get(name)
                                  for name, node in compiled.computed[stage]}
         elif kind in ("D", "E"):
@@ -86,7 +88,7 @@ def render(data: dict[str, Any]) -> str:
             stage = e["stage"]
             out.append(f"  stage {stage}")
         if e["kind"] == "stage":
-            computed = "; ".join(f"{k} = {v!r}" for k, v in e["computed"].items())
+            computed = "; ".join(f"{k} = {v!r}" for k, v in e.get("computed", {}).items())
             out.append(f"    {e['engine_rule']} stage {stage} asserted" + (f"; computed {computed}" if computed else ""))
         elif e["kind"].startswith("derived"):
             out.append(f"    {e['engine_rule']} {e['ref']} = {e['value']!r}  ({e['expression']}; {e['because']})")

@@ -178,7 +178,7 @@ class Catalogue:
         self.paths = {p.stem: p for p in sorted((self.root / "matters").glob("*.yaml"))}
         self._lock = threading.Lock()
         self._matters: dict[str, Matter] = {}
-        self._compiled: dict[str, CompiledMatter] = {}
+        self._compiled: dict[str, CompiledMatter | CheckerError] = {}
         self._broken: dict[str, CheckerError] = {}
 
     def known(self, matter_id: str) -> bool:
@@ -205,10 +205,19 @@ class Catalogue:
         return found
 
     def compiled(self, matter_id: str) -> CompiledMatter:
+        """The compiled matter; CheckerError if it does not load or is beyond the engine's limits
+        (M018: then it is never registered, and every other matter is served as before)."""
         with self._lock:
             found = self._compiled.get(matter_id)
             if found is None:
-                found = self._compiled[matter_id] = compile_matter(self._load(matter_id))
+                try:
+                    found = compile_matter(self._load(matter_id))
+                except CheckerError as e:
+                    log.error("matter %s cannot be compiled:\n%s", matter_id, e)
+                    found = e
+                self._compiled[matter_id] = found
+            if isinstance(found, CheckerError):
+                raise found
             return found
 
     def all(self) -> list[Matter]:

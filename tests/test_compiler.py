@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker.application import parse_application
 from checker.compiler import ALWAYS, NEVER, compile_matter, to_durable
-from checker.engine import engine_value
+from checker.engine import LIMITS, engine_value, measure
 from checker.evaluate import engine_input, evaluate
 from checker.expr import names_in, parse, unparse
 from checker.kleene import UNKNOWN, evaluate as kleene
 from checker.loader import load_matter
-from conftest import MATTERS, RULES
+from conftest import FIXTURES, MATTERS, RULES
 
 ABSENT = object()
 
@@ -56,6 +59,37 @@ def applications(draw):
         materials.append(item)
     return {"date": draw(dates()), "facts": {k: v for k, v in facts.items() if v is not ABSENT},
             "materials": materials}
+
+
+@pytest.fixture(scope="module")
+def tight_licence():
+    """The fixture matter compiled under budgets so small that each stage is asserted in several
+    steps and the longer conditions are decided in Python (lifted): the shapes the compiler gives
+    a matter past the engine's limits."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name, budget in {"frontier": 3, "slots": 6, "fields": 4, "betas": 2}.items():
+            mp.setitem(LIMITS, name, dataclasses.replace(LIMITS[name], budget=budget))
+        compiled = compile_matter(load_matter(FIXTURES / "matters" / "test-licence.yaml", RULES))
+    compiled.ruleset_name = "test-licence-tight"  # not the ruleset of the usual compilation
+    return compiled
+
+
+def test_tight_budgets_split_stages_and_lift_conditions(test_licence, tight_licence):
+    assert len(test_licence.steps) == test_licence.stages + 1  # the usual: one fact per stage
+    assert len(tight_licence.steps) > 3 * (tight_licence.stages + 1)
+    assert len(tight_licence.terms) > len(test_licence.terms)
+    for step in range(len(tight_licence.steps)):
+        mine = {n: r for n, r in tight_licence.rules.items() if r["all"][0]["m"]["$and"][1] == {"stage": step}}
+        m = measure(mine)
+        assert m.frontier <= 3 and m.slots <= 6 and m.betas <= 2, step
+        assert len(tight_licence.fields[step]) <= 4
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                    HealthCheck.function_scoped_fixture])
+@given(applications())
+def test_a_matter_split_into_steps_decides_as_three_valued_evaluation(tight_licence, data):
+    test_engine_agrees_with_three_valued_evaluation.hypothesis.inner_test(tight_licence, data)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

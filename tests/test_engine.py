@@ -9,7 +9,7 @@ import pytest
 
 from checker.application import parse_application
 from checker.compiler import compile_matter, fields_read
-from checker.engine import Engine, EngineError, Program
+from checker.engine import LIMITS, Engine, EngineError, Program, measure
 from checker.evaluate import engine_input, evaluate
 from checker.loader import load_matter
 from conftest import MATTERS, RULES, complete_test_application
@@ -243,3 +243,69 @@ def test_an_unexpected_answer_from_the_engine_is_an_error_not_ignored():
         rs.evaluate({"age": 30})
     rs._core = real
     assert rs.live == 0 and [rule for rule, _ in rs.evaluate({"age": 30}).fired] == ["catch", "adult"]
+
+
+# --- the engine's limits (engine.LIMITS; edges measured by bench/limits.py) ----------------------
+
+def _at(*conds):
+    return {"all": [{"m": {"$and": [{"t": "app"}, {"stage": 0}, *conds]}}]}
+
+
+def test_measures_follow_the_network_durable_rules_builds():
+    rules = _rules(**{"gt": _at({"$ex": {"a": 1}}, {"$gt": {"a": 1}}), "lt": _at({"$ex": {"a": 1}}, {"$lt": {"a": 5}}),
+                      "x": _at({"b": "x"}), "y": _at({"b": "y"}), "or": _at({"$or": [{"c": 1}, {"d": 1}]})})
+    m = measure(rules)
+    # under stage 0: `$ex a` (shared by gt and lt), b == "x" and b == "y" (never both: one), the
+    # adult rule's `$ex age`, c == 1 and d == 1: 5 can hold at once; `$ex a` has two children that
+    # can both hold, `$ex age` one: 5 - 1 + 2 = 6
+    assert m.frontier == 6
+    assert m.slots == 4  # the rule's $and and the $or
+    assert m.children == 6  # $ex a, b x, b y, $ex age, c, d
+    assert m.betas == 1 and m.rules == 7
+
+
+def _past(limit: str) -> Program:
+    """A ruleset one past a budget of engine.LIMITS, within all the others."""
+    n = LIMITS[limit].budget + 1
+    if limit == "frontier":  # n tests that can all hold at once
+        return Program({f"r{i}": _at({f"f{i}": True}) for i in range(n)})
+    if limit == "slots":  # n // 2 `$and`s nested (each takes 2 slots), with the rule's own
+        cond = {"x": 1}
+        for _ in range(n // 2):
+            cond = {"$and": [cond]}
+        return Program({"r": _at(cond)})
+    if limit == "betas":  # n rules on the same test
+        return Program({f"r{i}": _at({"x": 1}) for i in range(n)})
+    if limit == "children":  # n tests of one field that never hold together
+        return Program({f"r{i}": _at({"x": i}) for i in range(n)})
+    if limit == "rules":
+        return Program({f"r{i}": _at({"a": i // 200}, {"b": i % 200}) for i in range(n)})
+    assert limit == "fields"
+    return Program(_rules(), fields=[frozenset(f"f{i}" for i in range(n))])
+
+
+@pytest.mark.parametrize("limit", list(LIMITS))
+def test_a_ruleset_past_a_limit_is_refused_before_the_engine_sees_it(limit, monkeypatch):
+    import durable_rules_engine
+
+    def never(*args):
+        raise AssertionError("registered")
+    monkeypatch.setattr(durable_rules_engine, "create_ruleset", never)
+    budget = LIMITS[limit].budget  # (nested $and take slots two by two: 2 + 2 * 12 = 26)
+    past = budget + (2 if limit == "slots" else 1)
+    with pytest.raises(EngineError, match=f"beyond the engine's limits: {limit} {past} > {budget}$"):
+        Engine().ruleset("past", lambda: _past(limit))
+
+
+def test_a_ruleset_at_the_frontier_budget_runs():
+    n = LIMITS["frontier"].budget
+    rs = Engine().ruleset("at-budget", lambda: Program({f"r{i}": _at({f"f{i}": True}) for i in range(n)}))
+    assert len(rs.evaluate({f"f{i}": True for i in range(n)}).fired) == n
+
+
+def test_a_fact_with_more_fields_than_the_engine_takes_is_never_asserted():
+    rs = Engine().ruleset("wide", lambda: Program(_rules()))  # fields None: every value asserted
+    budget = LIMITS["fields"].budget
+    with pytest.raises(EngineError, match=f"{budget + 1} fields, more than the engine takes"):
+        rs.evaluate({f"f{i}": 1 for i in range(budget + 1)})  # (t, stage and sid come on top)
+    assert rs.live == 0 and len(rs.evaluate({f"f{i}": 1 for i in range(budget)}).fired) == 1
