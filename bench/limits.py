@@ -134,7 +134,7 @@ def matter_text(shape: str, n: int) -> str:
 
     def fact(name, kind):
         facts.append(f"  {name}: {{type: {kind}, {'minimum: 0, ' if kind == 'integer' else ''}"
-                     f"question: {{zh: 问题{name}, en: Question {name}}}}}")
+                     f"question: {{zh: 问题{name}, en: Question {name}}}, from: applicant}}")
 
     def rule(i, when):
         rules.append(f"  - {{id: r{i}, when: \"{when}\", outcome: refuse, reason: {{zh: 理由{i}, en: reason {i}}}, "
