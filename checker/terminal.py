@@ -74,12 +74,12 @@ def interview(compiled: CompiledMatter, answers: dict, on: str, lang: str, targe
         target.write_text(yaml.safe_dump(iv.application(m, answers, on), allow_unicode=True, sort_keys=False),
                           encoding="utf-8")
     typer.echo("")
-    _result(st, lang, skipped)
+    _result(st, lang, skipped, m)
     typer.echo(("答案已保存到 " if zh else "Answers saved to ") + str(target))
     return st
 
 
-def _result(st: iv.Step, lang: str, skipped: set[str]) -> None:
+def _result(st: iv.Step, lang: str, skipped: set[str], matter) -> None:
     n, zh = st.notice, lang == "zh"
     if not st.eligible:
         typer.echo(("结论：" if zh else "Result: ") + (tx(n.reasons[0].text, lang) if n.reasons else ""))
@@ -89,19 +89,40 @@ def _result(st: iv.Step, lang: str, skipped: set[str]) -> None:
             if r.redirect_to:
                 typer.echo(("    请向：" if zh else "    Apply to: ") + tx(r.redirect_to, lang))
         return
-    typer.echo("请携带以下材料：" if zh else "Bring these materials:")
-    for item in n.missing + n.possibly_required:
-        form = FORM_TEXT[item.form][0 if zh else 1]
-        typer.echo(f"  [{item.id}] {tx(item.name, lang)} — {form} ×{item.copies}")
-        single = len(item.alternatives) == 1
-        for alt in item.alternatives:
-            word = ("方式" if single else "或") if zh else ("as" if single else "or")
-            typer.echo(f"      {word}: {tx(alt.name, lang)}")
-        if item.source:
-            typer.echo(("      获取：" if zh else "      where: ") + tx(item.source, lang))
-        typer.echo(("      原因：" if zh else "      why: ") + tx(item.why, lang))
+    for title, items, possibly in (("请携带以下材料：" if zh else "Bring these materials:", n.missing, False),
+                                   ("视情况可能需要的材料：" if zh else "Materials that may be needed:",
+                                    n.possibly_required, True)):
+        if not items:
+            continue
+        typer.echo(title)
+        for item in items:
+            form = FORM_TEXT[item.form][0 if zh else 1]
+            typer.echo(f"  [{item.id}] {tx(item.name, lang)} — {form} ×{item.copies}")
+            single = len(item.alternatives) == 1
+            for alt in item.alternatives:
+                word = ("方式" if single else "或") if zh else ("as" if single else "or")
+                typer.echo(f"      {word}: {tx(alt.name, lang)}")
+            if item.source:
+                typer.echo(("      获取：" if zh else "      where: ") + tx(item.source, lang))
+            # a possibly required item is conditional: its reason is what would make it needed
+            why = (("      如属下列情形则需要：" if zh else "      needed if this applies: ") if possibly
+                   else ("      原因：" if zh else "      why: "))
+            typer.echo(why + tx(item.why, lang))
+    if not n.missing and not n.possibly_required:
+        typer.echo("无需另外准备材料。" if zh else "No materials to prepare.")
     for item in n.exempt:
         typer.echo(f"  ({item.id} {tx(item.name, lang)}: "
                    f"{'无需提交，由部门共享获取' if zh else 'not needed, obtained by the agency'})")
-    if skipped:
-        typer.echo(("尚不清楚的情况：" if zh else "Not known yet: ") + ", ".join(sorted(skipped)))
+    for d in n.declared:
+        typer.echo((f"按您签署的[{d.material}]认定：" if zh else f"As you declare on [{d.material}]: ")
+                   + f"{tx(d.label, lang)}{'：' if zh else ': '}{tx(d.display, lang)}")
+    checks = [v for v in n.to_verify if not v.rule]
+    if checks:
+        typer.echo("受理机关将自行核实（无需您提供）：" if zh else "The agency will check itself (nothing to bring):")
+        for v in checks:
+            typer.echo(f"  - {tx(v.text, lang)}")
+    if skipped:  # the questions, never the facts' internal names
+        typer.echo("尚不清楚的情况：" if zh else "Not known yet:")
+        for name in sorted(skipped):
+            f = matter.facts.get(name)
+            typer.echo(f"  - {tx(f.question, lang) if f else name}")

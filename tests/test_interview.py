@@ -186,3 +186,17 @@ def test_a_household_list_with_an_unknown_field_is_not_asked_forever():
     st = iv.step(dibao, {"hukou_in_this_township": True, "members": [member]}, DATE)
     assert "members" not in [q.fact for q in st.questions]
     assert "members" in [q.fact for q in st.notice.info_needed]  # the notice still says it is needed
+
+
+def test_the_interview_keeps_a_possible_material_conditional_and_names_no_fact(tmp_path):
+    # the agent question skipped: IB-05 is only possibly required, so it is not among the
+    # materials to bring and its reason is the condition that would make it needed; what is not
+    # known is said as the question, never as the fact's name
+    r, _ = run_ask(["individual-business-registration"], ["?", "1", "否", "否", "11010519491231002X", "否"], tmp_path)
+    assert r.exit_code == 0, r.output
+    result = r.output.split("请携带以下材料：", 1)[1]
+    bring, maybe = result.split("视情况可能需要的材料：", 1)
+    assert "[IB-05]" not in bring and "[IB-05]" in maybe and "如属下列情形则需要：申请由代理人代为办理" in maybe
+    assert "尚不清楚的情况：\n  - 是否委托他人代为办理？" in result
+    assert "filed_by_agent" not in r.output and "scope_barred" not in r.output
+    assert "受理机关将自行核实" in result  # the business scope, checked by the registry itself
