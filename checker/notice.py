@@ -32,8 +32,10 @@ OUTCOME_BASIS = {
                 "en": "Administrative Licensing Law, art. 32; acceptance with deferred secondary materials (容缺受理)"},
     "correct": {"zh": "《中华人民共和国行政许可法》第三十二条第一款第（四）项",
                 "en": "Administrative Licensing Law, art. 32 para. 1 item 4"},
-    "refuse": {"zh": "《中华人民共和国行政许可法》第三十二条；第三十八条第二款",
-               "en": "Administrative Licensing Law, art. 32; art. 38 para. 2"},
+    # a condition of the licence not met on review (不予许可); one known at the window cites the
+    # condition's own basis instead (decide._outcome_basis)
+    "refuse": {"zh": "《中华人民共和国行政许可法》第三十八条第二款",
+               "en": "Administrative Licensing Law, art. 38 para. 2"},
     "redirect": {"zh": "《中华人民共和国行政许可法》第三十二条第一款第（二）项",
                  "en": "Administrative Licensing Law, art. 32 para. 1 item 2"},
     "not_required": {"zh": "《中华人民共和国行政许可法》第三十二条第一款第（一）项",

@@ -17,7 +17,9 @@ LABELS = {
     "title.accept": ("受理通知书", "Notice of acceptance"),
     "title.rongque": ("容缺受理通知书", "Notice of acceptance with deferred materials"),
     "title.correct": ("一次性告知书（补正材料通知书）", "One-time notice of materials to supply or correct"),
-    "title.refuse": ("不予受理通知书", "Notice of non-acceptance"),
+    # failing a condition is not one of art. 32(1)(1)-(2)'s grounds for non-acceptance: the notice
+    # says what is lacking, with reasons, its basis and the remedies
+    "title.refuse": ("不符合申请条件告知书", "Notice: the conditions are not met"),
     "title.refuse_review": ("预审意见：不符合许可条件", "Pre-screening: the conditions of the licence are not met"),
     "outcome.refuse_review": ("申请人所述情况不符合许可条件，依法将不予许可", "What the applicant states does not meet the conditions of the licence: it would be refused"),
     "sec.reasons_review": ("不符合许可条件的情形", "Conditions of the licence not met"),
@@ -34,7 +36,7 @@ LABELS = {
     "outcome.accept": ("申请材料齐全、符合法定形式，予以受理", "The materials are complete and in legal form: the application is accepted"),
     "outcome.rongque": ("主要材料齐全，次要材料容缺，予以容缺受理；请按承诺期限补齐", "Main materials complete; secondary materials deferred under a written promise: accepted, supply them by the promised date"),
     "outcome.correct": ("申请材料不齐全或者不符合法定形式，请一次性补正下列事项", "The materials are incomplete or not in legal form: supply or correct everything listed below"),
-    "outcome.refuse": ("申请不符合受理条件，不予受理", "The application does not meet the conditions and is not accepted"),
+    "outcome.refuse": ("根据申请人所述情况，不符合下列法定条件，申请不能获准", "From what the applicant states, the legal conditions below are not met: the application cannot be granted"),
     "outcome.redirect": ("申请事项不属于本机关职权范围，不予受理，请向有关行政机关申请", "The matter is outside this agency's competence: apply to the competent agency"),
     "outcome.not_required": ("申请事项依法不需要取得行政许可，不予受理", "No licence is needed for this by law: the application is not accepted"),
     "matter": ("申请事项", "Matter"),

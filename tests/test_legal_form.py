@@ -1,0 +1,90 @@
+"""Each outcome in its legal form, under the law that governs the matter (issue 13, part 3).
+
+Worked from the law, not from the program: 行政许可法 governs only administrative licences (its
+art. 2 and art. 12); a registration of marriage, a social assistance benefit or a public service
+cites its own instruments. Art. 32(1)(1)-(2) are the only grounds for 不予受理 at the window;
+failing a substantive condition cites that condition's basis. An instrument not yet in force on
+the application date is not cited (立法法: no retroactive application)."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.compiler import compile_matter
+from checker.loader import load_matter
+from checker.render import render
+from checker.service import check
+from conftest import MATTERS, RULES
+
+LICENSING_LAW = "行政许可法"
+
+
+def matter(name):
+    return compile_matter(load_matter(MATTERS / f"{name}.yaml", RULES))
+
+
+NOT_LICENCES = sorted(p.stem for p in MATTERS.glob("*.yaml") if not load_matter(p, RULES).licensing)
+
+
+@pytest.mark.parametrize("name", NOT_LICENCES)
+def test_a_matter_that_is_no_licence_never_rests_its_outcome_on_the_licensing_law(name):
+    m = matter(name)
+    for ex in m.matter.examples:
+        n = check(m, ex.application, parameters=ex.parameters or None)
+        assert LICENSING_LAW not in n.outcome_basis["zh"], ex.name
+        assert n.outcome_basis["zh"], ex.name  # and it rests on something
+
+
+def test_a_licence_refused_on_review_cites_art_38_only():
+    m = matter("food-business-licence")
+    [ex] = [e for e in m.matter.examples if e.expect["outcome"] == "refuse"
+            and "premises-unsuitable" in e.expect.get("reasons", [])][:1]
+    n = check(m, ex.application)
+    assert n.outcome_basis["zh"] == "《中华人民共和国行政许可法》第三十八条第二款"
+
+
+def test_the_licensing_flag_follows_the_type_of_the_matter():
+    licensed = {p.stem for p in MATTERS.glob("*.yaml") if matter(p.stem).matter.licensing}
+    assert licensed == {"construction-permit", "drug-retail-licence", "food-business-licence",
+                        "public-place-hygiene-licence", "road-freight-licence"}
+
+
+def test_the_minimum_living_allowance_cites_its_own_instruments():
+    m = matter("minimum-living-allowance")
+    n = check(m, {"date": "2026-03-02"})
+    assert LICENSING_LAW not in n.outcome_basis["zh"] and "社会救助暂行办法" in n.outcome_basis["zh"]
+
+
+def test_a_refusal_of_a_licence_cites_the_condition_not_the_grounds_for_non_acceptance():
+    # road freight: a driver over 60 is a substantive condition (道路货物运输及站场管理规定), not one
+    # of art. 32(1)(1)-(2)
+    m = matter("road-freight-licence")
+    [ex] = [e for e in m.matter.examples if "driver-over-60" in e.expect.get("reasons", [])][:1]
+    n = check(m, ex.application)
+    assert n.outcome == "refuse"
+    assert "第三十二条" not in n.outcome_basis["zh"]
+    assert n.outcome_basis["zh"] == "；".join(b["zh"] for b in n.reasons[0].basis)
+    n.number = "渝运不〔2026〕第0001号"
+    out = render(n, "text", "zh")
+    assert "不予受理通知书" not in out and "行政复议" in out
+
+
+def test_a_2014_application_cites_what_was_in_force_in_2014():
+    # 市场主体登记管理条例 and its implementing rules took effect on 2022-03-01, the Foreign
+    # Investment Law on 2020-01-01; so did the 3-working-day limit of the 2022 Regulation
+    m = matter("company-registration")
+    old = check(m, {"date": "2014-02-28"})
+    cited = "；".join(b["zh"] for b in old.matter["basis"])
+    assert "市场主体登记管理条例" not in cited and "外商投资法" not in cited and "公司法" in cited
+    assert "statutory" not in old.time_limit
+    new = check(m, {"date": "2026-03-02"})
+    assert "市场主体登记管理条例" in "；".join(b["zh"] for b in new.matter["basis"])
+    assert new.time_limit["statutory"]["days"] == 3
+
+
+@pytest.mark.parametrize("date, cites_2025, cites_before", [("2025-05-09", False, True), ("2025-05-10", True, False)])
+def test_marriage_registration_cites_the_regulation_in_force_on_the_day(date, cites_2025, cites_before):
+    n = check(matter("marriage-registration"), {"date": date})
+    cited = "；".join(b["zh"] for b in n.matter["basis"])
+    assert ("国务院令第804号" in cited) is cites_2025
+    assert ("2025年修订前" in cited) is cites_before
