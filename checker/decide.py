@@ -19,7 +19,7 @@ from .typecheck import AGGREGATES as AGGREGATE_FUNCS
 from .evaluate import Findings
 from .expr import Arith, BoolOp, Call, Compare, ListLit, Name, Neg, Not, children, names_in, walk
 from .kleene import UNKNOWN, evaluate
-from .model import Material, Matter
+from .model import Material, Matter, Rule
 from .notice import (FORM_TEXT, NOT_GOING_AHEAD, OUTCOME_BASIS, Alternative, Declared, FactValue, InfoNeeded,
                      MaterialItem, Notice, PartStatus, Problem, Reason, ToVerify)
 
@@ -243,7 +243,7 @@ class _Decider:
             if status is True:
                 out.append(Reason(r.id, r.outcome, r.reason, in_force(r.basis, self.app.date),
                                   _explaining_facts(self.matter, r.when, self.values),
-                                  r.redirect_to, r.remark, r.stage))
+                                  r.redirect_to, r.remark, r.stage, self.qualifies_on(r)))
             elif status is UNKNOWN and r.stage == "review":
                 # a condition of the licence verified on review: the agency establishes its own
                 # facts then; what only the applicant can state is still asked
@@ -257,6 +257,14 @@ class _Decider:
             elif status is UNKNOWN:
                 self.need(r.when, r.id)
         return out
+
+    def qualifies_on(self, r: Rule) -> str | None:
+        """The date from which the applicant would meet a refused condition, when the rule gives
+        one and the facts decide it (a date after the application date)."""
+        if r.qualifies_from is None:
+            return None
+        day = evaluate(r.qualifies_from, self.values)
+        return day if isinstance(day, str) and day > self.app.date else None
 
     def copies(self, copies: int | str) -> int:
         """A number of copies; a parameter's name is read from this application's values."""

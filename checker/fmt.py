@@ -52,7 +52,7 @@ ORDERS: dict[str, tuple[str, ...]] = {
     "material": ("id", "use", "name", "form", "copies", "when", "why", "standard", "source",
                  "basis", "alternatives", "checks", "secondary", "promise_allowed", "shared",
                  "effective_from", "effective_until", "remark", "note", "confidence"),
-    "rule": ("id", "when", "outcome", "stage", "redirect_to", "reason", "basis", "effective_from",
+    "rule": ("id", "when", "qualifies_from", "outcome", "stage", "redirect_to", "reason", "basis", "effective_from",
              "effective_until", "remark", "note", "confidence"),
     "derived": ("type", "values", "unit", "value", "when", "otherwise", "label", "note",
                 "confidence"),

@@ -577,7 +577,14 @@ def _rules(b: _Build, checker: Checker) -> list[Rule]:
         b.typed(checker, doc, path + ("when",), node)
         if node is None:
             continue
-        out.append(Rule(id=rid, when=node, when_text=spec["when"], outcome=spec["outcome"],
+        qualifies = None
+        if "qualifies_from" in spec:  # a date: when the applicant would meet the condition
+            qualifies = b.parse(doc, path + ("qualifies_from",), spec["qualifies_from"])
+            got = b.typed(checker, doc, path + ("qualifies_from",), qualifies, condition=False)
+            if qualifies is not None and got is not None and got != DATE:
+                b.problem(doc, path + ("qualifies_from",), "C002", f"qualifies_from must be a date, not {a(got)}",
+                          "e.g. add_years(birth_date, 18)")
+        out.append(Rule(id=rid, when=node, when_text=spec["when"], outcome=spec["outcome"], qualifies_from=qualifies,
                         reason=spec["reason"], basis=spec["basis"], redirect_to=spec.get("redirect_to"),
                         note=spec.get("note"), remark=spec.get("remark"), confidence=spec.get("confidence", ""),
                         stage=spec.get("stage", "acceptance"), effective_from=spec.get("effective_from"),

@@ -182,6 +182,7 @@ class Rule:
     remark: Text | None = None  # for the applicant
     confidence: str = ""
     stage: str = "acceptance"  # or "review": verified on review or inspection (不予许可)
+    qualifies_from: Node | None = None  # a refusal: the date from which the applicant would qualify
     effective_from: str | None = None
     effective_until: str | None = None
     origin: str = ""
@@ -236,7 +237,7 @@ class Matter:
     def referenced_names(self) -> set[str]:
         """Every name some condition, derived fact or alternative uses."""
         from .expr import names_in
-        nodes = [r.when for r in self.rules]
+        nodes = [r.when for r in self.rules] + [r.qualifies_from for r in self.rules if r.qualifies_from is not None]
         nodes += [n for d in self.derived.values() for n in (d.value, d.when, d.otherwise) if n is not None]
         for m in self.materials:
             nodes += [n for n in (m.when, m.promise_allowed) if isinstance(n, Node)]

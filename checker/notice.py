@@ -105,6 +105,7 @@ class Reason:
     redirect_to: dict | None = None
     remark: dict | None = None
     stage: str = "acceptance"  # acceptance (不予受理) or review (不予许可)
+    qualifies_on: str | None = None  # a refusal: the date from which the applicant would meet the condition
 
 
 @dataclass

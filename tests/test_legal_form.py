@@ -88,3 +88,27 @@ def test_marriage_registration_cites_the_regulation_in_force_on_the_day(date, ci
     cited = "；".join(b["zh"] for b in n.matter["basis"])
     assert ("国务院令第804号" in cited) is cites_2025
     assert ("2025年修订前" in cited) is cites_before
+
+
+@pytest.mark.parametrize("name, facts, rule, day", [
+    # born 2004-08-01: 22 full years on 2026-08-01 (Civil Code art. 1047: men from 22)
+    ("marriage-registration", {"male_birth_date": "2004-08-01", "female_birth_date": "2000-01-01"}, "male-under-22", "2026-08-01"),
+    # born 2006-03-03: 20 on 2026-03-03, the day after the application
+    ("marriage-registration", {"male_birth_date": "2000-01-01", "female_birth_date": "2006-03-03"}, "female-under-20", "2026-03-03"),
+    # living here since 2026-01-10: half a year on 2026-07-10 (居住证暂行条例 art. 2)
+    ("residence-permit", {"residence_start_date": "2026-01-10", "expected_stay_half_year": False},
+     "residence-under-half-year", "2026-07-10"),
+])
+def test_a_refusal_says_from_when_the_applicant_would_qualify(name, facts, rule, day):
+    n = check(matter(name), {"date": "2026-03-02", "facts": facts})
+    [reason] = [r for r in n.reasons if r.rule == rule]
+    assert reason.qualifies_on == day
+    assert day in render(n, "text", "zh") and day in render(n, "text", "en")
+
+
+def test_no_date_is_promised_when_the_facts_do_not_give_one():
+    # a stated age alone says nothing of the birthday
+    n = check(matter("marriage-registration"), {"date": "2026-03-02", "facts": {"male_stated_age": 21,
+                                                                                  "female_stated_age": 25}})
+    [reason] = [r for r in n.reasons if r.rule == "male-under-22"]
+    assert reason.qualifies_on is None

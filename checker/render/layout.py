@@ -78,6 +78,7 @@ LABELS = {
     "question": ("请说明", "Please state"),
     "affects": ("您的回答将决定", "Your answer decides"),
     "redirect_to": ("请向", "Apply to"),
+    "qualifies_on": ("符合该条件的日期（届时可再申请）", "Meets this condition from (apply again then)"),
     "note": ("说明", "Note"),
     "secondary": ("次要材料，可容缺", "secondary material, may be deferred"),
     "promise_ok": ("可以书面承诺代替", "a written promise may replace it"),
@@ -226,6 +227,8 @@ def _reason(r: Reason, lang: str) -> Entry:
     if r.facts:
         e.lines.append((t("facts", lang), _facts(r.facts, lang)))
     e.lines.append((t("basis", lang), _basis(r.basis, lang)))
+    if r.qualifies_on:
+        e.lines.append((t("qualifies_on", lang), r.qualifies_on))
     if r.remark:
         e.lines.append((t("note", lang), tx(r.remark, lang)))
     return e
