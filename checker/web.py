@@ -137,6 +137,11 @@ UI: dict[str, tuple[str, str]] = {
     "why": ("需要的原因", "Why it is required"),
     "exempt": ("无需提交（由受理部门通过数据共享获取）", "Not needed: obtained by the agency"),
     "verify": ("审查或现场核查时将核实", "Verified later, on review or inspection"),
+    "agency_checks": ("受理机关将自行核实（无需您提供）", "The agency will check itself (nothing to bring)"),
+    "declared": ("按您签署的声明认定", "Taken from what you sign"),
+    "declared_on": ("依据", "as declared on"),
+    "needed_if": ("如属下列情形则需要", "Needed if this applies"),
+    "qualifies_on": ("符合该条件的日期（届时可再申请）", "You meet this condition from (apply again then)"),
     "unknown": ("尚不清楚的情况（可能影响所需材料）", "Not known yet (may change the materials)"),
     "corrections": ("需更正的信息", "Information to correct"),
     "outcome.refuse": ("根据您的回答，不符合办理条件", "From your answers, the conditions are not met"),
@@ -145,7 +150,7 @@ UI: dict[str, tuple[str, str]] = {
     "reasons": ("原因", "Reasons"),
     "basis": ("依据", "Basis"),
     "apply_to": ("请向", "Apply to"),
-    "notice_link": ("查看并打印完整的告知书", "View and print the full notice"),
+    "notice_link": ("查看并打印完整的预审结果", "View and print the full self-check result"),
     "disclaimer": ("本结果为自助预审，仅供参考，以受理机关的审查为准。",
                    "This self-check is for guidance only; the agency's review decides."),
     "not_found": ("没有这个事项", "No such matter"),
@@ -495,7 +500,8 @@ def result_view(m: Matter, st: iv.Step, a: Answers, lang: str) -> dict:
     if not st.eligible:
         out["headline"] = t[f"outcome.{n.outcome}"]
         out["reasons"] = [{"text": tx(r.text, lang), "basis": basis(r.basis),
-                           "redirect_to": tx(r.redirect_to, lang) if r.redirect_to else ""}
+                           "redirect_to": tx(r.redirect_to, lang) if r.redirect_to else "",
+                           "qualifies_on": r.qualifies_on or ""}
                           for r in n.reasons if r.outcome != "correct"]
         return out
     items = []
@@ -510,7 +516,10 @@ def result_view(m: Matter, st: iv.Step, a: Answers, lang: str) -> dict:
     out["items"] = items
     out["corrections"] = [tx(r.text, lang) for r in n.reasons if r.outcome == "correct"]
     out["exempt"] = [{"id": i.id, "name": tx(i.name, lang)} for i in n.exempt]
-    out["to_verify"] = [{"text": tx(v.text, lang), "basis": basis(v.basis)} for v in n.to_verify]
+    out["to_verify"] = [{"text": tx(v.text, lang), "basis": basis(v.basis)} for v in n.to_verify if v.rule]
+    out["agency_checks"] = [tx(v.text, lang) for v in n.to_verify if not v.rule]
+    out["declared"] = [{"text": f"{tx(d.label, lang)}{t['colon']}{tx(d.display, lang)}",
+                        "material": f"[{d.material}] {tx(d.material_name, lang)}"} for d in n.declared]
     out["unknown"] = [tx(m.facts[f].question, lang) for f in m.facts if f in a.skipped]
     return out
 

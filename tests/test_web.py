@@ -516,3 +516,15 @@ def test_server_logs_never_show_a_full_id_number(monkeypatch, caplog):
     assert "engine error on individual-business-registration" in logged
     assert "EngineError: rule r0007: ValueError: cannot use 110***********002X here" in logged
     assert "11010519491231002X" not in caplog.text
+
+
+def test_the_result_speaks_of_the_agencys_own_checks_conditions_and_when_one_qualifies(client):
+    couple = {"date": "2026-03-02", "male_id_number": "110105199905100019",
+              "female_id_number": "110105200008200023", "filed_by_agent": "no",
+              "either_party_active_military": "no"}
+    result = section(page(client, "marriage-registration", **couple), "result")
+    assert "受理机关将自行核实" in result and "婚姻登记机关查询全国联网的婚姻登记信息" in result
+    assert "如属下列情形则需要" in result  # MR-06 only if the records differ: conditional, not a fact
+    assert ">marriage-registration<" not in page(client, "marriage-registration", **couple)  # no internal id shown
+    young = {"date": "2026-03-02", "male_birth_date": "2004-08-01", "female_id_number": "110105200008200023"}
+    assert "2026-08-01" in section(page(client, "marriage-registration", **young), "result")  # 22 on that day
