@@ -134,3 +134,20 @@ def test_the_batch_log_never_shows_a_full_id_number(tmp_path):
     r = run(batch, "--out", tmp_path / "out")
     assert r.exit_code == 1
     assert "110***********0021" in r.output and "110105194912310021" not in r.output
+
+
+def test_questions_before_a_decision_are_never_numbered(tmp_path):
+    # every material present, but whether an agent files is not stated: a question, not a 补正;
+    # the register numbers only the agency's notices
+    db = tmp_path / "out" / "register.sqlite"
+    src = tmp_path / "batch.jsonl"
+    facts = {k: v for k, v in OWNER_FACTS.items() if k != "filed_by_agent"}
+    _jsonl(src, [{"matter": IB, "date": "2025-09-29", "reference": "Q-1", "facts": facts, "materials": OWNER_MATERIALS},
+                 {"matter": IB, "date": "2025-09-29", "reference": "A-1", "facts": OWNER_FACTS, "materials": OWNER_MATERIALS}])
+    r = run(src, "--out", tmp_path / "out", "--db", db, "--abbr", "西市监")
+    assert r.exit_code == 1, r.output
+    q1 = json.loads((tmp_path / "out" / "notices" / IB / "Q-1.json").read_text("utf-8"))
+    assert q1["outcome"] == "questions" and q1["number"] == "" and q1["missing"] == []
+    assert json.loads((tmp_path / "out" / "notices" / IB / "A-1.json").read_text("utf-8"))["number"] == "西市监审受〔2025〕第0001号"
+    listing = CliRunner().invoke(app, ["register", "list", "--db", str(db), "--abbr", "西市监"])
+    assert listing.output.count("号") == 1 and "Q-1" not in listing.output
