@@ -135,14 +135,15 @@ def _day(day: _dt.date) -> tuple[bool, bool]:
     """(whether `day` is a working day, whether that is provisional); `CalendarGap` where the
     holidays cannot be known or reckoned."""
     year = day.year
-    if year < covered_years().start or year > _last_computable_year():
-        raise CalendarGap(year)
+    # the `holidays` package is imported only when a date needs it (it takes a tenth of a second)
     late_december = (day.month, day.day) >= _NEXT_YEAR_REACHES_BACK_TO and not _published(year + 1)
-    if year in covered_years():
+    if year in covered_years():  # chinesecalendar's published schedule
         try:
             return bool(chinese_calendar.is_workday(day)), late_december
         except NotImplementedError:  # the package's own coverage check, should it differ from ours
             pass
+    if year < covered_years().start or year > _last_computable_year():
+        raise CalendarGap(year)
     if year in _holidays_published():
         return _china(year).is_working_day(day), late_december
     return day.weekday() < 5 and day not in _china(year), True
