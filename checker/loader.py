@@ -196,8 +196,10 @@ def _source(spec: Any) -> dict:
 
 
 def _check_declarations(b: _Build, materials: list[Material]) -> None:
-    """A declared fact names a material (or part) of this matter, and a value of its type."""
+    """A declared fact names a material (or part) of this matter, and a value of its type. A
+    material that declares a fact is a signed statement: presented unsigned, it is defective."""
     pieces = {pid for m in materials for pid in m.piece_ids}
+    by_id = {m.id: m for m in materials}
     for f in b.facts.values():
         if f.source != "declaration":
             continue
@@ -207,6 +209,9 @@ def _check_declarations(b: _Build, materials: list[Material]) -> None:
             b.problems.append(Problem(loc, "M020", f"fact '{f.name}' is declared on {f.declared_by}, "
                                       "which is no material of this matter",
                                       f"did you mean {near}?" if near else "name the signed material that states it"))
+        declaring = by_id.get(f.declared_by)
+        if declaring is not None and "signed" not in declaring.checks:
+            declaring.checks.append("signed")
         if not _value_fits(f.type, f.declared_value):
             b.problems.append(Problem(loc, "M021", f"fact '{f.name}' is declared as {f.declared_value!r}, "
                                       f"which is not {a(f.type)}"))
