@@ -227,14 +227,16 @@ class _Decider:
                 self.info.setdefault(name, set()).update(affects)
 
     def verified(self) -> list[ToVerify]:
-        """What the agency will establish itself, one entry per fact, in declaration order."""
-        out = []
+        """What the agency will establish itself, in declaration order: one entry per way of
+        checking (its `how` says what is checked; the fact's label alone would read as a finding,
+        "scope barred"), with the facts it settles."""
+        out: dict[tuple, ToVerify] = {}
         for name in self.matter.facts:
             if name in self.verify:
-                f = self.matter.facts[name]
-                text = {"zh": f"{f.label['zh']}（{f.verified_how['zh']}）", "en": f"{f.label['en']} ({f.verified_how['en']})"}
-                out.append(ToVerify("", text, [], [name]))
-        return out
+                how = self.matter.facts[name].verified_how
+                entry = out.setdefault((how["zh"], how["en"]), ToVerify("", dict(how), [], []))
+                entry.facts.append(name)
+        return list(out.values())
 
     def reasons(self) -> list[Reason]:
         out = []
