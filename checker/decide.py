@@ -149,7 +149,7 @@ def _unknown_inputs(matter: Matter, node, values: dict, seen: set[str] | None = 
     if scope is not None and name in scope:
         return set()
     seen.add(name)
-    if name in matter.facts:
+    if name in matter.facts or name in matter.parameters:  # a parameter unknown: no locality set it
         return {name}
     if name in matter.derived:
         d = matter.derived[name]
@@ -203,6 +203,7 @@ class _Decider:
         self.info: dict[str, set[str]] = {}  # the applicant's questions: fact -> what waits for it
         self.verify: dict[str, set[str]] = {}  # facts the agency establishes itself
         self.undeclared: dict[str, set[str]] = {}  # facts whose declaring material is not presented signed
+        self.unset: dict[str, set[str]] = {}  # values only a locality sets, and none has
         self.to_verify: list[ToVerify] = []
 
     def need(self, node, affects: str) -> None:
@@ -214,7 +215,8 @@ class _Decider:
         a declared fact waits for its signed material, anything else is a question for the applicant."""
         f = self.matter.facts.get(name)
         source = f.source if f is not None else ""
-        into = self.verify if source == "agency" else self.undeclared if source == "declaration" else self.info
+        into = (self.unset if name in self.matter.parameters else self.verify if source == "agency"
+                else self.undeclared if source == "declaration" else self.info)
         into.setdefault(name, set()).add(affects)
 
     def settle_declarations(self, to_supply: list[MaterialItem]) -> None:
@@ -236,6 +238,12 @@ class _Decider:
                 how = self.matter.facts[name].verified_how
                 entry = out.setdefault((how["zh"], how["en"]), ToVerify("", dict(how), [], []))
                 entry.facts.append(name)
+        for name in self.matter.parameters:  # the office applies its locality's value
+            if name in self.unset:
+                label = self.matter.parameters[name].label
+                out[name, ""] = ToVerify("", {"zh": f"按{label['zh']}审核（由当地公布，本次预审未设定该值）",
+                                              "en": f"checked against the {label['en']} (published locally; "
+                                                    "not set for this check)"}, [], [name])
         return list(out.values())
 
     def reasons(self) -> list[Reason]:
@@ -468,6 +476,7 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
         if outcome in fired:
             d.info.clear()
             d.verify.clear()
+            d.unset.clear()
             break
     else:
         lists = d.materials()

@@ -146,7 +146,11 @@ class _Build:
                          "a parameter needs a name of its own", key=True)
             return
         t = fact_type(spec)
-        self.check_value(doc, path + ("value",), t, spec["value"], name)
+        if spec["value"] is None and spec.get("local") is False:
+            self.problem(doc, path + ("value",), "M015", f"parameter '{name}' is fixed by law (local: false) but has no value",
+                         "give the value the law sets")
+        elif spec["value"] is not None:
+            self.check_value(doc, path + ("value",), t, spec["value"], name)
         changes = []
         for i, change in enumerate(spec.get("changes", [])):
             self.check_value(doc, path + ("changes", i, "value"), t, change["value"], name)
@@ -368,7 +372,7 @@ def _check_expectations(b: _Build, doc: Document, materials: list[Material], rul
         "missing": {m.id for m in materials}, "defective": {m.id for m in materials},
         "deferred": {m.id for m in materials}, "exempt": {m.id for m in materials},
         "info_needed": set(env) - set(BUILTIN_FACTS), "reasons": {r.id for r in rules},
-        "declared": set(b.facts), "verified": set(b.facts),
+        "declared": set(b.facts), "verified": set(b.facts) | set(b.parameters),
         "derived": set(env) - set(BUILTIN_FACTS),
     }
     for i, e in enumerate(doc.data.get("examples", [])):

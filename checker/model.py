@@ -48,7 +48,7 @@ class Fact:
 @dataclass
 class Parameter:
     """A value set by law or locally: `value`, replaced from each `changes` date on; a local
-    office's file may override it (`local_value`)."""
+    office's file may override it (`local_value`). `value` None: only a locality sets it."""
 
     name: str
     type: Type
@@ -228,7 +228,10 @@ class Matter:
     cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)  # built lazily
 
     def parameter_values(self, day: str) -> dict[str, Any]:
-        return {name: p.on(day) for name, p in self.parameters.items()}
+        """The values in force on `day`; a value only a locality sets, and none has, is left out
+        (unknown: it never decides a refusal)."""
+        values = {name: p.on(day) for name, p in self.parameters.items()}
+        return {name: v for name, v in values.items() if v is not None}
 
     def copies(self, copies: int | str, day: str) -> int:
         """A number of copies, resolving a parameter's name on the application date."""

@@ -159,18 +159,25 @@ def test_resume_continues_from_saved_answers(tmp_path):
     assert yaml.safe_load(save.read_text("utf-8"))["facts"]["female_id_number"] == "110105199503150021"
 
 
-def test_household_interview_asks_for_members_with_labelled_fields():
+def test_household_interview_asks_for_members_with_labelled_fields(tmp_path):
     dibao = compile_matter(load_matter(MATTERS / "minimum-living-allowance.yaml", RULES))
     members = next(q for q in iv.step(dibao, {}, DATE).questions if q.fact == "members")
     assert members.kind == "list"
     relation = next(f for f in members.fields if f.fact == "relation")
     assert relation.text["zh"] == "与申请人关系" and ("spouse", {"zh": "配偶", "en": "spouse"}) in relation.choices
-    # a household whose per-capita income is known to be above the local standard: no more questions
+    # a household whose per-capita income is known to be above the local standard (an office whose
+    # locality sets 1,000 yuan): no more questions
+    office = tmp_path / "office.yaml"
+    office.write_text("local: somewhere\nname: {zh: 某地, en: Somewhere}\nsource: a test\nmatters:\n"
+                      "  minimum-living-allowance:\n    parameters:\n      dibao_standard: 1000\n", encoding="utf-8")
+    local = compile_matter(load_matter(MATTERS / "minimum-living-allowance.yaml", RULES, office))
     answers = {"hukou_in_this_township": True, "members": [
         {"relation": "applicant", "birth_date": "1980-01-01", "monthly_income": 5000, "disabled": False,
          "lost_work_capacity_illness": False, "in_school": False, "work_status": "employed", "enterprise_officer": False}]}
-    st = iv.step(dibao, answers, DATE)
+    st = iv.step(local, answers, DATE)
     assert st.done and not st.eligible
+    # without a locality the standard is not known: the same household is not turned away
+    assert iv.step(dibao, answers, DATE).eligible
 
 
 @pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1e400", "1e16"])

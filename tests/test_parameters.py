@@ -101,3 +101,21 @@ def test_urumqi_asks_for_six_photos():
                                         local=REPO / "local" / "urumqi.yaml"))
     assert base.matter.copies("photo_count", "2026-03-02") == 3
     assert urumqi.matter.copies("photo_count", "2026-03-02") == 6
+
+
+def test_a_value_only_a_locality_sets_never_refuses_without_one():
+    # the dibao standard is local (reference 04): with no locality, an income of 3,000 a head is not
+    # refused on a placeholder; the notice says it is checked against the local standard; with the
+    # office's standard set (1,000 here), the same application is refused (3,000 >= 1,000)
+    from checker.compiler import compile_matter
+    from checker.loader import load_matter
+    from checker.service import check
+    from conftest import MATTERS, RULES
+    m = compile_matter(load_matter(MATTERS / "minimum-living-allowance.yaml", RULES))
+    app = m.matter.examples[-1].application
+    n = check(m, app)
+    assert n.outcome == "accept" and n.reasons == []
+    [v] = [v for v in n.to_verify if v.facts == ["dibao_standard"]]
+    assert v.text["zh"].startswith("按当地最低生活保障标准审核")
+    local = check(m, app, parameters={"dibao_standard": 1000})
+    assert local.outcome == "refuse" and [r.rule for r in local.reasons] == ["income-not-below-standard"]
