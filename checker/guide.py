@@ -18,7 +18,7 @@ from .render.layout import tx
 _L = {
     "code": ("事项编码", "Matter code"), "department": ("实施机关", "Agency"),
     "level": ("行使层级", "Level"), "type": ("事项类型", "Type"), "basis": ("设定依据", "Legal basis"),
-    "time": ("办理时限", "Time limit"), "fee": ("收费", "Fee"), "conditions": ("受理条件与不予受理情形", "Conditions"),
+    "time": ("办理时限", "Time limit"), "fee": ("收费", "Fee"), "handling": ("办理地点和方式", "Where and how"), "conditions": ("受理条件与不予受理情形", "Conditions"),
     "materials": ("申请材料", "Materials"), "facts": ("需要了解的情况", "Facts asked"),
     "always": ("必须提交", "always required"), "when": ("适用条件", "required when"),
     "options": ("可选方式", "alternative"), "in_force": ("适用期间", "in force"),
@@ -62,6 +62,8 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
         if limit:
             meta.append((f"{_t('time', lang)} ({_t(key, lang)})", limit_text(limit, lang, detail=True)))
     meta.append((_t("fee", lang), fee_text(matter.fee, lang)))
+    if matter.handling.get("text"):  # where and how to apply
+        meta.append((_t("handling", lang), tx(matter.handling["text"], lang)))
     out = [("", [(f"{k}: {v}", []) for k, v in meta if v])]
     if matter.note:
         out.append((_t("notes", lang), [(tx(matter.note, lang), [])]))
@@ -233,7 +235,7 @@ def guide_json(matter: Matter) -> str:
     data = {
         "id": matter.id, "name": matter.name, "code": matter.code, "department": matter.department,
         "level": matter.level, "type": matter.type, "basis": matter.basis, "time_limit": matter.time_limit,
-        "fee": matter.fee, "local": matter.local or None,
+        "fee": matter.fee, "handling": matter.handling or None, "local": matter.local or None,
         "rules": [{"id": r.id, "when": r.when_text, "outcome": r.outcome, "reason": r.reason,
                    "basis": r.basis, "confidence": r.confidence, "note": r.note} for r in matter.rules],
         "materials": [{"id": m.id, "name": m.name, "form": m.form, "copies": m.copies,

@@ -331,7 +331,8 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None,
         flow=[Step(key=st["step"], kind=st["kind"], name=st["name"], actor=st.get("actor"),
                    time_limit=st.get("time_limit", {}), note=st.get("note"))
               for st in data.get("flow", [])],
-        rongque=data.get("rongque", False), licensing=data.get("licensing", data["type"] == "licence"),
+        rongque=data.get("rongque", False), handling=data.get("handling", {}),
+        licensing=data.get("licensing", data["type"] == "licence"),
         procedure_basis=data.get("procedure_basis", []), note=data.get("note"), path=str(path), files=b.files)
     matter.cache["document"] = doc  # positions, for the linter
     return matter

@@ -220,6 +220,7 @@ class Matter:
     flow: list[Step] = field(default_factory=list)
     local: str = ""  # the local office whose settings were applied
     rongque: bool = False
+    handling: dict = field(default_factory=dict)  # where and how to apply: mode, in_person, text
     licensing: bool = False  # an administrative licence: 行政许可法 governs acceptance and notices
     procedure_basis: list[dict] = field(default_factory=list)  # what governs acceptance otherwise
     note: Text | None = None

@@ -299,3 +299,10 @@ def test_fmt_check_passes_on_the_shipped_files_and_catches_disorder(tmp_path):
     assert path.read_text("utf-8") == disordered  # --check writes nothing
     assert runner.invoke(app, ["fmt", str(path)]).exit_code == 0
     assert path.read_text("utf-8") == text
+
+
+def test_the_guide_says_where_and_how_to_apply():
+    # reference 05: both parties together, in person; since 2025-05-10 at any registry
+    r = run("show", "marriage-registration")
+    assert r.exit_code == 0 and "办理地点和方式: 男女双方共同亲自到婚姻登记机关办理" in r.output
+    assert "Where and how: both parties together, in person" in run("show", "marriage-registration", "--lang", "en").output
