@@ -474,9 +474,8 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
     lists = _material_lists()
     for outcome in NOT_GOING_AHEAD:
         if outcome in fired:
-            d.info.clear()
-            d.verify.clear()
-            d.unset.clear()
+            for waiting in (d.info, d.verify, d.unset):  # it ends here: nothing to ask or check
+                waiting.clear()
             break
     else:
         lists = d.materials()

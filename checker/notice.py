@@ -170,6 +170,16 @@ class Notice:
     schema: str = NOTICE_SCHEMA
 
     @property
+    def review_checks(self) -> list[ToVerify]:
+        """Conditions of a licence left to review or inspection (each names its rule)."""
+        return [v for v in self.to_verify if v.rule]
+
+    @property
+    def agency_checks(self) -> list[ToVerify]:
+        """What the agency establishes itself (its records, data sharing, its own checks)."""
+        return [v for v in self.to_verify if not v.rule]
+
+    @property
     def acceptable(self) -> bool:
         """The application can be accepted as it is (exit code 0)."""
         return self.outcome == "accept"

@@ -116,7 +116,7 @@ def _result(st: iv.Step, lang: str, skipped: set[str], matter) -> None:
     for d in n.declared:
         typer.echo((f"按您签署的[{d.material}]认定：" if zh else f"As you declare on [{d.material}]: ")
                    + f"{tx(d.label, lang)}{'：' if zh else ': '}{tx(d.display, lang)}")
-    checks = [v for v in n.to_verify if not v.rule]
+    checks = n.agency_checks
     if checks:
         typer.echo("受理机关将自行核实（无需您提供）：" if zh else "The agency will check itself (nothing to bring):")
         for v in checks:

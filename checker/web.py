@@ -516,8 +516,8 @@ def result_view(m: Matter, st: iv.Step, a: Answers, lang: str) -> dict:
     out["items"] = items
     out["corrections"] = [tx(r.text, lang) for r in n.reasons if r.outcome == "correct"]
     out["exempt"] = [{"id": i.id, "name": tx(i.name, lang)} for i in n.exempt]
-    out["to_verify"] = [{"text": tx(v.text, lang), "basis": basis(v.basis)} for v in n.to_verify if v.rule]
-    out["agency_checks"] = [tx(v.text, lang) for v in n.to_verify if not v.rule]
+    out["to_verify"] = [{"text": tx(v.text, lang), "basis": basis(v.basis)} for v in n.review_checks]
+    out["agency_checks"] = [tx(v.text, lang) for v in n.agency_checks]
     out["declared"] = [{"text": f"{tx(d.label, lang)}{t['colon']}{tx(d.display, lang)}",
                         "material": f"[{d.material}] {tx(d.material_name, lang)}"} for d in n.declared]
     out["unknown"] = [tx(m.facts[f].question, lang) for f in m.facts if f in a.skipped]

@@ -290,8 +290,7 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
             Entry(f"{tx(d.label, lang)}{sep}{tx(d.display, lang)}",
                   [(t("declared_on", lang), f"[{d.material}] {tx(d.material_name, lang)}")])
             for d in n.declared]))
-    on_review_checks = [v for v in n.to_verify if v.rule]  # conditions of a licence, verified on review
-    agency_checks = [v for v in n.to_verify if not v.rule]  # facts the agency establishes itself
+    on_review_checks, agency_checks = n.review_checks, n.agency_checks
     if on_review_checks:
         sections.append(Section("verify", t("sec.verify", lang),
                                 [Entry(tx(v.text, lang), [(t("basis", lang), _basis(v.basis, lang))] if v.basis else [])
