@@ -352,6 +352,14 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "A notice must say on what legal basis each item is required (and must not ask for materials "
          "unrelated to the licence).",
          "materials:\n  - {id: TM-01, name: {zh: 表, en: Form}, form: original}\n", "materials:\n" + FORM),
+    Code("W011", "uncited", "warning", "A rule, material, parameter or computed fact does not say where it comes from.",
+         "An auditor reads every item against its source. `cite` names the reference's section and the "
+         "public source it cites (`{section: \"03 Materials, FB-07\", url: https://...}`, a list if several), "
+         "or says why the item is inferred when no source states it (`{inferred: why}`). "
+         "`checker show MATTER --sources` prints them.",
+         "materials:\n  - {id: TM-01, name: {zh: 申请表, en: Application form}, form: original, basis: [{zh: 条例, en: Regulation}]}\n",
+         "materials:\n  - {id: TM-01, name: {zh: 申请表, en: Application form}, form: original, basis: [{zh: 条例, en: Regulation}], "
+         "cite: {section: \"01 Materials\", url: \"https://example.gov.cn/guide\"}}\n"),
     Code("W009", "language", "warning", "A Chinese text has no Chinese, or an English text is mostly Chinese.",
          "Notices are printed in either language: each text needs both.",
          "materials:\n  - {id: TM-01, name: {zh: Application form, en: Application form}, form: original, basis: [{zh: 条例, en: Regulation}]}\n",

@@ -28,7 +28,7 @@ def lint(matter: Matter) -> list[Problem]:
     bounds = {n: (f.minimum, f.maximum) for n, f in matter.facts.items()
               if f.minimum is not None or f.maximum is not None}
     problems = [*_unused_facts(matter), *_unsaid_sources(matter), *_conditions(matter, types, bounds), *_rule_pairs(matter),
-                *_materials(matter), *_languages(matter)]
+                *_materials(matter), *_languages(matter), *_uncited(matter)]
     return sorted(set(problems))
 
 
@@ -147,3 +147,15 @@ def _languages(matter: Matter) -> Iterator[Problem]:
                 yield from walk(v, path + (i,))
 
     yield from walk(doc.data, ())
+
+
+def _uncited(matter: Matter) -> Iterator[Problem]:
+    """Every rule, material, parameter and computed fact says where the reference gives it (W011)."""
+    items = [("rule", r.id, r) for r in matter.rules] + [("material", m.id, m) for m in matter.materials]
+    items += [("parameter", p.name, p) for p in matter.parameters.values()]
+    items += [("derived fact", d.name, d) for d in matter.derived.values()]
+    for kind, name, item in items:
+        if not item.cite:
+            yield Problem(_where(item.location, matter), "W011", f"{kind} {name} cites no source",
+                          "add `cite: {section: \"NN Part\", url: https://...}` from the reference, "
+                          "or `cite: {inferred: why}` if no source states it")

@@ -161,7 +161,8 @@ class _Build:
         self.parameters[name] = Parameter(
             name=name, type=t, value=spec["value"], label=spec["label"], changes=changes,
             unit=spec.get("unit", ""), local=spec.get("local", True), note=spec.get("note"),
-            confidence=spec.get("confidence", ""), origin=origin, location=doc.where(path, key=True))
+            confidence=spec.get("confidence", ""), cite=_cite(spec), origin=origin,
+            location=doc.where(path, key=True))
 
     def check_value(self, doc: Document, path: tuple, t: Type, value: Any, name: str) -> None:
         if not _value_fits(t, value):
@@ -298,7 +299,7 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None,
     for i, spec in enumerate(data.get("rules", [])):
         b.rule_specs.append((doc, ("rules", i), spec, ""))
 
-    local_id = _apply_local(b, Path(local), data["matter"]) if local else ""
+    local_id, overrides = _apply_local(b, Path(local), data["matter"]) if local else ("", {})
     env: dict[str, Type] = dict(BUILTIN_FACTS)
     env.update({n: f.type for n, f in b.facts.items()})
     env.update({n: p.type for n, p in b.parameters.items()})
@@ -325,45 +326,73 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None,
         raise CheckerError(sorted(set(b.problems)))
     matter = Matter(
         id=data["matter"], name=data["name"], department=data["department"], level=data["level"],
-        type=data["type"], basis=data["basis"], time_limit=data["time_limit"], fee=data["fee"],
+        type=data["type"], basis=data["basis"] + overrides.get("basis", []),
+        time_limit=dict(data["time_limit"], **overrides.get("time_limit", {})), fee=overrides.get("fee", data["fee"]),
         facts=b.facts, derived=derived, materials=materials, rules=rules, examples=examples,
         code=data.get("code", ""), parameters=b.parameters, local=local_id,
         flow=[Step(key=st["step"], kind=st["kind"], name=st["name"], actor=st.get("actor"),
                    time_limit=st.get("time_limit", {}), note=st.get("note"))
               for st in data.get("flow", [])],
-        rongque=data.get("rongque", False), handling=data.get("handling", {}),
+        rongque=data.get("rongque", False), handling=overrides.get("handling", data.get("handling", {})),
         licensing=data.get("licensing", data["type"] == "licence"),
         procedure_basis=data.get("procedure_basis", []), note=data.get("note"), path=str(path), files=b.files)
     matter.cache["document"] = doc  # positions, for the linter
     return matter
 
 
-def _apply_local(b: _Build, path: Path, matter_id: str) -> str:
-    """Override parameter values with a local office's file; returns the office's id."""
-    ldoc = b.read(path, "local")
-    if ldoc is None:
-        return ""
-    entry = ldoc.data["matters"].get(matter_id)
-    if entry is None:
-        return ldoc.data["local"]
-    for name, value in entry["parameters"].items():
-        at = ("matters", matter_id, "parameters", name)
-        p = b.parameters.get(name)
-        if p is None:
-            import difflib
-            close = difflib.get_close_matches(name, sorted(b.parameters), n=1)
-            b.problem(ldoc, at, "L001", f"matter {matter_id} has no parameter '{name}'",
-                      f"did you mean '{close[0]}'?" if close else
-                      "parameters: " + (", ".join(sorted(b.parameters)) or "none"), key=True)
-        elif not p.local:
-            b.problem(ldoc, at, "L002", f"parameter '{name}' of {matter_id} is set by law, not locally",
-                      key=True)
-        elif not _value_fits(p.type, value):
-            b.problem(ldoc, at, "L003", f"{value!r} is not {a(p.type)}, the type of parameter '{name}'")
-        else:
-            p.local_value = value
-            p.local_source = ldoc.data["local"]
-    return ldoc.data["local"]
+def _apply_local(b: _Build, path: Path, matter_id: str) -> tuple[str, dict]:
+    """Apply a locality's file, after the file of the locality it lies in (`part_of`): parameter
+    values replace the defaults; a time limit, fee or handling replaces the matter's; local bases
+    are cited after the national ones. Returns the locality's id and the matter-level overrides."""
+    chain: list[Document] = []
+    seen: set[str] = set()
+    while True:
+        ldoc = b.read(path, "local")
+        if ldoc is None:
+            return "", {}
+        chain.insert(0, ldoc)
+        seen.add(ldoc.data["local"])
+        parent = ldoc.data.get("part_of")
+        if not parent:
+            break
+        path = path.parent / f"{parent}.yaml"
+        if parent in seen or not path.is_file():
+            b.problem(ldoc, ("part_of",), "L004",
+                      f"part_of names '{parent}', " + ("which lies in this locality" if parent in seen
+                                                       else f"but there is no {path.name} beside this file"),
+                      "name the province or city this locality lies in, by its file name")
+            return "", {}
+    overrides: dict = {}
+    for ldoc in chain:
+        entry = ldoc.data["matters"].get(matter_id)
+        if entry is None:
+            continue
+        for name, given in entry.get("parameters", {}).items():
+            value = given["value"] if isinstance(given, dict) else given
+            at = ("matters", matter_id, "parameters", name)
+            p = b.parameters.get(name)
+            if p is None:
+                import difflib
+                close = difflib.get_close_matches(name, sorted(b.parameters), n=1)
+                b.problem(ldoc, at, "L001", f"matter {matter_id} has no parameter '{name}'",
+                          f"did you mean '{close[0]}'?" if close else
+                          "parameters: " + (", ".join(sorted(b.parameters)) or "none"), key=True)
+            elif not p.local:
+                b.problem(ldoc, at, "L002", f"parameter '{name}' of {matter_id} is set by law, not locally",
+                          key=True)
+            elif not _value_fits(p.type, value):
+                b.problem(ldoc, at + (("value",) if isinstance(given, dict) else ()), "L003",
+                          f"{value!r} is not {a(p.type)}, the type of parameter '{name}'")
+            else:
+                p.local_value = value
+                p.local_source = ldoc.data["local"]
+                p.local_cite = _cite(given) if isinstance(given, dict) else []
+        for key in ("time_limit", "fee", "handling"):
+            if key in entry:
+                overrides[key] = dict(overrides.get(key, {}), **entry[key]) if key == "time_limit" else entry[key]
+        if entry.get("basis"):
+            overrides["basis"] = overrides.get("basis", []) + list(entry["basis"])
+    return chain[-1].data["local"], overrides
 
 
 def _check_expectations(b: _Build, doc: Document, materials: list[Material], rules: list[Rule],
@@ -457,7 +486,7 @@ def _derived(b: _Build, env: dict[str, Type]) -> dict[str, Derived]:
                             label=spec["label"], when=nodes["when"], when_text=spec.get("when", ""),
                             otherwise=nodes["otherwise"], otherwise_text=spec.get("otherwise", ""),
                             unit=spec.get("unit", ""), note=spec.get("note"),
-                            confidence=spec.get("confidence", ""), origin=origin,
+                            confidence=spec.get("confidence", ""), cite=_cite(spec), origin=origin,
                             location=doc.where(path, key=True))
     return out
 
@@ -560,9 +589,15 @@ def _materials(b: _Build, doc: Document, checker: Checker) -> list[Material]:
             secondary=spec.get("secondary", False), promise_allowed=promise,
             shared=shared, effective_from=ef, effective_until=eu, options=options,
             checks=spec.get("checks", []), note=spec.get("note"), remark=spec.get("remark"),
-            confidence=spec.get("confidence", ""),
+            confidence=spec.get("confidence", ""), cite=_cite(spec),
             replaces=spec.get("replaces", ""), location=doc.where(path)))
     return out
+
+
+def _cite(spec: dict) -> list[dict]:
+    """An item's `cite` as a list (one reference may be written without the list)."""
+    cite = spec.get("cite") or []
+    return [cite] if isinstance(cite, dict) else list(cite)
 
 
 def _dig(data: Any, path: tuple) -> Any:
@@ -597,7 +632,7 @@ def _rules(b: _Build, checker: Checker) -> list[Rule]:
         out.append(Rule(id=rid, when=node, when_text=spec["when"], outcome=spec["outcome"], qualifies_from=qualifies,
                         reason=spec["reason"], basis=spec["basis"], redirect_to=spec.get("redirect_to"),
                         note=spec.get("note"), remark=spec.get("remark"), confidence=spec.get("confidence", ""),
-                        stage=spec.get("stage", "acceptance"), effective_from=spec.get("effective_from"),
+                        cite=_cite(spec), stage=spec.get("stage", "acceptance"), effective_from=spec.get("effective_from"),
                         effective_until=spec.get("effective_until"), origin=origin, location=doc.where(path)))
     return out
 

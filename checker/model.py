@@ -59,8 +59,10 @@ class Parameter:
     local: bool = True
     local_value: Any = None
     local_source: str = ""
+    local_cite: list[dict] = field(default_factory=list)
     note: Text | None = None
     confidence: str = ""
+    cite: list[dict] = field(default_factory=list)  # where the reference says so: [{section, url} | {inferred}]
     origin: str = ""
     location: Location | None = None
 
@@ -103,6 +105,7 @@ class Derived:
     unit: str = ""
     note: Text | None = None
     confidence: str = ""
+    cite: list[dict] = field(default_factory=list)  # where the reference says so: [{section, url} | {inferred}]
     origin: str = ""
     location: Location | None = None
 
@@ -148,6 +151,7 @@ class Material:
     note: Text | None = None  # for rule authors only
     remark: Text | None = None  # for the applicant
     confidence: str = ""
+    cite: list[dict] = field(default_factory=list)  # where the reference says so: [{section, url} | {inferred}]
     replaces: str = ""  # the material this one replaced on its effective_from
     location: Location | None = None
 
@@ -181,6 +185,7 @@ class Rule:
     note: Text | None = None  # for rule authors only
     remark: Text | None = None  # for the applicant
     confidence: str = ""
+    cite: list[dict] = field(default_factory=list)  # where the reference says so: [{section, url} | {inferred}]
     stage: str = "acceptance"  # or "review": verified on review or inspection (不予许可)
     qualifies_from: Node | None = None  # a refusal: the date from which the applicant would qualify
     effective_from: str | None = None

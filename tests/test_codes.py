@@ -61,7 +61,8 @@ def test_bad_example_reports_its_code(code, tmp_path):
 
 @pytest.mark.parametrize("code", FILE_CODES, ids=[c.code for c in FILE_CODES])
 def test_good_example_is_clean(code, tmp_path):
-    assert reported(code, code.good, tmp_path) == set()
+    # the examples are fragments: only W011's own example says where its items come from
+    assert reported(code, code.good, tmp_path) - ({"W011"} if code.code != "W011" else set()) == set()
 
 
 @pytest.mark.parametrize("code", list(CODES.values()), ids=list(CODES))
@@ -117,10 +118,10 @@ def test_select_ignore_and_json(tmp_path):
     (tmp_path / "rules").mkdir()
     (tmp_path / "matters" / "tiny.yaml").write_text(TINY + CODES["W008"].bad, encoding="utf-8")
     runner = CliRunner()
-    r = runner.invoke(app, ["validate", "--root", str(tmp_path), "--format", "json"])
+    r = runner.invoke(app, ["validate", "--root", str(tmp_path), "--format", "json", "--ignore", "W011"])
     data = json.loads(r.output)
     assert r.exit_code == 1 and [p["code"] for p in data["problems"]] == ["W008"]
     assert data["problems"][0]["name"] == "missing-basis" and data["problems"][0]["line"] == TINY.count("\n") + 2
-    assert runner.invoke(app, ["validate", "--root", str(tmp_path), "--ignore", "W008"]).exit_code == 0
+    assert runner.invoke(app, ["validate", "--root", str(tmp_path), "--ignore", "W008,W011"]).exit_code == 0
     assert runner.invoke(app, ["validate", "--root", str(tmp_path), "--select", "M"]).exit_code == 0
     assert runner.invoke(app, ["validate", "--root", str(tmp_path), "--select", "W"]).exit_code == 1
