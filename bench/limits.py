@@ -130,7 +130,7 @@ SHAPES = {  # shape -> what n counts
 
 def matter_text(shape: str, n: int) -> str:
     """A matter of the given shape and size, valid and clean for `checker validate`."""
-    facts, rules, materials = [], [], ["  - {id: GM-00, name: {zh: 申请表, en: Application form}, form: original, " + BASIS + "}"]
+    facts, rules, materials = [], [], ["  - {id: GM-00, name: {zh: 申请表, en: Application form}, form: original, copies: 1, " + BASIS + "}"]
 
     def fact(name, kind):
         facts.append(f"  {name}: {{type: {kind}, {'minimum: 0, ' if kind == 'integer' else ''}"

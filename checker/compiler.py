@@ -197,13 +197,13 @@ class _Compiler:
                 self.defects(mat, *piece)
         return self.emit()
 
-    def defects(self, mat, piece_id: str, form: str, copies: int | str) -> None:
+    def defects(self, mat, piece_id: str, form: str, copies: int | str | None) -> None:
         present = Name(piece_field(piece_id))
         checks: list[tuple[str, Node]] = [
             ("form", Compare("not in", Name(piece_field(piece_id, "form")),
                              ListLit(tuple(Lit(f, "string") for f in ACCEPTED_FORMS[form])))),
         ]
-        if isinstance(copies, str) or copies > 0:
+        if isinstance(copies, str) or (copies or 0) > 0:  # None: no number is stated, none is checked
             wanted = Name(copies) if isinstance(copies, str) else Lit(copies, "number")
             checks.append(("copies", Compare("<", Name(piece_field(piece_id, "copies")), wanted)))
         for check in mat.checks:

@@ -276,9 +276,10 @@ class _Decider:
         day = evaluate(r.qualifies_from, self.values)
         return day if isinstance(day, str) and day > self.app.date else None
 
-    def copies(self, copies: int | str) -> int:
-        """A number of copies; a parameter's name is read from this application's values."""
-        return copies if isinstance(copies, int) else int(self.values[copies])
+    def copies(self, copies: int | str | None) -> int | None:
+        """A number of copies; a parameter's name is read from this application's values; None
+        where the sources give no number."""
+        return copies if copies is None or isinstance(copies, int) else int(self.values[copies])
 
     def item(self, m: Material, why: dict, facts: list[FactValue]) -> MaterialItem:
         copies = self.copies(m.copies)
@@ -307,7 +308,7 @@ class _Decider:
                                      f"applications {' and '.join(span_en)})"}
         return why, facts
 
-    def defects(self, piece_id: str, form: str, copies: int | str) -> list[Problem]:
+    def defects(self, piece_id: str, form: str, copies: int | str | None) -> list[Problem]:
         attrs = self.app.presented.get(piece_id, {})
         copies = self.copies(copies)
         out = []

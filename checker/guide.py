@@ -99,12 +99,14 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
             lines.append(_conf(m.confidence, lang))
         if m.note:
             lines.append(f"{_t('note', lang)}: {tx(m.note, lang)}")
-        if isinstance(m.copies, int):
+        if m.copies is None:
+            copies = ""
+        elif isinstance(m.copies, int):
             copies = str(m.copies)
         else:
             p = matter.parameters[m.copies]
             copies = f"`{m.copies}` = {p.value if p.local_value is None else p.local_value}"
-        materials.append((f"{m.id} {tx(m.name, lang)} — {form} ×{copies}", lines))
+        materials.append((f"{m.id} {tx(m.name, lang)} — {form}" + (f" ×{copies}" if copies else ""), lines))
     out.append((_t("materials", lang), materials))
 
     facts = []

@@ -543,12 +543,12 @@ def _materials(b: _Build, doc: Document, checker: Checker) -> list[Material]:
                           f"option '{o['option']}' appears twice in {mid}")
             keys.add(o["option"])
             parts = [Part(id=f"{mid}/{p['part']}", name=p["name"], form=p.get("form", spec["form"]),
-                          copies=p.get("copies", spec.get("copies", 1)), standard=p.get("standard"),
+                          copies=p.get("copies", spec.get("copies")), standard=p.get("standard"),
                           source=p.get("source")) for p in o["parts"]]
             options.append(Option(key=o["option"], name=o["name"], parts=parts,
                                   when=cond("when", ("alternatives", j)),
                                   when_text=o.get("when", "")))
-        for where, copies in [(("copies",), spec.get("copies", 1))] + [
+        for where, copies in [(("copies",), spec.get("copies"))] + [
                 (("alternatives", j, "parts", k, "copies"), p.get("copies"))
                 for j, o in enumerate(spec.get("alternatives", [])) for k, p in enumerate(o["parts"])]:
             if isinstance(copies, str):
@@ -583,7 +583,7 @@ def _materials(b: _Build, doc: Document, checker: Checker) -> list[Material]:
         if isinstance(promise, str):
             promise = cond("promise_allowed") or False
         out.append(Material(
-            id=mid, name=spec["name"], form=spec["form"], copies=spec.get("copies", 1),
+            id=mid, name=spec["name"], form=spec["form"], copies=spec.get("copies"),
             standard=spec.get("standard"), source=spec.get("source"), when=cond("when"),
             when_text=spec.get("when") or "", why=spec.get("why"), basis=spec.get("basis", []),
             secondary=spec.get("secondary", False), promise_allowed=promise,

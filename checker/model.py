@@ -115,7 +115,7 @@ class Part:
     id: str  # MATERIAL-ID/part, e.g. IB-03/lease
     name: Text
     form: str
-    copies: int | str  # a number, or the name of an integer parameter
+    copies: int | str | None  # a number, the name of an integer parameter, None: not stated (not checked)
     standard: Text | None = None
     source: Text | None = None
 
@@ -134,7 +134,7 @@ class Material:
     id: str
     name: Text
     form: str
-    copies: int | str = 1  # a number, or the name of an integer parameter
+    copies: int | str | None = None  # a number, an integer parameter's name; None: not stated, not checked
     standard: Text | None = None
     source: Text | None = None
     when: Node | None = None
@@ -239,9 +239,10 @@ class Matter:
         values = {name: p.on(day) for name, p in self.parameters.items()}
         return {name: v for name, v in values.items() if v is not None}
 
-    def copies(self, copies: int | str, day: str) -> int:
-        """A number of copies, resolving a parameter's name on the application date."""
-        return copies if isinstance(copies, int) else int(self.parameters[copies].on(day))
+    def copies(self, copies: int | str | None, day: str) -> int | None:
+        """A number of copies, resolving a parameter's name on the application date (None: the
+        sources give no number)."""
+        return copies if copies is None or isinstance(copies, int) else int(self.parameters[copies].on(day))
 
     def referenced_names(self) -> set[str]:
         """Every name some condition, derived fact or alternative uses."""

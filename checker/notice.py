@@ -82,7 +82,7 @@ class MaterialItem:
     id: str
     name: dict
     form: str
-    copies: int
+    copies: int | None  # None: the sources give no number
     standard: dict | None
     source: dict | None
     why: dict  # why it is required, in words

@@ -11,7 +11,7 @@ import yaml
 from . import interview as iv
 from .compiler import CompiledMatter
 from .notice import FORM_TEXT
-from .render.layout import tx
+from .render.layout import copies_text, tx
 
 
 def _prompt(q: iv.Question, lang: str, prefix: str = "") -> object:
@@ -97,7 +97,7 @@ def _result(st: iv.Step, lang: str, skipped: set[str], matter) -> None:
         typer.echo(title)
         for item in items:
             form = FORM_TEXT[item.form][0 if zh else 1]
-            typer.echo(f"  [{item.id}] {tx(item.name, lang)} — {form} ×{item.copies}")
+            typer.echo(f"  [{item.id}] {tx(item.name, lang)} — {form}{copies_text(item.copies, lang, sep=True)}")
             single = len(item.alternatives) == 1
             for alt in item.alternatives:
                 word = ("方式" if single else "或") if zh else ("as" if single else "or")

@@ -73,7 +73,7 @@ from .loader import load_matter
 from .model import Matter
 from .privacy import mask_logs
 from .render import render
-from .render.layout import tx
+from .render.layout import copies_text, tx
 from .service import check
 from .yamlsource import MAX_DEPTH, nested_too_deep
 
@@ -507,7 +507,7 @@ def result_view(m: Matter, st: iv.Step, a: Answers, lang: str) -> dict:
     items = []
     for item, possibly in [(i, False) for i in n.missing] + [(i, True) for i in n.possibly_required]:
         form = FORM_TEXT[item.form][0 if zh else 1]
-        copies = f"{item.copies} 份" if zh else f"{item.copies} cop{'y' if item.copies == 1 else 'ies'}"
+        copies = copies_text(item.copies, lang)
         items.append({
             "id": item.id, "name": tx(item.name, lang), "form": form, "copies": copies, "possibly": possibly,
             "alternatives": [_route(alt, lang) for alt in item.alternatives],

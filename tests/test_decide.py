@@ -197,6 +197,21 @@ def test_defects_of_a_presented_material(test_licence, attrs, kinds):
     assert n.outcome == ("correct" if kinds else "accept")
 
 
+def test_a_number_of_copies_the_sources_do_not_give_is_not_checked(test_licence):
+    # TL-02 states no number of copies: presenting none of them still presents it, no count is
+    # printed; TL-01 states 1, and 0 copies is a defect
+    a = appl(has_car=True)
+    a["materials"].append({"id": "TL-02", "form": "copy", "copies": 0})
+    n = check(test_licence, a)
+    assert "TL-02" not in ids(n.defective) and "TL-02" not in ids(n.missing)
+    n = check(test_licence, appl(has_car=True))
+    item = next(i for i in n.missing if i.id == "TL-02")
+    assert item.copies is None
+    from checker.render.layout import layout
+    entry = next(e for s in layout(n, "zh").sections for e in s.entries if e.title.startswith("[TL-02]"))
+    assert [v for k, v in entry.lines if k == "提交形式"] == ["复印件"]
+
+
 def test_agent_template_from_shared_rule_set(test_licence):
     n = check(test_licence, appl(filed_by_agent=True))
     item = n.missing[0]

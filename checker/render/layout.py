@@ -178,13 +178,20 @@ def _form(item: MaterialItem, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
+def copies_text(copies: int | None, lang: str, *, sep: bool = False) -> str:
+    """"2份" / "2 copies"; nothing where the sources give no number."""
+    if copies is None:
+        return ""
+    text = f"{copies}份" if lang == "zh" else f"{copies} cop{'y' if copies == 1 else 'ies'}"
+    return (("，" if lang == "zh" else ", ") + text) if sep else text
+
+
 def _material(item: MaterialItem, lang: str, *, detail: bool = True) -> Entry:
     e = Entry(f"[{item.id}] {tx(item.name, lang)}")
     if not detail:
         e.lines.append((t("why", lang), tx(item.why, lang)))
         return e
-    e.lines.append((t("form", lang), f"{_form(item, lang)}，{item.copies}份" if lang == "zh"
-                    else f"{_form(item, lang)}, {item.copies} cop{'y' if item.copies == 1 else 'ies'}"))
+    e.lines.append((t("form", lang), _form(item, lang) + copies_text(item.copies, lang, sep=True)))
     for p in item.problems:
         e.lines.append((t("problems", lang), tx(p.text, lang)))
     if item.alternatives:
