@@ -134,6 +134,12 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "names the matter library; it must exist and hold matters/*.yaml. Without any of these, the "
          "library installed with the package is used.",
          "checker list --root /no/such/folder", "checker list --root /path/to/gov-checker", "special"),
+    Code("E026", "unknown-locality", "error", "No locality of that id is in the matter library.",
+         "`--local ID`, an office's `locality` and an application's `locality` name a file local/ID.yaml "
+         "of the library (`checker list --localities` lists them); a path to a local settings file is "
+         "accepted too.",
+         "checker check food-business-licence app.yaml --local hunnan",
+         "checker check food-business-licence app.yaml --local hunan", "special"),
     # ------------------------------------------------------------------ S: schema
     Code("S001", "schema", "error", "The file does not follow the JSON Schema.",
          "A required key is missing, a key is unknown (with a suggestion), or a value has the wrong "
@@ -227,6 +233,10 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "materials:\n" + FORM,
          "  signed: {type: bool, question: {zh: 已声明, en: Declared?}, from: {declaration: TM-01, value: true}, record_only: true}\n"
          "materials:\n" + FORM),
+    Code("M022", "example-locality", "error", "An example names a locality the library has no file for.",
+         "`locality: ID` runs the example with local/ID.yaml applied, as an office of that locality would.",
+         "materials:\n" + FORM + "examples:\n  - {name: x, locality: atlantis, application: {date: \"2026-01-05\"}, expect: {outcome: correct}}\n",
+         "materials:\n" + FORM + "examples:\n  - {name: x, locality: hunan, application: {date: \"2026-01-05\"}, expect: {outcome: correct}}\n"),
     Code("M017", "example-parameter", "error", "An example sets a parameter the matter does not declare.",
          "An example may set parameters as a local office would; only declared ones.",
          "materials:\n" + FORM + "examples:\n  - {name: x, parameters: {photos: 6}, application: {date: \"2026-01-05\"}, expect: {outcome: correct}}\n",

@@ -65,7 +65,21 @@ def compare(expect: dict, notice: Notice) -> list[str]:
     return out
 
 
+def _with_locality(compiled: CompiledMatter, locality: str) -> CompiledMatter:
+    """The matter compiled with a locality's settings, once per matter and locality."""
+    key = ("locality", locality)
+    if key not in compiled.matter.cache:
+        from .compiler import compile_matter
+        from .loader import load_matter
+        path = Path(compiled.matter.path)
+        root = path.resolve().parent.parent
+        compiled.matter.cache[key] = compile_matter(load_matter(path, root / "rules", root / "local" / f"{locality}.yaml"))
+    return compiled.matter.cache[key]
+
+
 def run_example(compiled: CompiledMatter, ex: Example) -> ExampleResult:
+    if ex.locality and ex.locality != compiled.matter.local:
+        compiled = _with_locality(compiled, ex.locality)
     try:
         app = parse_application(ex.application, compiled.matter, where=ex.location)
     except CheckerError as e:
@@ -101,7 +115,7 @@ def load_cases(path: Path) -> tuple[str, list[Example]]:
         if not problems:
             examples.append(Example(name=e["name"], application=e["application"], expect=e["expect"],
                                     source=e.get("source", ""), location=doc.where(("examples", i)), index=i,
-                                    parameters=e.get("parameters", {})))
+                                    parameters=e.get("parameters", {}), locality=e.get("locality", "")))
     if problems:
         raise CheckerError(problems)
     return data["matter"], examples

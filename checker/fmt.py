@@ -59,7 +59,7 @@ ORDERS: dict[str, tuple[str, ...]] = {
     "parameter": ("type", "values", "unit", "value", "changes", "local", "label", "note",
                   "confidence", "cite"),
     "step": ("step", "kind", "name", "actor", "time_limit", "note"),
-    "example": ("name", "source", "parameters", "application", "expect"),
+    "example": ("name", "source", "locality", "parameters", "application", "expect"),
     "application": ("matter", "date", "reference", "applicant", "facts", "materials", "promised",
                     "rongque"),
     "expect": ("outcome", "reasons", "missing", "defective", "deferred", "exempt", "info_needed",

@@ -310,8 +310,16 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None,
     _check_declarations(b, materials)
     examples = [Example(name=e["name"], application=e["application"], expect=e["expect"],
                         source=e.get("source", ""), location=doc.where(("examples", i)), index=i,
-                        parameters=e.get("parameters", {}))
+                        parameters=e.get("parameters", {}), locality=e.get("locality", ""))
                 for i, e in enumerate(data.get("examples", []))]
+    for ex in examples:
+        if ex.locality and not (rules_dir.parent / "local" / f"{ex.locality}.yaml").is_file():
+            from .local import localities
+            known = localities(rules_dir.parent)
+            close = suggest(ex.locality, known)
+            b.problem(doc, ("examples", ex.index, "locality"), "M022",
+                      f"example names locality '{ex.locality}', which has no file local/{ex.locality}.yaml",
+                      f"did you mean '{close}'?" if close else "localities: " + ", ".join(known))
     for ex in examples:
         for name, value in ex.parameters.items():
             p = b.parameters.get(name)

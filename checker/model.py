@@ -203,6 +203,7 @@ class Example:
     location: Location | None = None
     index: int = 0
     parameters: dict[str, Any] = field(default_factory=dict)  # as a local office would set them
+    locality: str = ""  # run with this locality's settings (local/ID.yaml)
 
 
 @dataclass
