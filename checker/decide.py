@@ -528,4 +528,5 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
         time_limit=time_limit, fee=matter.fee,
         rules_sha256=compiled.digest, application_sha256=app.digest,
         checker_version=__version__,
+        locality={"id": matter.local, "name": matter.locality_name} if matter.local else {},
     )

@@ -224,7 +224,8 @@ class Matter:
     code: str = ""
     parameters: dict[str, Parameter] = field(default_factory=dict)
     flow: list[Step] = field(default_factory=list)
-    local: str = ""  # the local office whose settings were applied
+    local: str = ""  # the locality whose settings were applied ("": the national rules)
+    locality_name: Text | None = None
     rongque: bool = False
     handling: dict = field(default_factory=dict)  # where and how to apply: mode, in_person, text
     licensing: bool = False  # an administrative licence: 行政许可法 governs acceptance and notices

@@ -73,7 +73,8 @@ from .loader import load_matter
 from .model import Matter
 from .privacy import mask_logs
 from .render import render
-from .render.layout import copies_text, tx
+from .local import Office, choose_locality
+from .render.layout import copies_text, t as notice_text, tx
 from .service import check
 from .yamlsource import MAX_DEPTH, nested_too_deep
 
@@ -760,17 +761,27 @@ class _Broken(Exception):
     """The matter's own files do not load (not the request's fault)."""
 
 
-def create_app(root: Path, local: Path | None = None) -> Starlette:
-    """The web application over the matters in ROOT/matters (rule sets in ROOT/rules), with a
-    local office's settings if given. Its logs (and the server's) never show a full ID number."""
+def create_app(root: Path, local: Path | str | None = None, office: Office | None = None) -> Starlette:
+    """The web application over the matters in ROOT/matters (rule sets in ROOT/rules), under a
+    locality's rules (the office's, or `local`) and with the office's name and telephones on its
+    pages and notices. Its logs (and the server's) never show a full ID number."""
     mask_logs()
-    cat = Catalogue(Path(root), Path(local) if local else None)
+    cat = Catalogue(Path(root), choose_locality(Path(root), office=office, local=local))
+    shown_office = None
+    if office is not None:
+        shown_office = office.header()
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
 
     def page(name: str, lang: str, status: int = 200, **context) -> HTMLResponse:
+        shown = None
+        if shown_office is not None:
+            shown = {"name": tx(shown_office["name"], lang),
+                     "lines": [tx(shown_office[k], lang) for k in ("address", "hours") if shown_office.get(k)]
+                     + [f"{notice_text(f'phone.{kind}', lang)}: {number}"
+                        for kind, number in shown_office["phones"].items()]}
         html = env.get_template(name).render(lang=lang, html_lang="zh-CN" if lang == "zh" else "en",
-                                             t=ui(lang), script=Markup(AUTO_SUBMIT), **context)
+                                             t=ui(lang), script=Markup(AUTO_SUBMIT), office=shown, **context)
         return HTMLResponse(html, status_code=status)
 
     def index(request: Request) -> Response:
@@ -833,6 +844,8 @@ def create_app(root: Path, local: Path | None = None) -> Starlette:
         st = _step_or_422(compiled, a)
         media = {"html": "text/html", "text": "text/plain", "markdown": "text/markdown",
                  "json": "application/json"}[fmt]
+        if office is not None:
+            st.notice.office = office.header()
         return Response(render(st.notice, fmt, lang), media_type=f"{media}; charset=utf-8")
 
     async def notice_page(request: Request) -> Response:
@@ -862,7 +875,7 @@ def create_app(root: Path, local: Path | None = None) -> Starlette:
         except CheckerError as e:
             raise _Broken() from e
         app = parse_application(data, compiled.matter, doc=_BodyPaths())  # type: ignore[arg-type]
-        return render(check(compiled, app), "json")
+        return render(check(compiled, app, office=office), "json")
 
     async def api_check(request: Request) -> Response:
         given = request.query_params.get("lang")
@@ -1090,11 +1103,12 @@ def raise_fd_limit(max_connections: int) -> int:
     return max(1, min(max_connections, soft - FD_RESERVE - 2 * BACKLOG))
 
 
-def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, local: Path | None = None,
-          max_connections: int = MAX_CONNECTIONS, request_timeout: float = REQUEST_TIMEOUT) -> None:
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, local: Path | str | None = None,
+          office: Office | None = None, max_connections: int = MAX_CONNECTIONS,
+          request_timeout: float = REQUEST_TIMEOUT) -> None:
     """Run the web application with uvicorn until interrupted."""
     cap = raise_fd_limit(max_connections)
-    config = _config(create_app(root, local), host, port, cap, request_timeout)
+    config = _config(create_app(root, local, office), host, port, cap, request_timeout)
     logging.getLogger("uvicorn.access").addFilter(_NoQuery())
     logging.getLogger("uvicorn.error").addFilter(_Throttle())
     if cap < max_connections:

@@ -44,6 +44,11 @@ LABELS = {
     "supersedes": ("本通知书取代", "Replaces notice"),
     "code": ("事项编码", "Matter code"),
     "department": ("受理机关", "Agency"),
+    "locality": ("适用地方规定", "Local rules applied"),
+    "office_address": ("办理地点", "Address"),
+    "office_hours": ("办公时间", "Opening hours"),
+    "phone.consultation": ("咨询电话", "Enquiries"),
+    "phone.complaint": ("投诉电话", "Complaints"),
     "applicant": ("申请人", "Applicant"),
     "contact": ("联系方式", "Contact"),
     "date": ("申请日期", "Application date"),
@@ -256,7 +261,15 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
     header.append((t("matter", lang), tx(n.matter["name"], lang)))
     if n.matter.get("code"):
         header.append((t("code", lang), n.matter["code"]))
-    header.append((t("department", lang), tx(n.matter["department"], lang)))
+    office = n.office or {}
+    header.append((t("department", lang), tx(office.get("name") or n.matter["department"], lang)))
+    if n.locality:
+        header.append((t("locality", lang), tx(n.locality["name"], lang)))
+    for key, label in (("address", "office_address"), ("hours", "office_hours")):
+        if office.get(key):
+            header.append((t(label, lang), tx(office[key], lang)))
+    for kind, number in (office.get("phones") or {}).items():
+        header.append((t(f"phone.{kind}", lang), number))
     if applicant.get("name"):
         header.append((t("applicant", lang), applicant["name"]))
     contact = applicant.get("contact") or applicant.get("phone")
