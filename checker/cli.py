@@ -86,8 +86,8 @@ def _local(local: Optional[str]) -> Optional[str]:
     return os.environ.get("CHECKER_LOCAL") or None
 
 
-def _office(office: Optional[Path], root: Path):
-    """--office, else $CHECKER_OFFICE: the office, or None."""
+def _office(office: Optional[Path], root: Optional[Path]):
+    """--office, else $CHECKER_OFFICE: the office, or None (root None: its locality is not looked up)."""
     from .local import load_office
     if office is None and os.environ.get("CHECKER_OFFICE"):
         office = Path(os.environ["CHECKER_OFFICE"])
@@ -747,7 +747,7 @@ def _open_register(db: str, agency: str, abbr: str, office: Optional[Path] = Non
     """The register of the agency named by --agency/--abbr, else by the office (--office,
     $CHECKER_OFFICE), else of the agency X."""
     from .register import Register
-    the_office = _office(office, _root(None)) if office is not None or os.environ.get("CHECKER_OFFICE") else None
+    the_office = _office(office, None)
     if the_office is not None:
         agency, abbr = agency or the_office.name["zh"], abbr or the_office.abbr
     abbr = abbr or "X"

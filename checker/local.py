@@ -53,8 +53,9 @@ class Office:
         return {"name": self.name, "address": self.address, "hours": self.hours, "phones": dict(self.phones)}
 
 
-def load_office(path: Path, root: Path) -> Office:
-    """An office file, checked against its schema and against the localities of the library."""
+def load_office(path: Path, root: Path | None) -> Office:
+    """An office file, checked against its schema and against the localities of the library
+    (root None: the locality is not looked up, e.g. by the register, which never applies rules)."""
     from .loader import schema_problems
     from .yamlsource import load_file
     doc = load_file(path)
@@ -66,7 +67,7 @@ def load_office(path: Path, root: Path) -> Office:
         raise CheckerError(problems)
     data = doc.data
     locality = data.get("locality", "")
-    if locality:
+    if locality and root is not None:
         try:
             locality_file(root, locality)
         except CheckerError as e:
@@ -90,12 +91,13 @@ def choose_locality(root: Path, *, office: Office | None = None, local: str | Pa
         chosen = (str(local), "--local")
     if chosen is not None:
         name, by = chosen
+        path = None if name == "national" else locality_file(root, name)
         if application and Path(name).stem != application:
             rules = "the national rules" if name == "national" else f"the rules of '{Path(name).stem}'"
             raise CheckerError(Problem(where or Location("application"), "E027",
                                        f"the application names locality '{application}', but {by} applies {rules}",
                                        "check it where that locality's rules apply, or remove `locality` from the application"))
-        return None if name == "national" else locality_file(root, name)
+        return path
     if not application:
         return None
     try:

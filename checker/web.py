@@ -779,7 +779,7 @@ def create_app(root: Path, local: Path | str | None = None, office: Office | Non
             shown = {"name": tx(shown_office["name"], lang),
                      "lines": [tx(shown_office[k], lang) for k in ("address", "hours") if shown_office.get(k)]
                      + [f"{notice_text(f'phone.{kind}', lang)}: {number}"
-                        for kind, number in shown_office["phones"].items()]}
+                        for kind, number in sorted(shown_office["phones"].items())]}
         html = env.get_template(name).render(lang=lang, html_lang="zh-CN" if lang == "zh" else "en",
                                              t=ui(lang), script=Markup(AUTO_SUBMIT), office=shown, **context)
         return HTMLResponse(html, status_code=status)

@@ -268,8 +268,10 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
     for key, label in (("address", "office_address"), ("hours", "office_hours")):
         if office.get(key):
             header.append((t(label, lang), tx(office[key], lang)))
-    for kind, number in (office.get("phones") or {}).items():
-        header.append((t(f"phone.{kind}", lang), number))
+    phones = office.get("phones") or {}
+    for kind in ("consultation", "complaint"):
+        if phones.get(kind):
+            header.append((t(f"phone.{kind}", lang), phones[kind]))
     if applicant.get("name"):
         header.append((t("applicant", lang), applicant["name"]))
     contact = applicant.get("contact") or applicant.get("phone")
