@@ -504,7 +504,7 @@ def explain(matter: str = typer.Argument(..., help="Matter id or path to a matte
 
 @app.command()
 @_guarded
-def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set or local files or folders (default: matters/, rules/, local/)."),
+def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set, local or office files or folders (default: matters/, rules/, local/)."),
              fmt: ProblemFormat = typer.Option(ProblemFormat.text, "--format", "-f", help="text, or json for editors and CI"),
              select: Optional[str] = typer.Option(None, "--select", help="Only these codes or prefixes, e.g. W,M004"),
              ignore: Optional[str] = typer.Option(None, "--ignore", help="Not these codes or prefixes, e.g. W001"),
@@ -515,6 +515,7 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set or 
     from .application import parse_application
     from .compiler import compile_matter
     from .lint import lint
+    from .local import load_office
     base = _root(root)
     files: list[Path] = []
     for p in paths or [base / "matters", base / "rules", base / "local"]:
@@ -527,7 +528,14 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set or 
         else:
             _die([Problem(Location(str(p)), "E001", "no such file or folder")])
     problems: list[Problem] = []
+    inferred: set[tuple[str, str]] = set()  # (file, item) cited as inferred, for the summary
     for f in files:
+        if f.parent.name not in ("matters", "rules", "local") and _is_office(f):
+            try:
+                load_office(f, base)
+            except CheckerError as e:
+                problems += e.problems
+            continue
         if f.parent.name == "rules":
             problems += load_ruleset_file(f)
             continue
@@ -552,6 +560,9 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set or 
             problems += e.problems
         if not no_lint:
             problems += lint(m)
+        items = [*m.rules, *m.materials, *m.parameters.values(), *m.derived.values()]
+        inferred |= {(str(getattr(i, "location", "") and i.location.file), getattr(i, "id", "") or i.name)
+                     for i in items if i.cite and all("section" not in c for c in i.cite)}
     chosen, skip = _codes(select), _codes(ignore)
     problems = [p for p in sorted(set(problems)) if _chosen(p.code, chosen, skip)]
     if fmt is ProblemFormat.json:
@@ -560,8 +571,20 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set or 
     else:
         for p in problems:
             typer.echo(str(p))
-        typer.echo(f"{len(files)} file(s) checked, {len(problems)} problem(s)", err=True)
+        typer.echo(f"{len(files)} file(s) checked, {len(problems)} problem(s)"
+                   + (f"; {len(inferred)} item(s) no source states, cited as inferred (see `checker show MATTER --sources`)"
+                      if inferred else ""), err=True)
     raise typer.Exit(1 if problems else 0)
+
+
+def _is_office(path: Path) -> bool:
+    """Whether a file outside matters/, rules/ and local/ is an office file (its first key is office)."""
+    from .yamlsource import load_file
+    try:
+        data = load_file(path).data
+    except CheckerError:
+        return False
+    return isinstance(data, dict) and "office" in data
 
 
 @app.command()
