@@ -107,7 +107,8 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
             copies = str(m.copies)
         else:
             p = matter.parameters[m.copies]
-            copies = f"`{m.copies}` = {p.value if p.local_value is None else p.local_value}"
+            value = p.value if p.local_value is None else p.local_value
+            copies = f"`{m.copies}` = {value}" if value is not None else ""
         materials.append((f"{m.id} {tx(m.name, lang)} — {form}" + (f" ×{copies}" if copies else ""), lines))
     out.append((_t("materials", lang), materials))
 

@@ -61,6 +61,8 @@ class PartStatus:
     id: str
     name: dict
     presented: bool
+    form: str = "original"
+    copies: int | None = None
 
 
 @dataclass

@@ -66,7 +66,6 @@ from . import __version__
 from . import interview as iv
 from .application import application_schema, parse_application
 from .compiler import CompiledMatter, compile_matter
-from .notice import FORM_TEXT
 from .engine import EngineError
 from .errors import CheckerError, Location
 from .loader import load_matter
@@ -74,7 +73,7 @@ from .model import Matter
 from .privacy import mask_logs
 from .render import render
 from .local import Office, choose_locality
-from .render.layout import copies_text, t as notice_text, tx
+from .render.layout import item_form, route_form, t as notice_text, tx
 from .service import check
 from .yamlsource import MAX_DEPTH, nested_too_deep
 
@@ -108,6 +107,7 @@ UI: dict[str, tuple[str, str]] = {
     "count": ("共 {n} 项", "{n} matters"),
     "none_found": ("没有找到符合条件的事项。", "No matter matches."),
     "department": ("受理机关", "Agency"),
+    "locality": ("适用地方规定", "Local rules applied"),
     "intro": ("只询问可能影响结果的问题；不确定的请选择“不清楚”。本页面不保存您填写的任何信息。",
               "Only questions that can change the result are asked; choose “don't know” if you are not sure. "
               "Nothing you enter is stored."),
@@ -478,9 +478,11 @@ def form_view(compiled: CompiledMatter, a: Answers, st: iv.Step, lang: str) -> d
             "result": result_view(m, st, a, lang) if st.done else None}
 
 
-def _route(alt, lang: str) -> str:
-    """An alternative in words, with its parts when it has several."""
+def _route(alt, lang: str, per_route: bool = False) -> str:
+    """An alternative in words, with its parts (and their forms, where routes differ in form)."""
     text = tx(alt.name, lang)
+    if per_route:
+        return text + ("：" if lang == "zh" else ": ") + route_form(alt, lang)
     if len(alt.parts) > 1:
         sep = "、" if lang == "zh" else "; "
         parts = sep.join(tx(p.name, lang) for p in alt.parts)
@@ -507,11 +509,9 @@ def result_view(m: Matter, st: iv.Step, a: Answers, lang: str) -> dict:
         return out
     items = []
     for item, possibly in [(i, False) for i in n.missing] + [(i, True) for i in n.possibly_required]:
-        form = FORM_TEXT[item.form][0 if zh else 1]
-        copies = copies_text(item.copies, lang)
         items.append({
-            "id": item.id, "name": tx(item.name, lang), "form": form, "copies": copies, "possibly": possibly,
-            "alternatives": [_route(alt, lang) for alt in item.alternatives],
+            "id": item.id, "name": tx(item.name, lang), "form": item_form(item, lang), "possibly": possibly,
+            "alternatives": [_route(alt, lang, not item_form(item, lang)) for alt in item.alternatives],
             "routes_label": t["route_one"] if len(item.alternatives) == 1 else t["route_any"],
             "source": tx(item.source, lang), "why": tx(item.why, lang)})
     out["items"] = items
@@ -790,7 +790,8 @@ def create_app(root: Path, local: Path | str | None = None, office: Office | Non
         matters = cat.all()
         found = search(matters, q)
         rows = [{"id": m.id, "name": tx(m.name, lang), "other": tx(m.name, "en" if lang == "zh" else "zh"),
-                 "department": tx(m.department, lang), "href": "/matters/" + m.id + "?" + urlencode({"lang": lang})}
+                 "department": tx(office.name if office is not None else m.department, lang),
+                 "href": "/matters/" + m.id + "?" + urlencode({"lang": lang})}
                 for m in found]
         return page("index.html", lang, q=q, rows=rows, total=len(matters),
                     switch="/?" + _query(request.query_params, lang="zh" if lang == "en" else "en"))
@@ -821,7 +822,8 @@ def create_app(root: Path, local: Path | str | None = None, office: Office | Non
         return page("matter.html", lang, status=422 if refused else 200,
                     matter={"id": m.id, "name": tx(m.name, lang),
                             "other": tx(m.name, "en" if lang == "zh" else "zh"),
-                            "department": tx(m.department, lang)},
+                            "department": tx(office.name if office is not None else m.department, lang),
+                            "locality": tx(m.locality_name, lang) if m.locality_name else ""},
                     date_error=tx(a.date_error, lang) if a.date_error else "",
                     date_value=a.date_raw or a.date, view=view, remaining=len(view["new"]), order=a.order,
                     action=f"/matters/{m.id}?" + urlencode({"lang": lang}),

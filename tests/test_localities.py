@@ -231,3 +231,46 @@ def test_the_pages_show_the_office(lib):
     assert r.status_code == 200 and r.json()["office"]["name"]["zh"] == "某市政务服务中心"
     r = client.post("/api/matters/test-licence/check", json=dict(appl(), locality="province"))
     assert r.status_code == 422 and "E027" in r.text
+
+
+def test_a_number_of_copies_only_a_locality_sets_is_not_checked_elsewhere(lib):
+    # photo_count with no national value: nationally TL-09's number is neither checked nor printed;
+    # the city's 6 is both
+    path = lib / "matters" / "test-licence.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  photo_count:\n    type: integer\n    value: 3\n",
+                                 "  photo_count:\n    type: integer\n    value: null\n"), encoding="utf-8")
+    a = appl()
+    a["materials"] = [m if m["id"] != "TL-09" else {**m, "copies": 1} for m in a["materials"]]
+    national = check(compile_matter(load_matter(path, lib / "rules")), a)
+    assert national.outcome == "accept"
+    n = check(compile_matter(load_matter(path, lib / "rules", lib / "local" / "city.yaml")), a)
+    [item] = n.defective
+    assert item.id == "TL-09" and item.copies == 6
+
+
+def test_routes_that_ask_for_different_forms_each_say_their_own():
+    from checker.render.layout import item_form, layout
+    text = MATTER.read_text(encoding="utf-8").replace(
+        "          - {part: lease, name: {zh: 租约, en: lease}}",
+        "          - {part: lease, name: {zh: 租约, en: lease}, form: original, copies: 2}")
+    path = FIXTURES.parent / "_routes.yaml"
+    try:
+        path.write_text(text, encoding="utf-8")
+        m = load_matter(path, RULES)
+    finally:
+        path.unlink()
+    a = appl()
+    del a["facts"]["region"]  # unknown: either route may apply
+    a["materials"] = [x for x in a["materials"] if not x["id"].startswith("TL-08")]
+    n = check(compile_matter(m), a)
+    [item] = [i for i in n.missing + n.possibly_required if i.id == "TL-08"]
+    assert item_form(item, "zh") == ""  # no single form: the lease's original, the title's copy
+    entry = next(e for s in layout(n, "zh").sections for e in s.entries if e.title.startswith("[TL-08]"))
+    routes = dict(entry.lines)["可选择的提交方式"] if "可选择的提交方式" in dict(entry.lines) else \
+        next(v for k, v in entry.lines if isinstance(v, list))
+    assert any("租约（原件，2份）、产权证（复印件）" in r for r in routes), routes
+    assert "提交形式" not in dict(entry.lines)
+    n = check(compile_matter(load_matter(MATTER, RULES)), a)
+    [item] = [i for i in n.missing + n.possibly_required if i.id == "TL-08"]
+    assert item_form(item, "zh") == "复印件"  # every route in the material's form: said once

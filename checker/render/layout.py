@@ -183,6 +183,23 @@ def _form(item: MaterialItem, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
+def item_form(item: MaterialItem, lang: str) -> str:
+    """"原件，2份" / "original, 2 copies"; "" where its routes ask for different forms (a title
+    copy for owned premises, the lease's original): then each route says its own (route_form)."""
+    if any((p.form, p.copies) != (item.form, item.copies) for a in item.alternatives for p in a.parts):
+        return ""
+    return _form(item, lang) + copies_text(item.copies, lang, sep=True)
+
+
+def route_form(alt, lang: str) -> str:
+    """Each part of a route with its form: "产权证（复印件）、租约（原件，2份）"."""
+    if lang == "zh":
+        return "、".join(f"{tx(p.name, lang)}（{FORM_TEXT[p.form][0]}{copies_text(p.copies, lang, sep=True)}）"
+                        for p in alt.parts)
+    return "; ".join(f"{tx(p.name, lang)} ({FORM_TEXT[p.form][1]}{copies_text(p.copies, lang, sep=True)})"
+                     for p in alt.parts)
+
+
 def copies_text(copies: int | None, lang: str, *, sep: bool = False) -> str:
     """"2份" / "2 copies"; nothing where the sources give no number."""
     if copies is None:
@@ -196,7 +213,8 @@ def _material(item: MaterialItem, lang: str, *, detail: bool = True) -> Entry:
     if not detail:
         e.lines.append((t("why", lang), tx(item.why, lang)))
         return e
-    e.lines.append((t("form", lang), _form(item, lang) + copies_text(item.copies, lang, sep=True)))
+    if item_form(item, lang):
+        e.lines.append((t("form", lang), item_form(item, lang)))
     for p in item.problems:
         e.lines.append((t("problems", lang), tx(p.text, lang)))
     if item.alternatives:
@@ -206,6 +224,8 @@ def _material(item: MaterialItem, lang: str, *, detail: bool = True) -> Entry:
             have = [tx(p.name, lang) for p in alt.parts if p.presented]
             lack = [tx(p.name, lang) for p in alt.parts if not p.presented]
             text = tx(alt.name, lang) + (t("route_applies", lang) if alt.applies else "")
+            if not item_form(item, lang):
+                text += ("：" if lang == "zh" else ": ") + route_form(alt, lang)
             if have:
                 sep = "、" if lang == "zh" else ", "
                 text += f"（{t('presented', lang)}：{sep.join(have)}；{t('still_missing', lang)}：{sep.join(lack)}）" \
