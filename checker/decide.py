@@ -284,10 +284,20 @@ class _Decider:
         value = self.values.get(copies)  # a number only a locality sets, and none has: not stated
         return None if value is None else int(value)
 
+    def promise_open(self, m: Material) -> bool:
+        """Whether the notice may say a written promise can replace `m`: its condition is not false
+        here and the applicant's credit record does not bar it (never both "a promise may replace
+        it" and "the promise is barred")."""
+        if m.promise_allowed is False:
+            return False
+        if m.promise_allowed is not True and self.f.of(f"promise:{m.id}") is False:
+            return False
+        return self.credit_barred() is not True
+
     def item(self, m: Material, why: dict, facts: list[FactValue]) -> MaterialItem:
         copies = self.copies(m.copies)
         return MaterialItem(m.id, m.name, m.form, copies, m.standard, m.source, why, facts,
-                            in_force(m.basis, self.app.date), m.secondary, m.promise_allowed is not False,
+                            in_force(m.basis, self.app.date), m.secondary, self.promise_open(m),
                             remark=m.remark)
 
     def why(self, m: Material) -> tuple[dict, list[FactValue]]:
