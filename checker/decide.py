@@ -256,9 +256,11 @@ class _Decider:
                                   r.redirect_to, r.remark, r.stage, self.qualifies_on(r)))
             elif status is UNKNOWN and r.stage == "review":
                 # a condition of the licence verified on review: the agency establishes its own
-                # facts then; what only the applicant can state is still asked
+                # facts then; what only the applicant can state is still asked, and what a signed
+                # material declares waits for that material (settle_declarations)
                 unknown = _unknown_inputs(self.matter, r.when, self.values)
-                theirs = {n for n in unknown if n in self.matter.facts and self.matter.facts[n].asked}
+                theirs = {n for n in unknown if n in self.matter.facts
+                          and (self.matter.facts[n].asked or self.matter.facts[n].source == "declaration")}
                 for name in theirs:
                     self.ask(name, r.id)
                 if unknown - theirs:
