@@ -63,7 +63,7 @@ ORDERS: dict[str, tuple[str, ...]] = {
     "application": ("matter", "date", "reference", "applicant", "facts", "materials", "promised",
                     "rongque"),
     "expect": ("outcome", "reasons", "missing", "defective", "deferred", "exempt", "info_needed",
-               "declared", "verified", "derived"),
+               "declared", "verified", "derived", "time_limit"),
 }
 TEXT_ORDER = ("zh", "en", "url")
 
