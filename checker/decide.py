@@ -32,6 +32,21 @@ _DEFECT_TEXT = {
     "unsealed": ("未盖章", "not sealed"),
     "expired": ("已于{got}失效，申请日期为{date}", "expired on {got}; the application is dated {date}"),
 }
+# the units facts are written in, in English (a unit not listed is printed as written)
+UNIT_EN = {"周岁": ("year", "years"), "年": ("year", "years"), "个月": ("month", "months"), "月": ("month", "months"),
+           "日": ("day", "days"), "元": ("yuan", "yuan"), "元/人·月": ("yuan per person a month", "yuan per person a month"),
+           "人": ("person", "persons"), "间": ("room", "rooms"), "米": ("m", "m")}
+
+
+def _with_unit(value: Any, unit: str, lang: str) -> str:
+    if not unit:
+        return str(value)
+    if lang == "en" and unit in UNIT_EN:
+        one, many = UNIT_EN[unit]
+        return f"{value} {one if value == 1 else many}"
+    return f"{value} {unit}"
+
+
 def display(matter: Matter, name: str, value: Any) -> dict:
     """A value in words, for explanations."""
     fact = matter.facts.get(name)
@@ -46,8 +61,7 @@ def display(matter: Matter, name: str, value: Any) -> dict:
         return dict(fact.value_labels[value])
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = f"{value} {unit}".strip() if unit else str(value)
-    return {"zh": text, "en": text}
+    return {"zh": _with_unit(value, unit, "zh"), "en": _with_unit(value, unit, "en")}
 
 
 def _label(matter: Matter, name: str) -> dict:
