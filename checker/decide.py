@@ -433,15 +433,18 @@ class _Decider:
         return False, []
 
 
-def _deadlines(time_limit: dict, on: str, outcome: str, promised_days: int | None) -> dict:
+def _deadlines(time_limit: dict, on: str, outcome: str, promised_days: int | None,
+               licensing: bool = True) -> dict:
     """The dates that follow from the application date, in working days where the law counts them
     so (statutory holidays and adjusted weekends from the chinesecalendar package); a date the
-    calendar cannot give is left out with a note, never guessed."""
+    calendar cannot give is left out with a note, never guessed. The 5-day notice and deemed
+    acceptance are 行政许可法 art. 32(4)'s: a matter that is no licence has neither."""
     from .workdays import deadline
-    out: dict[str, Any] = {"notice_within_working_days": 5, "deemed_accepted_if_not_notified": True,
+    out: dict[str, Any] = {"notice_within_working_days": 5 if licensing else None,
+                           "deemed_accepted_if_not_notified": licensing,
                            "supply_within_days": promised_days if outcome == "rongque" else None,
-                           "basis": OUTCOME_BASIS["correct"], "notice_by": None, "decision_by": None,
-                           "supply_by": None, "notes": []}
+                           "basis": OUTCOME_BASIS["correct"] if licensing else None, "notice_by": None,
+                           "decision_by": None, "supply_by": None, "notes": []}
 
     def put(key: str, days: int, working: bool) -> None:
         d = deadline(on, days, working)
@@ -449,7 +452,7 @@ def _deadlines(time_limit: dict, on: str, outcome: str, promised_days: int | Non
         if d.note and d.note not in out["notes"]:
             out["notes"].append(d.note)
 
-    if outcome == "correct":
+    if outcome == "correct" and licensing:
         put("notice_by", 5, True)  # 行政许可法 art. 32: on the spot or within 5 working days
     limit = time_limit.get("statutory") or time_limit.get("promised") or {}
     if outcome in ("accept", "rongque") and limit.get("days") is not None:
@@ -554,7 +557,7 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
         derived=derived,
         computed=[FactValue(n, _label(matter, n), v, display(matter, n, v)) for n, v in derived.items()]
         if outcome not in ("redirect", "not_required") else [],
-        deadline=_deadlines(time_limit, app.date, outcome, promised_days),
+        deadline=_deadlines(time_limit, app.date, outcome, promised_days, matter.licensing),
         time_limit=time_limit, fee=matter.fee,
         rules_sha256=compiled.digest, application_sha256=app.digest,
         checker_version=__version__,

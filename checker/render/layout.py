@@ -353,7 +353,7 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
         sections.append(Section("accepted", t("sec.accepted", lang),
                                 [Entry(f"[{a['id']}] {tx(a['name'], lang)}") for a in n.accepted]))
     limits = []
-    if n.outcome in ("correct",):
+    if n.outcome == "correct" and n.matter.get("licensing", True):  # 行政许可法 art. 32(4)
         limits.append((t("deadline", lang), t("deadline.text" if official else "deadline.text_self", lang)))
     for key in ("notice_by", "decision_by", "supply_by"):
         if n.deadline.get(key):
