@@ -59,8 +59,8 @@ def display(matter: Matter, name: str, value: Any) -> dict:
         return {"zh": f"{len(value)} 条记录", "en": f"{len(value)} record(s)"}
     if fact and value in fact.value_labels:
         return dict(fact.value_labels[value])
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    if isinstance(value, float):  # money and ratios: at most two decimals, as people write them
+        value = int(value) if value.is_integer() else round(value, 2)
     return {"zh": _with_unit(value, unit, "zh"), "en": _with_unit(value, unit, "en")}
 
 
@@ -488,13 +488,16 @@ def _deadlines(time_limit: dict, on: str, outcome: str, promised_days: int | Non
     return out
 
 
-def _effects(matter: Matter, affects: set[str]) -> list[dict]:
-    """What an answer may change, in words: a material it may require, a condition it decides."""
+def _effects(matter: Matter, affects: set[str], required: set[str] = frozenset()) -> list[dict]:
+    """What an answer may change, in words: a material it may require (or, for one required
+    anyway, which of its forms counts), a condition it decides."""
     rules = {r.id: r for r in matter.rules}
     out = []
     for key in sorted(affects):
         m = matter.material(key)
-        if m is not None:
+        if m is not None and key in required and m.options:
+            out.append({"zh": f"[{m.id}]{m.name['zh']}提交哪一种", "en": f"which form of [{m.id}] {m.name['en']} counts"})
+        elif m is not None:
             out.append({"zh": f"是否需要提交[{m.id}]{m.name['zh']}", "en": f"whether [{m.id}] {m.name['en']} is needed"})
         elif key in rules:
             r = rules[key]
@@ -504,7 +507,8 @@ def _effects(matter: Matter, affects: set[str]) -> list[dict]:
     return out
 
 
-def _info_item(matter: Matter, name: str, affects: set[str], values: dict) -> InfoNeeded:
+def _info_item(matter: Matter, name: str, affects: set[str], values: dict,
+               required: set[str] = frozenset()) -> InfoNeeded:
     if name in matter.facts:
         f = matter.facts[name]
         question = f.question
@@ -523,12 +527,12 @@ def _info_item(matter: Matter, name: str, affects: set[str], values: dict) -> In
             question = {"zh": f"请核实：{f.label['zh']}（所填：{shown['zh']}）",
                         "en": f"Please check: {f.label['en']} (given: {shown['en']})"}
         return InfoNeeded(name, question, f.type.kind, list(f.type.values), sorted(affects),
-                          _effects(matter, affects))
+                          _effects(matter, affects, required))
     d = matter.derived[name]
     question = {"zh": f"无法根据所填情况确定“{d.label['zh']}”，请核实相关情况",
                 "en": f"'{d.label['en']}' cannot be determined from the facts given; please check them"}
     return InfoNeeded(name, question, d.type.kind, list(d.type.values), sorted(affects),
-                      _effects(matter, affects))
+                      _effects(matter, affects, required))
 
 
 def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> Notice:
@@ -565,7 +569,8 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
         lists["missing"], lists["defective"] = [], []
     order = {name: i for i, name in enumerate([*matter.facts, *matter.derived])}
     corrected = {f.fact for r in reasons if r.outcome == "correct" for f in r.facts}  # asked to correct already
-    info = [_info_item(matter, fact, affects, findings.values)
+    required = {m.id for m in matter.materials if findings.of(f"req:{m.id}") is True}
+    info = [_info_item(matter, fact, affects, findings.values, required)
             for fact, affects in sorted(d.info.items(), key=lambda kv: order[kv[0]]) if fact not in corrected]
     derived = {n: findings.values[n] for n in matter.derived if findings.values.get(n) is not None}
     # the time limits in force on the application date (a limit set later is not cited)

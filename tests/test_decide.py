@@ -344,3 +344,22 @@ def test_a_date_in_a_year_not_yet_published_is_given_and_marked_provisional(test
     n = check(test_licence, a)
     assert n.deadline["notice_by"] == "2099-03-09"
     assert n.deadline["notes"] == [provisional_note(2099)]
+
+
+def test_an_answer_that_only_picks_the_route_says_so(test_licence):
+    # TL-08 is required whatever the region; the region decides which proof counts
+    a = appl()
+    del a["facts"]["region"]
+    a["materials"] = [m for m in a["materials"] if not m["id"].startswith("TL-08")]
+    n = check(test_licence, a)
+    [q] = [q for q in n.info_needed if q.fact == "region"]
+    assert {"zh": "[TL-08]场所证明提交哪一种", "en": "which form of [TL-08] Premises proof counts"} in q.effects
+    assert not any("是否需要提交[TL-08]" in e["zh"] for e in q.effects)
+
+
+def test_money_is_shown_to_two_decimals():
+    from checker.decide import display
+    from checker.loader import load_matter
+    from conftest import MATTERS, RULES
+    m = load_matter(MATTERS / "minimum-living-allowance.yaml", RULES)
+    assert display(m, "per_capita_income", 2000 / 3)["zh"] == "666.67 元/人·月"
