@@ -95,14 +95,14 @@ def _explaining_facts(matter: Matter, node, values: dict) -> list[FactValue]:
             hits, unknown = matches[n]
             zh, en = [shown["zh"]], [shown["en"]]
             if hits:
-                zh.append(f"其中第 {', '.join(map(str, hits))} 条符合条件")
-                en.append(f"record(s) {', '.join(map(str, hits))} meet the condition")
+                zh.append(f"涉及第 {', '.join(map(str, hits))} 条")  # the records the finding is about
+                en.append(f"concerns record(s) {', '.join(map(str, hits))}")
             if unknown:
                 zh.append(f"第 {', '.join(map(str, unknown))} 条情况不明")
                 en.append(f"record(s) {', '.join(map(str, unknown))} not known")
             if not hits and not unknown:
-                zh.append("无一符合条件")
-                en.append("none meets the condition")
+                zh.append("不涉及任何一条")
+                en.append("concerns none of them")
             shown = {"zh": "，".join(zh), "en": "; ".join(en)}
         out.append(FactValue(n, _label(matter, n), value, shown))
     return out

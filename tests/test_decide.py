@@ -238,8 +238,8 @@ def test_household_explanation_names_the_matching_records(test_licence):
     [item] = [i for i in n.missing if i.id == "TL-06"]
     [fact] = item.facts
     assert fact.fact == "homes"
-    assert fact.display == {"zh": "3 条记录，其中第 1, 3 条符合条件",
-                            "en": "3 record(s); record(s) 1, 3 meet the condition"}
+    assert fact.display == {"zh": "3 条记录，涉及第 1, 3 条",
+                            "en": "3 record(s); concerns record(s) 1, 3"}
 
 
 def test_review_stage_condition_unknown_is_verified_later_not_asked(test_licence):
@@ -269,7 +269,7 @@ def test_a_record_missing_a_field_asks_for_the_list_and_names_the_record(test_li
     [q] = n.info_needed
     assert q.fact == "homes" and q.affects == ["TL-06"]
     assert q.question["en"] == "Homes (record 2 lacks area)"
-    assert n.possibly_required[0].facts[0].display["zh"] == "2 条记录，其中第 1 条符合条件，第 2 条情况不明"
+    assert n.possibly_required[0].facts[0].display["zh"] == "2 条记录，涉及第 1 条，第 2 条情况不明"
 
 
 def test_only_the_undecided_part_of_a_condition_is_asked(test_licence):
