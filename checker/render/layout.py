@@ -262,7 +262,8 @@ def _reason(r: Reason, lang: str) -> Entry:
         e.lines.append((t("redirect_to", lang), tx(r.redirect_to, lang)))
     if r.facts:
         e.lines.append((t("facts", lang), _facts(r.facts, lang)))
-    e.lines.append((t("basis", lang), _basis(r.basis, lang)))
+    if r.basis:  # a reason the sources give no article for prints no empty basis line
+        e.lines.append((t("basis", lang), _basis(r.basis, lang)))
     if r.qualifies_on:
         e.lines.append((t("qualifies_on", lang), r.qualifies_on))
     if r.remark:
