@@ -575,7 +575,7 @@ def _household(tmp: Path, members: int) -> Path:
     return path
 
 
-def test_a_derived_fact_dividing_by_zero_is_named_in_the_notice(root, tmp_path):
+def test_a_derived_fact_dividing_by_zero_asks_to_confirm_what_it_is_computed_from(root, tmp_path):
     matter = _tiny(tmp_path, "per_capita > 500", PER_CAPITA)
     two = cli("check", matter, _household(tmp_path, 2), "--root", root, "--format", "json")
     assert two.exit_code == 1 and json.loads(two.output)["outcome"] == "refuse"  # 600 a head: the rule works
@@ -583,8 +583,11 @@ def test_a_derived_fact_dividing_by_zero_is_named_in_the_notice(root, tmp_path):
     assert r.exit_code == 1, r.output
     notice = json.loads(r.output)
     assert notice["outcome"] == "questions" and notice["reasons"] == []  # nothing to supply: a question
-    assert [(i["fact"], i["affects"]) for i in notice["info_needed"]] == [("per_capita", ["too-rich"])]
-    assert "cannot be determined" in notice["info_needed"][0]["question"]["en"]
+    # a computed value no applicant can state: the facts it is computed from are to be confirmed
+    assert sorted((i["fact"], tuple(i["affects"])) for i in notice["info_needed"]) == [
+        ("income", ("too-rich",)), ("members", ("too-rich",))]
+    assert {i["question"]["en"] for i in notice["info_needed"]} == {
+        "Please check: Household monthly income (given: 1200)", "Please check: Household members (given: 0)"}
 
 
 def test_a_condition_dividing_by_zero_is_unknown_not_a_crash(root, tmp_path):
