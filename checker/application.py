@@ -86,6 +86,8 @@ def application_schema(matter: Matter) -> dict:
                      "description": "application date (申请日期), YYYY-MM-DD"},
             "reference": {"type": "string", "minLength": 1, "maxLength": MAX_REFERENCE,
                           "description": "the office's own case reference"},
+            "locality": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$",
+                         "description": "the locality whose rules apply (local/ID.yaml); absent: the office's"},
             "applicant": {"type": "object", "additionalProperties": False, "properties": {
                 "name": {"type": "string"}, "contact": {"type": "string"},
                 "phone": {"type": "string"}, "id_number": {"type": "string"}}},
@@ -117,6 +119,7 @@ class Application:
     rongque: bool = False
     applicant: dict = field(default_factory=dict)
     reference: str = ""
+    locality: str = ""  # the locality the application names ("": whichever the office applies)
     digest: str = ""
     parameters: dict[str, Any] = field(default_factory=dict)  # an example's own parameter values
 
@@ -212,7 +215,7 @@ def parse_application(data: Any, matter: Matter, doc: Document | None = None,
     return Application(date=data["date"], facts=facts, presented=presented,
                        promised=list(data.get("promised") or []), rongque=bool(data.get("rongque")),
                        applicant=data.get("applicant") or {}, reference=data.get("reference", ""),
-                       digest=digest(data))
+                       locality=data.get("locality", ""), digest=digest(data))
 
 
 def _normalise(t: Type, value: Any, path: tuple, loc, problems: list[Problem]) -> Any:

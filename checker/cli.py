@@ -73,14 +73,31 @@ class ListFormat(str, Enum):
 
 ROOT_HELP = ("Folder holding matters/ and rules/ (default: $CHECKER_ROOT, else the nearest one above the current "
              "folder, else the library installed with the checker).")
-LOCAL_HELP = "A local office's settings file (local/*.yaml) whose parameter values replace the defaults (default: $CHECKER_LOCAL)."
+LOCAL_HELP = ("A locality whose rules apply over the national ones: its id (see `checker list --localities`) "
+              "or a local settings file (default: $CHECKER_LOCAL; none: the national rules).")
+OFFICE_HELP = ("The office's settings file (see examples/office.yaml): its name, address, hours and telephones go "
+               "on the notices, and its locality's rules apply (default: $CHECKER_OFFICE).")
 
 
-def _local(local: Optional[Path]) -> Optional[Path]:
+def _local(local: Optional[str]) -> Optional[str]:
+    """--local, else $CHECKER_LOCAL: a locality id or a local settings file."""
     if local is not None:
         return local
-    env = os.environ.get("CHECKER_LOCAL")
-    return Path(env) if env else None
+    return os.environ.get("CHECKER_LOCAL") or None
+
+
+def _office(office: Optional[Path], root: Optional[Path]):
+    """--office, else $CHECKER_OFFICE: the office, or None (root None: its locality is not looked up)."""
+    from .local import load_office
+    if office is None and os.environ.get("CHECKER_OFFICE"):
+        office = Path(os.environ["CHECKER_OFFICE"])
+    return load_office(office, root) if office is not None else None
+
+
+def _locality(root: Path, local: Optional[str], office=None, named: str = "", where=None) -> Optional[Path]:
+    """The locality file that applies (see local.choose_locality)."""
+    from .local import choose_locality
+    return choose_locality(root, office=office, local=_local(local), application=named, where=where)
 
 
 def _root(root: Optional[Path]) -> Path:
@@ -119,9 +136,10 @@ def _matter_path(name: str, root: Path) -> Path:
     raise AssertionError  # unreachable
 
 
-def _load(name: str, root: Path, local: Optional[Path] = None) -> Matter:
+def _load(name: str, root: Path, local: Optional[str] = None, *, chosen: Optional[Path] = None) -> Matter:
+    """A matter with the locality's rules applied: `chosen` (a file already chosen) or --local."""
     try:
-        return load_matter(_matter_path(name, root), root / "rules", _local(local))
+        return load_matter(_matter_path(name, root), root / "rules", chosen or _locality(root, local))
     except CheckerError as e:
         _die(e.problems)
         raise
@@ -156,9 +174,13 @@ def _guarded(func):
 @app.command("list")
 @_guarded
 def list_matters(fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f"),
+                 localities: bool = typer.Option(False, "--localities", help="The localities instead: each one's id, name and the matters whose rules it changes."),
                  root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
-    """The matters (事项) in matters/."""
+    """The matters (事项) in matters/ (or, with --localities, the localities in local/)."""
     base = _root(root)
+    if localities:
+        _list_localities(base, fmt)
+        return
     rows, problems = [], []
     for path in sorted((base / "matters").glob("*.yaml")):
         try:
@@ -181,6 +203,27 @@ def list_matters(fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-
         _die(problems, 1)
 
 
+def _list_localities(base: Path, fmt: ListFormat) -> None:
+    from .local import localities
+    from .yamlsource import load_file
+    rows = []
+    for name in localities(base):
+        data = load_file(base / "local" / f"{name}.yaml").data
+        data = data if isinstance(data, dict) else {}
+        rows.append({"id": name, "name": data.get("name"), "part_of": data.get("part_of"),
+                     "matters": sorted(data.get("matters") or {})})
+    if fmt is ListFormat.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    width = max([len(r["id"]) for r in rows] + [2])
+    typer.echo(f"{'ID'.ljust(width)}  NAME  (IN)  MATTERS")
+    for r in rows:
+        name = r["name"] if isinstance(r["name"], dict) else {}
+        within = f" (in {r['part_of']})" if r["part_of"] else ""
+        typer.echo(printable(f"{r['id'].ljust(width)}  {name.get('zh', '?')} / {name.get('en', '?')}{within}  "
+                             f"{', '.join(r['matters']) or '-'}"))
+
+
 @app.command()
 @_guarded
 def show(matter: str = typer.Argument(..., help="Matter id (see `checker list`) or a path to a matter file."),
@@ -188,11 +231,16 @@ def show(matter: str = typer.Argument(..., help="Matter id (see `checker list`) 
                                         help="text, markdown (with a Mermaid flow chart), html (with an SVG flow chart), json, or the flow chart alone: mermaid, svg"),
          lang: Lang = typer.Option(Lang.zh, "--lang", "-l"),
          output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file."),
-         local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
+         local: Optional[str] = typer.Option(None, "--local", help=LOCAL_HELP),
+         sources: bool = typer.Option(False, "--sources", help="Where each rule, material and parameter comes from (for auditors)."),
          root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
-    """A matter's conditions, materials and processing flow, as a guide a person can read."""
+    """A matter's conditions, materials and processing flow, as a guide a person can read (with
+    --local, as that locality publishes it)."""
     from . import flow, guide
     m = _load(matter, _root(root), local)
+    if sources:
+        _emit(guide.sources_text(m), output)
+        return
     text = {
         ShowFormat.text: lambda: guide.guide_text(m, lang.value),
         ShowFormat.markdown: lambda: guide.guide_markdown(m, lang.value),
@@ -221,16 +269,31 @@ def check(matter: str = typer.Argument(..., help="Matter id or path to a matter 
           fmt: Format = typer.Option(Format.text, "--format", "-f"),
           lang: Lang = typer.Option(Lang.zh, "--lang", "-l"),
           output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the notice to this file."),
-          local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
+          local: Optional[str] = typer.Option(None, "--local", help=LOCAL_HELP),
+          office: Optional[Path] = typer.Option(None, "--office", help=OFFICE_HELP),
           root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
     """The one-time notice for an application. Exit 0: acceptable as it is; 1: see the notice."""
     from .compiler import compile_matter
     from .render import render
     from .service import check as run_check
-    m = _load(matter, _root(root), local)
-    notice = run_check(compile_matter(m), application)
+    base = _root(root)
+    the_office = _office(office, base)
+    m, app_ = _matter_and_application(matter, application, base, local, the_office)
+    notice = run_check(compile_matter(m), app_, office=the_office)
     _emit(render(notice, fmt.value, lang.value), output)
     raise typer.Exit(0 if notice.acceptable else 1)
+
+
+def _matter_and_application(matter: str, application: Path, base: Path, local: Optional[str], office=None):
+    """The matter under the locality that applies to this application (the office's or --local's,
+    which the application may name but not contradict; else the one it names), and the application."""
+    from .application import parse_application
+    from .yamlsource import load_file
+    doc = load_file(application)
+    named = doc.data.get("locality") if isinstance(doc.data, dict) else None
+    named = named if isinstance(named, str) else ""
+    m = _load(matter, base, chosen=_locality(base, local, office, named, doc.where(("locality",)) if named else None))
+    return m, parse_application(doc.data, m, doc)
 
 
 def _codes(text: Optional[str]) -> set[str]:
@@ -251,7 +314,7 @@ def ask(matter: str = typer.Argument(..., help="Matter id (see `checker list`) o
         resume: Optional[Path] = typer.Option(None, "--resume", help="Continue from a saved answers file."),
         save: Optional[Path] = typer.Option(None, "--save", help="Where to save the answers (default: MATTER-answers.yaml)."),
         on: Optional[str] = typer.Option(None, "--date", help="The application date, YYYY-MM-DD (default: today)."),
-        local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
+        local: Optional[str] = typer.Option(None, "--local", help=LOCAL_HELP),
         root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
     """A guided interview: only the questions that can still change the result, then what to bring
     (or why the application cannot succeed). The answers are saved as an application file."""
@@ -286,11 +349,12 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
            out: Path = typer.Option(Path("screening"), "--out", "-o", help="Folder for the notices and the summary."),
            lang: Lang = typer.Option(Lang.zh, "--lang", "-l"),
            db: Optional[str] = typer.Option(None, "--db", help="The register of notices: a SQLite file or a PostgreSQL URL."),
-           agency: str = typer.Option("", "--agency", help="The agency's name, for the register."),
-           abbr: str = typer.Option("X", "--abbr", help="The agency's abbreviation in document numbers, e.g. 西市监."),
+           agency: str = typer.Option("", "--agency", help="The agency's name, for the register (default: the office's)."),
+           abbr: str = typer.Option("", "--abbr", help="The agency's abbreviation in document numbers, e.g. 西市监 (default: the office's, else X)."),
            notices: bool = typer.Option(True, "--notices/--summary-only", help="Write each notice, or only the summary."),
            follow_links: bool = typer.Option(False, "--follow-links", help="Read links in the SOURCE folder that point outside it (not followed by default)."),
-           local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
+           local: Optional[str] = typer.Option(None, "--local", help=LOCAL_HELP),
+           office: Optional[Path] = typer.Option(None, "--office", help=OFFICE_HELP),
            root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
     """Pre-screen a batch: a notice per application (HTML and JSON), a summary (CSV, HTML), and with
     --db numbered notices in a register. Exit 0 all acceptable, 1 findings or unusable records."""
@@ -298,8 +362,15 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
     from .register import RegisterError
     from .screen import Screener, read, screen as run_screen
     base = _root(root)
+    the_office = _office(office, base)
+    if the_office is not None and _local(local) is not None:
+        _locality(base, local, the_office)  # refused: both choose the locality
     if not source.exists():
         _die([Problem(Location(str(source)), "E001", "no such file or folder")])
+    if the_office is not None:
+        agency, abbr = agency or the_office.name["zh"], abbr or the_office.abbr
+    abbr = abbr or "X"
+    screener = Screener(base, matter, None if the_office else _local(local), the_office)
     try:
         out.mkdir(parents=True, exist_ok=True)  # a register file may live in the output folder
         (out / "notices").mkdir(exist_ok=True)
@@ -325,11 +396,11 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
         if bar is not None:
             with bar:
                 task = bar.add_task("screen", total=None)
-                summary = run_screen(read(source, follow_links), Screener(base, matter, _local(local)), out, lang.value,
+                summary = run_screen(read(source, follow_links), screener, out, lang.value,
                                      on_notice=hooks, on_problem=problem, progress=lambda: bar.advance(task),
                                      write_notices=notices)
         else:
-            summary = run_screen(read(source, follow_links), Screener(base, matter, _local(local)), out, lang.value,
+            summary = run_screen(read(source, follow_links), screener, out, lang.value,
                                  on_notice=hooks, on_problem=problem, write_notices=notices)
     except RegisterError as e:  # an operational error: stop at once, and say how far the run got
         for p in e.problems:
@@ -367,7 +438,8 @@ class _RegisterHook:
                                     application_digest=notice.application_sha256,
                                     application_date=notice.application["date"], outcome=notice.outcome,
                                     notice_json=render(notice, "json"), deadline=due,
-                                    applicant=applicant.get("name", ""), applicant_id=applicant.get("id_number", ""))
+                                    applicant=applicant.get("name", ""), applicant_id=applicant.get("id_number", ""),
+                                    locality=notice.locality.get("id", ""))
         notice.number, notice.supersedes = entry.number, entry.supersedes or ""
         self.numbered, self.last = self.numbered + 1, entry.number
 
@@ -380,11 +452,14 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
                                                         help="Connections open at once (default 1000); past it the longest-idle one is closed."),
           request_timeout: Optional[float] = typer.Option(None, "--request-timeout", min=0.1,
                                                           help="Seconds a client has to send a whole request (default 10)."),
-          local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
+          local: Optional[str] = typer.Option(None, "--local", help=LOCAL_HELP),
+          office: Optional[Path] = typer.Option(None, "--office", help=OFFICE_HELP),
           root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
     """The self-check web pages and the JSON API (/api/matters, /api/openapi.json). Stores nothing."""
     from .web import serve as run
     base = _root(root)  # a missing or empty root is refused before anything is announced
+    the_office = _office(office, base)
+    _locality(base, local, the_office)  # an unknown locality, or two choices, refused before serving
     if not _loopback(host):
         typer.echo(f"warning: listening on {printable(host)}, not only on this machine: the self-check has no "
                    "login, and anyone who can reach this address on the network can use it "
@@ -393,7 +468,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     typer.echo(f"serving http://{printable(shown)}:{port}/ (Ctrl-C to stop)", err=True)
     limits = {k: v for k, v in (("max_connections", max_connections), ("request_timeout", request_timeout))
               if v is not None}  # the defaults live in web.py
-    run(base, host=host, port=port, local=_local(local), **limits)
+    run(base, host=host, port=port, local=_local(local), office=the_office, **limits)
 
 
 def _loopback(host: str) -> bool:
@@ -413,16 +488,15 @@ def explain(matter: str = typer.Argument(..., help="Matter id or path to a matte
             application: Path = typer.Argument(..., help="The application, YAML or JSON."),
             fmt: ProblemFormat = typer.Option(ProblemFormat.text, "--format", "-f", help="text or json"),
             lang: Lang = typer.Option(Lang.en, "--lang", "-l"),
-            local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
+            local: Optional[str] = typer.Option(None, "--local", help=LOCAL_HELP),
             root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
     """The trace of an evaluation: which rules fired, in order, with the facts that made each fire and
     the values derived; and for each condition that did not hold, why not."""
     from . import explain as ex
-    from .application import load_application
     from .compiler import compile_matter
     from .evaluate import evaluate
-    compiled = compile_matter(_load(matter, _root(root), local))
-    app_ = load_application(application, compiled.matter)
+    m, app_ = _matter_and_application(matter, application, _root(root), local)
+    compiled = compile_matter(m)
     data = ex.trace(compiled, app_, evaluate(compiled, app_), lang.value)
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2) if fmt is ProblemFormat.json else ex.render(data),
                nl=fmt is ProblemFormat.json)
@@ -430,7 +504,7 @@ def explain(matter: str = typer.Argument(..., help="Matter id or path to a matte
 
 @app.command()
 @_guarded
-def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set or local files or folders (default: matters/, rules/, local/)."),
+def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set, local or office files or folders (default: matters/, rules/, local/)."),
              fmt: ProblemFormat = typer.Option(ProblemFormat.text, "--format", "-f", help="text, or json for editors and CI"),
              select: Optional[str] = typer.Option(None, "--select", help="Only these codes or prefixes, e.g. W,M004"),
              ignore: Optional[str] = typer.Option(None, "--ignore", help="Not these codes or prefixes, e.g. W001"),
@@ -441,6 +515,7 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set or 
     from .application import parse_application
     from .compiler import compile_matter
     from .lint import lint
+    from .local import load_office
     base = _root(root)
     files: list[Path] = []
     for p in paths or [base / "matters", base / "rules", base / "local"]:
@@ -453,7 +528,14 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set or 
         else:
             _die([Problem(Location(str(p)), "E001", "no such file or folder")])
     problems: list[Problem] = []
+    inferred: set[tuple[str, str]] = set()  # (file, item) cited as inferred, for the summary
     for f in files:
+        if f.parent.name not in ("matters", "rules", "local") and _is_office(f):
+            try:
+                load_office(f, base)
+            except CheckerError as e:
+                problems += e.problems
+            continue
         if f.parent.name == "rules":
             problems += load_ruleset_file(f)
             continue
@@ -478,6 +560,9 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set or 
             problems += e.problems
         if not no_lint:
             problems += lint(m)
+        items = [*m.rules, *m.materials, *m.parameters.values(), *m.derived.values()]
+        inferred |= {(str(getattr(i, "location", "") and i.location.file), getattr(i, "id", "") or i.name)
+                     for i in items if i.cite and all("section" not in c for c in i.cite)}
     chosen, skip = _codes(select), _codes(ignore)
     problems = [p for p in sorted(set(problems)) if _chosen(p.code, chosen, skip)]
     if fmt is ProblemFormat.json:
@@ -486,8 +571,20 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set or 
     else:
         for p in problems:
             typer.echo(str(p))
-        typer.echo(f"{len(files)} file(s) checked, {len(problems)} problem(s)", err=True)
+        typer.echo(f"{len(files)} file(s) checked, {len(problems)} problem(s)"
+                   + (f"; {len(inferred)} item(s) no source states, cited as inferred (see `checker show MATTER --sources`)"
+                      if inferred else ""), err=True)
     raise typer.Exit(1 if problems else 0)
+
+
+def _is_office(path: Path) -> bool:
+    """Whether a file outside matters/, rules/ and local/ is an office file (its first key is office)."""
+    from .yamlsource import load_file
+    try:
+        data = load_file(path).data
+    except CheckerError:
+        return False
+    return isinstance(data, dict) and "office" in data
 
 
 @app.command()
@@ -547,7 +644,7 @@ def schema(matter: str = typer.Argument(..., help="Matter id or path to a matter
 @_guarded
 def test_examples(paths: list[str] = typer.Argument(None, help="Matter ids, matter files or case files (default: every matter and tests/cases/*.yaml)."),
                   fail_under: float = typer.Option(0.0, "--fail-under", help="Exit 1 if rule coverage is below this percentage."),
-                  local: Optional[Path] = typer.Option(None, "--local", help=LOCAL_HELP),
+                  local: Optional[str] = typer.Option(None, "--local", help=LOCAL_HELP),
                   root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
     """Run the examples in matter files and case files; report failures as diffs and rule coverage
     (rules, conditional materials, alternatives and derived facts no example exercises).
@@ -669,8 +766,14 @@ app.add_typer(register_app, name="register")
 DB_HELP = "The register: a SQLite file or a PostgreSQL URL."
 
 
-def _open_register(db: str, agency: str, abbr: str):
+def _open_register(db: str, agency: str, abbr: str, office: Optional[Path] = None):
+    """The register of the agency named by --agency/--abbr, else by the office (--office,
+    $CHECKER_OFFICE), else of the agency X."""
     from .register import Register
+    the_office = _office(office, None)
+    if the_office is not None:
+        agency, abbr = agency or the_office.name["zh"], abbr or the_office.abbr
+    abbr = abbr or "X"
     return Register(db, agency or abbr, abbr)
 
 
@@ -683,14 +786,15 @@ def _entry_line(e) -> str:
 @register_app.command("list")
 @_guarded
 def register_list(db: str = typer.Option(..., "--db", help=DB_HELP),
-                  abbr: str = typer.Option("X", "--abbr"), agency: str = typer.Option("", "--agency"),
+                  abbr: str = typer.Option("", "--abbr", help="default: the office's, else X"), agency: str = typer.Option("", "--agency"),
+                  office: Optional[Path] = typer.Option(None, "--office", help=OFFICE_HELP),
                   matter: Optional[str] = typer.Option(None, "--matter"),
                   outcome: Optional[str] = typer.Option(None, "--outcome"),
                   year: Optional[int] = typer.Option(None, "--year"),
                   status: Optional[str] = typer.Option(None, "--status", help="open, supplied or closed"),
                   limit: int = typer.Option(100, "--limit")) -> None:
     """The notices issued, newest first."""
-    with _open_register(db, agency, abbr) as reg:
+    with _open_register(db, agency, abbr, office) as reg:
         try:
             entries = reg.list(matter, outcome, year, limit, status=status)
         except ValueError as e:
@@ -703,11 +807,12 @@ def register_list(db: str = typer.Option(..., "--db", help=DB_HELP),
 @_guarded
 def register_show(key: str = typer.Argument(..., help="A document number, or a submission's key (MATTER/REFERENCE) for its history."),
                   db: str = typer.Option(..., "--db", help=DB_HELP),
-                  abbr: str = typer.Option("X", "--abbr"), agency: str = typer.Option("", "--agency"),
+                  abbr: str = typer.Option("", "--abbr", help="default: the office's, else X"), agency: str = typer.Option("", "--agency"),
+                  office: Optional[Path] = typer.Option(None, "--office", help=OFFICE_HELP),
                   fmt: Format = typer.Option(Format.text, "--format", "-f"),
                   lang: Lang = typer.Option(Lang.zh, "--lang", "-l")) -> None:
     """One notice as it was issued (or a submission's history of notices)."""
-    with _open_register(db, agency, abbr) as reg:
+    with _open_register(db, agency, abbr, office) as reg:
         entry = reg.show(key)
         if entry is None:
             history = reg.find(key)
@@ -721,15 +826,17 @@ def register_show(key: str = typer.Argument(..., help="A document number, or a s
         typer.echo(entry.notice_json, nl=False)
         return
     typer.echo(_entry_line(entry))
-    typer.echo(printable(f"issued at {entry.issued_at} (UTC); applicant {entry.applicant or '-'}"))
+    typer.echo(printable(f"issued at {entry.issued_at} (UTC); applicant {entry.applicant or '-'}; "
+                         f"rules of {entry.locality or 'the nation (no locality)'}"))
 
 
 @register_app.command("supplied")
 @_guarded
 def register_supplied(number: str = typer.Argument(...), db: str = typer.Option(..., "--db", help=DB_HELP),
-                      abbr: str = typer.Option("X", "--abbr"), agency: str = typer.Option("", "--agency")) -> None:
+                      abbr: str = typer.Option("", "--abbr", help="default: the office's, else X"), agency: str = typer.Option("", "--agency"),
+                  office: Optional[Path] = typer.Option(None, "--office", help=OFFICE_HELP)) -> None:
     """Record that what an open notice waited for (corrections, deferred materials) was supplied."""
-    with _open_register(db, agency, abbr) as reg:
+    with _open_register(db, agency, abbr, office) as reg:
         typer.echo(_entry_line(reg.mark_supplied(number)))
 
 

@@ -140,6 +140,12 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "accepted too.",
          "checker check food-business-licence app.yaml --local hunnan",
          "checker check food-business-licence app.yaml --local hunan", "special"),
+    Code("E027", "locality-conflict", "error", "Two things choose different localities for one check.",
+         "An office applies one locality's rules (its `locality`, or the national rules without one): "
+         "`--local` is for running without an office, and an application may name its locality only "
+         "to say which rules it expects. A notice is never issued under rules its application contradicts.",
+         "checker check food-business-licence app.yaml --office examples/office.yaml --local shanghai",
+         "checker check food-business-licence app.yaml --office examples/office.yaml", "special"),
     # ------------------------------------------------------------------ S: schema
     Code("S001", "schema", "error", "The file does not follow the JSON Schema.",
          "A required key is missing, a key is unknown (with a suggestion), or a value has the wrong "

@@ -279,7 +279,10 @@ class _Decider:
     def copies(self, copies: int | str | None) -> int | None:
         """A number of copies; a parameter's name is read from this application's values; None
         where the sources give no number."""
-        return copies if copies is None or isinstance(copies, int) else int(self.values[copies])
+        if copies is None or isinstance(copies, int):
+            return copies
+        value = self.values.get(copies)  # a number only a locality sets, and none has: not stated
+        return None if value is None else int(value)
 
     def item(self, m: Material, why: dict, facts: list[FactValue]) -> MaterialItem:
         copies = self.copies(m.copies)
@@ -382,7 +385,8 @@ class _Decider:
             applies = True if o.when is None else self.f.of(f"opt:{m.id}/{o.key}")
             if applies is False:
                 continue
-            parts = [PartStatus(p.id, p.name, p.id in self.app.presented) for p in o.parts]
+            parts = [PartStatus(p.id, p.name, p.id in self.app.presented, p.form, self.copies(p.copies))
+                     for p in o.parts]
             routes.append((o, applies, parts))
             if all(p.presented for p in parts) and applies is True:
                 return True, [pr for p in o.parts for pr in self.defects(p.id, p.form, p.copies)]
@@ -528,4 +532,5 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
         time_limit=time_limit, fee=matter.fee,
         rules_sha256=compiled.digest, application_sha256=app.digest,
         checker_version=__version__,
+        locality={"id": matter.local, "name": matter.locality_name} if matter.local else {},
     )

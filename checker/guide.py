@@ -34,6 +34,7 @@ _L = {
     "parameters": ("参数（可由当地设置）", "Parameters (a local office may set them)"),
     "law": ("法定，不可本地修改", "set by law, not locally"), "from": ("自", "from"),
     "local": ("本地设置", "local setting"), "flow": ("办理流程", "Processing flow"),
+    "locality": ("适用地方规定", "Local rules applied"),
     "notes": ("说明", "Notes"), "copies": ("份", "copies"),
     "if": ("条件", "when"), "otherwise": ("否则", "otherwise"),
 }
@@ -55,6 +56,7 @@ def _conf(value: str, lang: str) -> str:
 def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str, list[str]]]]]:
     """[(section title, [(item title, [detail lines])])] — the guide's content."""
     meta = [(_t("code", lang), matter.code), (_t("department", lang), tx(matter.department, lang)),
+            (_t("locality", lang), tx(matter.locality_name, lang) if matter.locality_name else ""),
             (_t("level", lang), matter.level), (_t("type", lang), matter.type),
             (_t("basis", lang), "; ".join(tx(b, lang) for b in matter.basis))]
     for key in ("statutory", "promised"):
@@ -105,7 +107,8 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
             copies = str(m.copies)
         else:
             p = matter.parameters[m.copies]
-            copies = f"`{m.copies}` = {p.value if p.local_value is None else p.local_value}"
+            value = p.value if p.local_value is None else p.local_value
+            copies = f"`{m.copies}` = {value}" if value is not None else ""
         materials.append((f"{m.id} {tx(m.name, lang)} — {form}" + (f" ×{copies}" if copies else ""), lines))
     out.append((_t("materials", lang), materials))
 
@@ -239,7 +242,7 @@ def guide_json(matter: Matter) -> str:
         "level": matter.level, "type": matter.type, "basis": matter.basis, "time_limit": matter.time_limit,
         "fee": matter.fee, "handling": matter.handling or None, "local": matter.local or None,
         "rules": [{"id": r.id, "when": r.when_text, "outcome": r.outcome, "reason": r.reason,
-                   "basis": r.basis, "confidence": r.confidence, "note": r.note} for r in matter.rules],
+                   "basis": r.basis, "confidence": r.confidence, "note": r.note, "cite": r.cite} for r in matter.rules],
         "materials": [{"id": m.id, "name": m.name, "form": m.form, "copies": m.copies,
                        "when": m.when_text or None, "effective_from": m.effective_from,
                        "effective_until": m.effective_until, "shared": m.shared,
@@ -247,16 +250,17 @@ def guide_json(matter: Matter) -> str:
                        "alternatives": [{"option": o.key, "name": o.name, "when": o.when_text or None,
                                          "parts": [{"id": p.id, "name": p.name} for p in o.parts]}
                                         for o in m.options],
-                       "confidence": m.confidence, "note": m.note} for m in matter.materials],
+                       "confidence": m.confidence, "note": m.note, "cite": m.cite} for m in matter.materials],
         "facts": {f.name: {"type": f.type.kind, "values": list(f.type.values), "question": f.question,
                            "from": f.source or None, "declared_by": f.declared_by or None,
                            "declared_value": f.declared_value, "verified_how": f.verified_how,
                            "confidence": f.confidence, "note": f.note}
                   for f in matter.facts.values()},
-        "derived": {d.name: {"value": d.value_text, "when": d.when_text or None, "label": d.label}
+        "derived": {d.name: {"value": d.value_text, "when": d.when_text or None, "label": d.label, "cite": d.cite}
                     for d in matter.derived.values()},
         "parameters": {p.name: {"type": p.type.kind, "value": p.value, "changes": p.changes,
-                                "local_value": p.local_value, "local": p.local, "label": p.label}
+                                "local_value": p.local_value, "local": p.local, "label": p.label,
+                                "cite": p.cite, "local_cite": p.local_cite}
                        for p in matter.parameters.values()},
         "flow": [{"step": st.key, "kind": st.kind, "name": st.name, "actor": st.actor,
                   "time_limit": st.time_limit} for st in matter.flow],
@@ -277,4 +281,35 @@ def catalogue_markdown(matters: list[Matter]) -> str:
         out.append(guide_markdown(m, "zh", level=2).rstrip())
         out += [""]
         out.append(guide_markdown(m, "en", level=3).rstrip())
+    return "\n".join(out) + "\n"
+
+
+def sources_text(matter: Matter) -> str:
+    """Where each rule, material, parameter and computed fact comes from, for auditors (English:
+    the reference is): its section of the reference and the source cited there, or why it is
+    inferred; items citing nothing are listed as such (the linter's W011)."""
+    def cites(items: list[dict]) -> list[str]:
+        if not items:
+            return ["    NO SOURCE (W011)"]
+        return [f"    inferred: {c['inferred']}" if "inferred" in c and "section" not in c else
+                f"    {c['section']}" + (f" — {c['url']}" if c.get("url") else "")
+                + (f" (inferred: {c['inferred']})" if c.get("inferred") else "") for c in items]
+
+    out = [f"{matter.id}: sources" + (f" (locality {matter.local})" if matter.local else "")]
+    groups = [("rules", [(r.id, r.cite) for r in matter.rules]),
+              ("materials", [(m.id, m.cite) for m in matter.materials]),
+              ("parameters", [(p.name + (f" = {_value(p.local_value)} ({p.local_source})" if p.local_value is not None else ""),
+                               p.cite + p.local_cite) for p in matter.parameters.values()]),
+              ("computed facts", [(d.name, d.cite) for d in matter.derived.values()])]
+    counts = {"cited": 0, "inferred": 0, "none": 0}
+    for title, items in groups:
+        if not items:
+            continue
+        out += ["", title]
+        for name, cite in items:
+            out.append(f"  {name}")
+            out += cites(cite)
+            kind = "none" if not cite else "inferred" if all("section" not in c for c in cite) else "cited"
+            counts[kind] += 1
+    out += ["", f"{counts['cited']} cited, {counts['inferred']} inferred, {counts['none']} without a source"]
     return "\n".join(out) + "\n"

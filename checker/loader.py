@@ -338,6 +338,7 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None,
         time_limit=dict(data["time_limit"], **overrides.get("time_limit", {})), fee=overrides.get("fee", data["fee"]),
         facts=b.facts, derived=derived, materials=materials, rules=rules, examples=examples,
         code=data.get("code", ""), parameters=b.parameters, local=local_id,
+        locality_name=overrides.get("locality_name"),
         flow=[Step(key=st["step"], kind=st["kind"], name=st["name"], actor=st.get("actor"),
                    time_limit=st.get("time_limit", {}), note=st.get("note"))
               for st in data.get("flow", [])],
@@ -400,6 +401,7 @@ def _apply_local(b: _Build, path: Path, matter_id: str) -> tuple[str, dict]:
                 overrides[key] = dict(overrides.get(key, {}), **entry[key]) if key == "time_limit" else entry[key]
         if entry.get("basis"):
             overrides["basis"] = overrides.get("basis", []) + list(entry["basis"])
+    overrides["locality_name"] = chain[-1].data["name"]
     return chain[-1].data["local"], overrides
 
 

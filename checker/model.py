@@ -224,7 +224,8 @@ class Matter:
     code: str = ""
     parameters: dict[str, Parameter] = field(default_factory=dict)
     flow: list[Step] = field(default_factory=list)
-    local: str = ""  # the local office whose settings were applied
+    local: str = ""  # the locality whose settings were applied ("": the national rules)
+    locality_name: Text | None = None
     rongque: bool = False
     handling: dict = field(default_factory=dict)  # where and how to apply: mode, in_person, text
     licensing: bool = False  # an administrative licence: 行政许可法 governs acceptance and notices
@@ -243,7 +244,10 @@ class Matter:
     def copies(self, copies: int | str | None, day: str) -> int | None:
         """A number of copies, resolving a parameter's name on the application date (None: the
         sources give no number)."""
-        return copies if copies is None or isinstance(copies, int) else int(self.parameters[copies].on(day))
+        if copies is None or isinstance(copies, int):
+            return copies
+        value = self.parameters[copies].on(day)  # None: only a locality sets it, and none has
+        return None if value is None else int(value)
 
     def referenced_names(self) -> set[str]:
         """Every name some condition, derived fact or alternative uses."""

@@ -61,6 +61,8 @@ class PartStatus:
     id: str
     name: dict
     presented: bool
+    form: str = "original"
+    copies: int | None = None
 
 
 @dataclass
@@ -165,6 +167,8 @@ class Notice:
     rules_sha256: str
     application_sha256: str
     checker_version: str
+    locality: dict = field(default_factory=dict)  # {id, name} of the locality whose rules applied; {}: national
+    office: dict = field(default_factory=dict)  # the issuing office: name, address, hours, phones
     number: str = ""  # the document number from the register, e.g. X审补〔2026〕第0042号
     supersedes: str = ""  # the number of the earlier notice for the same submission
     schema: str = NOTICE_SCHEMA

@@ -133,6 +133,7 @@ class Entry:
     applicant: str  # ID numbers masked
     supplied_at: str | None = None  # UTC, ISO 8601, set by mark_supplied
     applicant_id: str = ""  # the applicant's resident ID number, masked; "" if none was given
+    locality: str = ""  # the locality whose rules the notice applied; "": the national rules
 
     @property
     def kind_word(self) -> str:
@@ -182,6 +183,7 @@ def _tables():
         sa.Column("applicant", sa.String(1000), nullable=False, default=""),
         sa.Column("supplied_at", sa.String(40)),
         sa.Column("applicant_id", sa.String(64)),  # added after the first release: see _setup
+        sa.Column("locality", sa.String(64)),  # added after the first release: see _setup
         sa.UniqueConstraint("agency", "kind_word", "year", "seq", name="uq_notice_register_seq"),
         sa.CheckConstraint("seq > 0", name="ck_notice_register_seq"),
         sa.CheckConstraint("status in ('open', 'supplied', 'closed')", name="ck_notice_register_status"),
@@ -372,8 +374,10 @@ class Register:
             # concurrent CREATE TABLE IF NOT EXISTS can collide in PostgreSQL's catalogue
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(7366851)"))
         self._md.create_all(conn)
-        if "applicant_id" not in {c["name"] for c in sa.inspect(conn).get_columns("notice_register")}:
-            conn.execute(sa.text("ALTER TABLE notice_register ADD COLUMN applicant_id VARCHAR(64)"))
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("notice_register")}
+        for added in ("applicant_id", "locality"):  # registers made before these columns existed
+            if added not in columns:
+                conn.execute(sa.text(f"ALTER TABLE notice_register ADD COLUMN {added} VARCHAR(64)"))
         conn.execute(self._insert_ignore(self._agency_t, abbr=self.abbr, agency=self.agency))
         owner = conn.execute(sa.select(self._agency_t.c.agency)
                              .where(self._agency_t.c.abbr == self.abbr)).scalar_one()
@@ -389,7 +393,7 @@ class Register:
                      outcome=m["outcome"], deadline=m["deadline"], issued_at=m["issued_at"],
                      supersedes=m["supersedes"], status=m["status"], notice_json=m["notice_json"],
                      applicant=m["applicant"], supplied_at=m["supplied_at"],
-                     applicant_id=m["applicant_id"] or "")
+                     applicant_id=m["applicant_id"] or "", locality=m["locality"] or "")
 
     def _select(self):
         import sqlalchemy as sa
@@ -400,11 +404,12 @@ class Register:
 
     def issue(self, *, matter: str, kind: str, application_key: str, application_digest: str,
               application_date: str, outcome: str, notice_json: str, deadline: str | None,
-              applicant: str = "", applicant_id: str = "") -> Entry:
+              applicant: str = "", applicant_id: str = "", locality: str = "") -> Entry:
         """Record a notice and give it the next number; or return the latest entry of
         `application_key` if it has the same `application_digest`; or raise `KeyTaken` if that
         entry is another applicant's (see the module's docstring). `applicant` is the applicant's
-        name, `applicant_id` their resident ID number (both stored masked)."""
+        name, `applicant_id` their resident ID number (both stored masked), `locality` the
+        locality whose rules the notice applied ("" for the national rules)."""
         import sqlalchemy as sa
 
         if kind not in KIND_WORD:
@@ -416,6 +421,8 @@ class Register:
             _iso_date(deadline, "deadline")
         if not isinstance(matter, str) or not 0 < len(matter) <= 255:
             raise ValueError("matter must be a text of 1 to 255 characters")
+        if not isinstance(locality, str) or len(locality) > 64:
+            raise ValueError("locality must be a text of at most 64 characters")
         if not isinstance(application_key, str) or not 0 < len(application_key) <= 1000:
             raise ValueError("application_key must be a text of 1 to 1000 characters")
         digest = application_digest.lower() if isinstance(application_digest, str) else ""
@@ -450,12 +457,14 @@ class Register:
                           application_digest=digest, application_date=application_date, outcome=outcome,
                           deadline=deadline, issued_at=_now(), supersedes=earlier,
                           status="open" if kind in AWAITING else "closed", notice_json=stored_notice,
-                          applicant=applicant, supplied_at=None, applicant_id=masked_id or None)
+                          applicant=applicant, supplied_at=None, applicant_id=masked_id or None,
+                          locality=locality or None)
             conn.execute(sa.insert(t).values(**values))
             if earlier is not None:
                 conn.execute(sa.update(t).where(t.c.agency == self.agency, t.c.number == earlier,
                                                 t.c.status == "open").values(status="closed"))
-            return Entry(**{k: v for k, v in values.items() if k != "kind_word"} | {"applicant_id": masked_id})
+            return Entry(**{k: v for k, v in values.items() if k != "kind_word"} | {"applicant_id": masked_id,
+                                                                                   "locality": locality})
 
         return self._write(run, what="issue a notice")
 

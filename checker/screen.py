@@ -36,6 +36,7 @@ from typing import Any, Callable, Iterator
 from .compiler import CompiledMatter, compile_matter
 from .errors import CheckerError, Location, Problem
 from .loader import load_matter
+from .local import Office, choose_locality
 from .model import OUTCOMES
 from .notice import Notice
 from .privacy import pseudonymise_ids
@@ -388,22 +389,25 @@ class Summary:
 class Screener:
     """Checks records one by one; compiled matters are cached, nothing else is kept per record."""
 
-    def __init__(self, root: Path, default_matter: str | None = None, local: Path | None = None):
-        self.root, self.default, self.local = root, default_matter, local
-        self.compiled: dict[str, CompiledMatter | CheckerError] = {}
+    def __init__(self, root: Path, default_matter: str | None = None, local: str | Path | None = None,
+                 office: Office | None = None):
+        self.root, self.default, self.local, self.office = root, default_matter, local, office
+        self.compiled: dict[tuple[str, str], CompiledMatter | CheckerError] = {}
 
-    def matter(self, matter_id: str) -> CompiledMatter:
-        found = self.compiled.get(matter_id)
+    def matter(self, matter_id: str, locality: Path | None = None) -> CompiledMatter:
+        """The matter compiled under a locality's rules (None: the national rules), once per run."""
+        key = (matter_id, str(locality or ""))
+        found = self.compiled.get(key)
         if found is None:
             path = self.root / "matters" / f"{matter_id}.yaml"
             try:
                 if not re.fullmatch(r"[a-z][a-z0-9-]*", matter_id) or not path.is_file():
                     raise CheckerError(Problem(Location(matter_id), "E020", f"unknown matter '{matter_id}'",
                                                "see `checker list`"))
-                found = compile_matter(load_matter(path, self.root / "rules", self.local))
+                found = compile_matter(load_matter(path, self.root / "rules", locality))
             except CheckerError as e:
                 found = e
-            self.compiled[matter_id] = found
+            self.compiled[key] = found
         if isinstance(found, CheckerError):
             raise found
         return found
@@ -416,12 +420,16 @@ class Screener:
         if not matter_id:
             raise CheckerError(Problem(record.where, "A002", "the application names no matter",
                                        "add `matter:` or give --matter"))
-        compiled = self.matter(str(matter_id))
+        named = data.get("locality")
+        named = named if isinstance(named, str) else ""
+        locality = choose_locality(self.root, office=self.office, local=self.local, application=named,
+                                   where=record.where)
+        compiled = self.matter(str(matter_id), locality)
         if record.from_csv:
             facts = compiled.matter.facts
             data = dict(data, facts={k: typed(v, facts[k].type.kind) if k in facts else v
                                      for k, v in data.get("facts", {}).items()})
-        return compiled, check(compiled, dict(data, matter=compiled.matter.id), where=record.where)
+        return compiled, check(compiled, dict(data, matter=compiled.matter.id), where=record.where, office=self.office)
 
 
 class _Keys:

@@ -7,14 +7,17 @@ from pathlib import Path
 from .application import Application, load_application, parse_application
 from .compiler import CompiledMatter
 from .decide import decide
-from .errors import Location
+from .errors import CheckerError, Location, Problem
+from .local import Office
 from .evaluate import evaluate
 from .notice import Notice
 
 def check(compiled: CompiledMatter, application: Application | dict | Path | str,
-          where: Location | None = None, parameters: dict | None = None) -> Notice:
-    """The notice for one application (a parsed Application, raw data, or a file path).
-    `parameters` sets parameter values for this check only (the matter's examples use it)."""
+          where: Location | None = None, parameters: dict | None = None, office: Office | None = None) -> Notice:
+    """The notice for one application (a parsed Application, raw data, or a file path), issued by
+    `office` if given. `parameters` sets parameter values for this check only (the matter's
+    examples use it). An application that names a locality is checked under that locality's
+    rules only: `compiled` must have been loaded with them (see local.choose_locality)."""
     if isinstance(application, (str, Path)):
         app = load_application(application, compiled.matter)
     elif isinstance(application, dict):
@@ -23,4 +26,12 @@ def check(compiled: CompiledMatter, application: Application | dict | Path | str
         app = application
     if parameters:
         app.parameters = dict(parameters)
-    return decide(compiled, app, evaluate(compiled, app))
+    if app.locality and app.locality != compiled.matter.local:
+        rules = f"the rules of '{compiled.matter.local}'" if compiled.matter.local else "the national rules"
+        raise CheckerError(Problem(where or Location("application"), "E027",
+                                   f"the application names locality '{app.locality}', but it is being checked under {rules}",
+                                   f"check it with --local {app.locality}, or remove `locality` from the application"))
+    notice = decide(compiled, app, evaluate(compiled, app))
+    if office is not None:
+        notice.office = office.header()
+    return notice

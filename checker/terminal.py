@@ -10,8 +10,7 @@ import yaml
 
 from . import interview as iv
 from .compiler import CompiledMatter
-from .notice import FORM_TEXT
-from .render.layout import copies_text, tx
+from .render.layout import item_form, route_form, tx
 
 
 def _prompt(q: iv.Question, lang: str, prefix: str = "") -> object:
@@ -96,12 +95,12 @@ def _result(st: iv.Step, lang: str, skipped: set[str], matter) -> None:
             continue
         typer.echo(title)
         for item in items:
-            form = FORM_TEXT[item.form][0 if zh else 1]
-            typer.echo(f"  [{item.id}] {tx(item.name, lang)} — {form}{copies_text(item.copies, lang, sep=True)}")
+            form = item_form(item, lang)
+            typer.echo(f"  [{item.id}] {tx(item.name, lang)}" + (f" — {form}" if form else ""))
             single = len(item.alternatives) == 1
             for alt in item.alternatives:
                 word = ("方式" if single else "或") if zh else ("as" if single else "or")
-                typer.echo(f"      {word}: {tx(alt.name, lang)}")
+                typer.echo(f"      {word}: {tx(alt.name, lang)}" + ("" if form else f" — {route_form(alt, lang)}"))
             if item.source:
                 typer.echo(("      获取：" if zh else "      where: ") + tx(item.source, lang))
             # a possibly required item is conditional: its reason is what would make it needed

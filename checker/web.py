@@ -66,14 +66,14 @@ from . import __version__
 from . import interview as iv
 from .application import application_schema, parse_application
 from .compiler import CompiledMatter, compile_matter
-from .notice import FORM_TEXT
 from .engine import EngineError
 from .errors import CheckerError, Location
 from .loader import load_matter
 from .model import Matter
 from .privacy import mask_logs
 from .render import render
-from .render.layout import copies_text, tx
+from .local import Office, choose_locality
+from .render.layout import item_form, route_form, t as notice_text, tx
 from .service import check
 from .yamlsource import MAX_DEPTH, nested_too_deep
 
@@ -107,6 +107,7 @@ UI: dict[str, tuple[str, str]] = {
     "count": ("共 {n} 项", "{n} matters"),
     "none_found": ("没有找到符合条件的事项。", "No matter matches."),
     "department": ("受理机关", "Agency"),
+    "locality": ("适用地方规定", "Local rules applied"),
     "intro": ("只询问可能影响结果的问题；不确定的请选择“不清楚”。本页面不保存您填写的任何信息。",
               "Only questions that can change the result are asked; choose “don't know” if you are not sure. "
               "Nothing you enter is stored."),
@@ -477,9 +478,11 @@ def form_view(compiled: CompiledMatter, a: Answers, st: iv.Step, lang: str) -> d
             "result": result_view(m, st, a, lang) if st.done else None}
 
 
-def _route(alt, lang: str) -> str:
-    """An alternative in words, with its parts when it has several."""
+def _route(alt, lang: str, per_route: bool = False) -> str:
+    """An alternative in words, with its parts (and their forms, where routes differ in form)."""
     text = tx(alt.name, lang)
+    if per_route:
+        return text + ("：" if lang == "zh" else ": ") + route_form(alt, lang)
     if len(alt.parts) > 1:
         sep = "、" if lang == "zh" else "; "
         parts = sep.join(tx(p.name, lang) for p in alt.parts)
@@ -506,11 +509,9 @@ def result_view(m: Matter, st: iv.Step, a: Answers, lang: str) -> dict:
         return out
     items = []
     for item, possibly in [(i, False) for i in n.missing] + [(i, True) for i in n.possibly_required]:
-        form = FORM_TEXT[item.form][0 if zh else 1]
-        copies = copies_text(item.copies, lang)
         items.append({
-            "id": item.id, "name": tx(item.name, lang), "form": form, "copies": copies, "possibly": possibly,
-            "alternatives": [_route(alt, lang) for alt in item.alternatives],
+            "id": item.id, "name": tx(item.name, lang), "form": item_form(item, lang), "possibly": possibly,
+            "alternatives": [_route(alt, lang, not item_form(item, lang)) for alt in item.alternatives],
             "routes_label": t["route_one"] if len(item.alternatives) == 1 else t["route_any"],
             "source": tx(item.source, lang), "why": tx(item.why, lang)})
     out["items"] = items
@@ -760,17 +761,27 @@ class _Broken(Exception):
     """The matter's own files do not load (not the request's fault)."""
 
 
-def create_app(root: Path, local: Path | None = None) -> Starlette:
-    """The web application over the matters in ROOT/matters (rule sets in ROOT/rules), with a
-    local office's settings if given. Its logs (and the server's) never show a full ID number."""
+def create_app(root: Path, local: Path | str | None = None, office: Office | None = None) -> Starlette:
+    """The web application over the matters in ROOT/matters (rule sets in ROOT/rules), under a
+    locality's rules (the office's, or `local`) and with the office's name and telephones on its
+    pages and notices. Its logs (and the server's) never show a full ID number."""
     mask_logs()
-    cat = Catalogue(Path(root), Path(local) if local else None)
+    cat = Catalogue(Path(root), choose_locality(Path(root), office=office, local=local))
+    shown_office = None
+    if office is not None:
+        shown_office = office.header()
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
 
     def page(name: str, lang: str, status: int = 200, **context) -> HTMLResponse:
+        shown = None
+        if shown_office is not None:
+            shown = {"name": tx(shown_office["name"], lang),
+                     "lines": [tx(shown_office[k], lang) for k in ("address", "hours") if shown_office.get(k)]
+                     + [f"{notice_text(f'phone.{kind}', lang)}: {number}"
+                        for kind, number in sorted(shown_office["phones"].items())]}
         html = env.get_template(name).render(lang=lang, html_lang="zh-CN" if lang == "zh" else "en",
-                                             t=ui(lang), script=Markup(AUTO_SUBMIT), **context)
+                                             t=ui(lang), script=Markup(AUTO_SUBMIT), office=shown, **context)
         return HTMLResponse(html, status_code=status)
 
     def index(request: Request) -> Response:
@@ -779,7 +790,8 @@ def create_app(root: Path, local: Path | None = None) -> Starlette:
         matters = cat.all()
         found = search(matters, q)
         rows = [{"id": m.id, "name": tx(m.name, lang), "other": tx(m.name, "en" if lang == "zh" else "zh"),
-                 "department": tx(m.department, lang), "href": "/matters/" + m.id + "?" + urlencode({"lang": lang})}
+                 "department": tx(office.name if office is not None else m.department, lang),
+                 "href": "/matters/" + m.id + "?" + urlencode({"lang": lang})}
                 for m in found]
         return page("index.html", lang, q=q, rows=rows, total=len(matters),
                     switch="/?" + _query(request.query_params, lang="zh" if lang == "en" else "en"))
@@ -810,7 +822,8 @@ def create_app(root: Path, local: Path | None = None) -> Starlette:
         return page("matter.html", lang, status=422 if refused else 200,
                     matter={"id": m.id, "name": tx(m.name, lang),
                             "other": tx(m.name, "en" if lang == "zh" else "zh"),
-                            "department": tx(m.department, lang)},
+                            "department": tx(office.name if office is not None else m.department, lang),
+                            "locality": tx(m.locality_name, lang) if m.locality_name else ""},
                     date_error=tx(a.date_error, lang) if a.date_error else "",
                     date_value=a.date_raw or a.date, view=view, remaining=len(view["new"]), order=a.order,
                     action=f"/matters/{m.id}?" + urlencode({"lang": lang}),
@@ -833,6 +846,8 @@ def create_app(root: Path, local: Path | None = None) -> Starlette:
         st = _step_or_422(compiled, a)
         media = {"html": "text/html", "text": "text/plain", "markdown": "text/markdown",
                  "json": "application/json"}[fmt]
+        if office is not None:
+            st.notice.office = office.header()
         return Response(render(st.notice, fmt, lang), media_type=f"{media}; charset=utf-8")
 
     async def notice_page(request: Request) -> Response:
@@ -862,7 +877,7 @@ def create_app(root: Path, local: Path | None = None) -> Starlette:
         except CheckerError as e:
             raise _Broken() from e
         app = parse_application(data, compiled.matter, doc=_BodyPaths())  # type: ignore[arg-type]
-        return render(check(compiled, app), "json")
+        return render(check(compiled, app, office=office), "json")
 
     async def api_check(request: Request) -> Response:
         given = request.query_params.get("lang")
@@ -1090,11 +1105,12 @@ def raise_fd_limit(max_connections: int) -> int:
     return max(1, min(max_connections, soft - FD_RESERVE - 2 * BACKLOG))
 
 
-def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, local: Path | None = None,
-          max_connections: int = MAX_CONNECTIONS, request_timeout: float = REQUEST_TIMEOUT) -> None:
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, local: Path | str | None = None,
+          office: Office | None = None, max_connections: int = MAX_CONNECTIONS,
+          request_timeout: float = REQUEST_TIMEOUT) -> None:
     """Run the web application with uvicorn until interrupted."""
     cap = raise_fd_limit(max_connections)
-    config = _config(create_app(root, local), host, port, cap, request_timeout)
+    config = _config(create_app(root, local, office), host, port, cap, request_timeout)
     logging.getLogger("uvicorn.access").addFilter(_NoQuery())
     logging.getLogger("uvicorn.error").addFilter(_Throttle())
     if cap < max_connections:

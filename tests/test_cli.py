@@ -211,7 +211,7 @@ def test_docs_catalogue_is_up_to_date():
 
 
 def test_docs_check_detects_a_stale_catalogue(tmp_path):
-    for sub in ("matters", "rules"):
+    for sub in ("matters", "rules", "local"):
         (tmp_path / sub).mkdir()
         for f in (REPO / sub).glob("*.yaml"):
             (tmp_path / sub / f.name).write_text(f.read_text("utf-8"), encoding="utf-8")

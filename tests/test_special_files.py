@@ -28,7 +28,7 @@ FIFO_MESSAGE = "E001 cannot-read-file: is a named pipe (FIFO), not a regular fil
 LINK_MESSAGE = ("E001 cannot-read-file: is a link to a file outside the folder: not read "
                 "(copy the file into the folder, or give --follow-links)")
 NOT_APPLICATION = ("A001 not-an-application: not an application: none of its top-level keys is an application's "
-                   "(an application has applicant, date, facts, materials, matter, promised, reference, rongque)")
+                   "(an application has applicant, date, facts, locality, materials, matter, promised, reference, rongque)")
 # a file that is not an application, with content that must never be echoed
 SECRET = "secret_token: s3cr3t-VALUE-0001\npassword_hash: $6$abcdefgh$ijklmnop\n"
 

@@ -44,6 +44,11 @@ LABELS = {
     "supersedes": ("本通知书取代", "Replaces notice"),
     "code": ("事项编码", "Matter code"),
     "department": ("受理机关", "Agency"),
+    "locality": ("适用地方规定", "Local rules applied"),
+    "office_address": ("办理地点", "Address"),
+    "office_hours": ("办公时间", "Opening hours"),
+    "phone.consultation": ("咨询电话", "Enquiries"),
+    "phone.complaint": ("投诉电话", "Complaints"),
     "applicant": ("申请人", "Applicant"),
     "contact": ("联系方式", "Contact"),
     "date": ("申请日期", "Application date"),
@@ -178,6 +183,23 @@ def _form(item: MaterialItem, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
+def item_form(item: MaterialItem, lang: str) -> str:
+    """"原件，2份" / "original, 2 copies"; "" where its routes ask for different forms (a title
+    copy for owned premises, the lease's original): then each route says its own (route_form)."""
+    if any((p.form, p.copies) != (item.form, item.copies) for a in item.alternatives for p in a.parts):
+        return ""
+    return _form(item, lang) + copies_text(item.copies, lang, sep=True)
+
+
+def route_form(alt, lang: str) -> str:
+    """Each part of a route with its form: "产权证（复印件）、租约（原件，2份）"."""
+    if lang == "zh":
+        return "、".join(f"{tx(p.name, lang)}（{FORM_TEXT[p.form][0]}{copies_text(p.copies, lang, sep=True)}）"
+                        for p in alt.parts)
+    return "; ".join(f"{tx(p.name, lang)} ({FORM_TEXT[p.form][1]}{copies_text(p.copies, lang, sep=True)})"
+                     for p in alt.parts)
+
+
 def copies_text(copies: int | None, lang: str, *, sep: bool = False) -> str:
     """"2份" / "2 copies"; nothing where the sources give no number."""
     if copies is None:
@@ -191,7 +213,8 @@ def _material(item: MaterialItem, lang: str, *, detail: bool = True) -> Entry:
     if not detail:
         e.lines.append((t("why", lang), tx(item.why, lang)))
         return e
-    e.lines.append((t("form", lang), _form(item, lang) + copies_text(item.copies, lang, sep=True)))
+    if item_form(item, lang):
+        e.lines.append((t("form", lang), item_form(item, lang)))
     for p in item.problems:
         e.lines.append((t("problems", lang), tx(p.text, lang)))
     if item.alternatives:
@@ -201,6 +224,8 @@ def _material(item: MaterialItem, lang: str, *, detail: bool = True) -> Entry:
             have = [tx(p.name, lang) for p in alt.parts if p.presented]
             lack = [tx(p.name, lang) for p in alt.parts if not p.presented]
             text = tx(alt.name, lang) + (t("route_applies", lang) if alt.applies else "")
+            if not item_form(item, lang):
+                text += ("：" if lang == "zh" else ": ") + route_form(alt, lang)
             if have:
                 sep = "、" if lang == "zh" else ", "
                 text += f"（{t('presented', lang)}：{sep.join(have)}；{t('still_missing', lang)}：{sep.join(lack)}）" \
@@ -256,7 +281,17 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
     header.append((t("matter", lang), tx(n.matter["name"], lang)))
     if n.matter.get("code"):
         header.append((t("code", lang), n.matter["code"]))
-    header.append((t("department", lang), tx(n.matter["department"], lang)))
+    office = n.office or {}
+    header.append((t("department", lang), tx(office.get("name") or n.matter["department"], lang)))
+    if n.locality:
+        header.append((t("locality", lang), tx(n.locality["name"], lang)))
+    for key, label in (("address", "office_address"), ("hours", "office_hours")):
+        if office.get(key):
+            header.append((t(label, lang), tx(office[key], lang)))
+    phones = office.get("phones") or {}
+    for kind in ("consultation", "complaint"):
+        if phones.get(kind):
+            header.append((t(f"phone.{kind}", lang), phones[kind]))
     if applicant.get("name"):
         header.append((t("applicant", lang), applicant["name"]))
     contact = applicant.get("contact") or applicant.get("phone")
