@@ -288,6 +288,15 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "Keys under `matters:` are matter ids (see `checker list`).",
          "local: x\nname: {zh: 某地, en: X}\nmatters:\n  disabilty-certificate:\n    parameters: {photo_count: 6}\n",
          "local: x\nname: {zh: 某地, en: X}\nmatters:\n  disability-certificate:\n    parameters: {photo_count: 6}\n", "local-repo"),
+    Code("L005", "local-unknown-material", "error", "A local file describes a material the matter does not have.",
+         "Keys under `materials:` are the matter's material IDs; a locality may give its own `standard` "
+         "and `remark` for one.",
+         "local: x\nname: {zh: 某地, en: X}\nmatters:\n  test-licence:\n    materials:\n      TL-99: {remark: {zh: 需6张, en: six needed}}\n",
+         "local: x\nname: {zh: 某地, en: X}\nmatters:\n  test-licence:\n    materials:\n      TL-09: {remark: {zh: 需6张, en: six needed}}\n", "local"),
+    Code("L006", "local-part-of", "error", "A locality lies in one that has no file, or in itself.",
+         "`part_of: ID` applies local/ID.yaml first (a city's province); it must name another file of local/.",
+         "local: x\nname: {zh: 某地, en: X}\npart_of: nowhere\nmatters: {}\n",
+         "local: x\nname: {zh: 某地, en: X}\nmatters: {}\n", "local"),
     # ------------------------------------------------------------------ A: applications
     Code("A001", "not-an-application", "error", "An application is not a mapping, or not an application at all.",
          "An application has `date`, `facts` and `materials` keys. A file none of whose top-level keys is "

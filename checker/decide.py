@@ -32,6 +32,21 @@ _DEFECT_TEXT = {
     "unsealed": ("未盖章", "not sealed"),
     "expired": ("已于{got}失效，申请日期为{date}", "expired on {got}; the application is dated {date}"),
 }
+# the units facts are written in, in English (a unit not listed is printed as written)
+UNIT_EN = {"周岁": ("year", "years"), "年": ("year", "years"), "个月": ("month", "months"), "月": ("month", "months"),
+           "日": ("day", "days"), "元": ("yuan", "yuan"), "元/人·月": ("yuan per person a month", "yuan per person a month"),
+           "人": ("person", "persons"), "间": ("room", "rooms"), "米": ("m", "m")}
+
+
+def _with_unit(value: Any, unit: str, lang: str) -> str:
+    if not unit:
+        return str(value)
+    if lang == "en" and unit in UNIT_EN:
+        one, many = UNIT_EN[unit]
+        return f"{value} {one if value == 1 else many}"
+    return f"{value} {unit}"
+
+
 def display(matter: Matter, name: str, value: Any) -> dict:
     """A value in words, for explanations."""
     fact = matter.facts.get(name)
@@ -46,8 +61,7 @@ def display(matter: Matter, name: str, value: Any) -> dict:
         return dict(fact.value_labels[value])
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = f"{value} {unit}".strip() if unit else str(value)
-    return {"zh": text, "en": text}
+    return {"zh": _with_unit(value, unit, "zh"), "en": _with_unit(value, unit, "en")}
 
 
 def _label(matter: Matter, name: str) -> dict:
@@ -256,9 +270,11 @@ class _Decider:
                                   r.redirect_to, r.remark, r.stage, self.qualifies_on(r)))
             elif status is UNKNOWN and r.stage == "review":
                 # a condition of the licence verified on review: the agency establishes its own
-                # facts then; what only the applicant can state is still asked
+                # facts then; what only the applicant can state is still asked, and what a signed
+                # material declares waits for that material (settle_declarations)
                 unknown = _unknown_inputs(self.matter, r.when, self.values)
-                theirs = {n for n in unknown if n in self.matter.facts and self.matter.facts[n].asked}
+                theirs = {n for n in unknown if n in self.matter.facts
+                          and (self.matter.facts[n].asked or self.matter.facts[n].source == "declaration")}
                 for name in theirs:
                     self.ask(name, r.id)
                 if unknown - theirs:
@@ -284,10 +300,20 @@ class _Decider:
         value = self.values.get(copies)  # a number only a locality sets, and none has: not stated
         return None if value is None else int(value)
 
+    def promise_open(self, m: Material) -> bool:
+        """Whether the notice may say a written promise can replace `m`: its condition is not false
+        here and the applicant's credit record does not bar it (never both "a promise may replace
+        it" and "the promise is barred")."""
+        if m.promise_allowed is False:
+            return False
+        if m.promise_allowed is not True and self.f.of(f"promise:{m.id}") is False:
+            return False
+        return self.credit_barred() is not True
+
     def item(self, m: Material, why: dict, facts: list[FactValue]) -> MaterialItem:
         copies = self.copies(m.copies)
         return MaterialItem(m.id, m.name, m.form, copies, m.standard, m.source, why, facts,
-                            in_force(m.basis, self.app.date), m.secondary, m.promise_allowed is not False,
+                            in_force(m.basis, self.app.date), m.secondary, self.promise_open(m),
                             remark=m.remark)
 
     def why(self, m: Material) -> tuple[dict, list[FactValue]]:
@@ -407,15 +433,18 @@ class _Decider:
         return False, []
 
 
-def _deadlines(time_limit: dict, on: str, outcome: str, promised_days: int | None) -> dict:
+def _deadlines(time_limit: dict, on: str, outcome: str, promised_days: int | None,
+               licensing: bool = True) -> dict:
     """The dates that follow from the application date, in working days where the law counts them
     so (statutory holidays and adjusted weekends from the chinesecalendar package); a date the
-    calendar cannot give is left out with a note, never guessed."""
+    calendar cannot give is left out with a note, never guessed. The 5-day notice and deemed
+    acceptance are 行政许可法 art. 32(4)'s: a matter that is no licence has neither."""
     from .workdays import deadline
-    out: dict[str, Any] = {"notice_within_working_days": 5, "deemed_accepted_if_not_notified": True,
+    out: dict[str, Any] = {"notice_within_working_days": 5 if licensing else None,
+                           "deemed_accepted_if_not_notified": licensing,
                            "supply_within_days": promised_days if outcome == "rongque" else None,
-                           "basis": OUTCOME_BASIS["correct"], "notice_by": None, "decision_by": None,
-                           "supply_by": None, "notes": []}
+                           "basis": OUTCOME_BASIS["correct"] if licensing else None, "notice_by": None,
+                           "decision_by": None, "supply_by": None, "notes": []}
 
     def put(key: str, days: int, working: bool) -> None:
         d = deadline(on, days, working)
@@ -423,7 +452,7 @@ def _deadlines(time_limit: dict, on: str, outcome: str, promised_days: int | Non
         if d.note and d.note not in out["notes"]:
             out["notes"].append(d.note)
 
-    if outcome == "correct":
+    if outcome == "correct" and licensing:
         put("notice_by", 5, True)  # 行政许可法 art. 32: on the spot or within 5 working days
     limit = time_limit.get("statutory") or time_limit.get("promised") or {}
     if outcome in ("accept", "rongque") and limit.get("days") is not None:
@@ -528,7 +557,7 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
         derived=derived,
         computed=[FactValue(n, _label(matter, n), v, display(matter, n, v)) for n, v in derived.items()]
         if outcome not in ("redirect", "not_required") else [],
-        deadline=_deadlines(time_limit, app.date, outcome, promised_days),
+        deadline=_deadlines(time_limit, app.date, outcome, promised_days, matter.licensing),
         time_limit=time_limit, fee=matter.fee,
         rules_sha256=compiled.digest, application_sha256=app.digest,
         checker_version=__version__,

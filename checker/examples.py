@@ -54,6 +54,12 @@ def compare(expect: dict, notice: Notice) -> list[str]:
                 if notice.derived.get(name) != value:
                     out.append(f"derived.{name}:\n  - {value!r}\n  + {notice.derived.get(name)!r}")
             continue
+        if key == "time_limit":  # days of each limit the notice cites (None: it cites none)
+            for kind, days in want.items():
+                cited = (notice.time_limit.get(kind) or {}).get("days")
+                if cited != days:
+                    out.append(f"time_limit.{kind}:\n  - {days!r}\n  + {cited!r}")
+            continue
         want_cmp = sorted(want) if isinstance(want, list) else want
         if got[key] != want_cmp:
             if isinstance(want_cmp, list):

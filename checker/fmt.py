@@ -48,7 +48,7 @@ ORDERS: dict[str, tuple[str, ...]] = {
                 "rules"),
     "local": ("local", "name", "part_of", "source", "matters"),
     "fact": ("type", "values", "value_labels", "fields", "unit", "minimum", "maximum", "question",
-             "label", "from", "remark", "record_only", "note", "confidence"),
+             "label", "from", "remark", "record_only", "note", "confidence", "cite"),
     "material": ("id", "use", "name", "form", "copies", "when", "why", "standard", "source",
                  "basis", "alternatives", "checks", "secondary", "promise_allowed", "shared",
                  "effective_from", "effective_until", "remark", "note", "confidence", "cite"),
@@ -63,7 +63,7 @@ ORDERS: dict[str, tuple[str, ...]] = {
     "application": ("matter", "date", "reference", "applicant", "facts", "materials", "promised",
                     "rongque"),
     "expect": ("outcome", "reasons", "missing", "defective", "deferred", "exempt", "info_needed",
-               "declared", "verified", "derived"),
+               "declared", "verified", "derived", "time_limit"),
 }
 TEXT_ORDER = ("zh", "en", "url")
 

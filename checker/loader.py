@@ -306,6 +306,16 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None,
     derived = _derived(b, env)
     checker = Checker(env)
     materials = _materials(b, doc, checker)
+    for mid, changes in overrides.get("materials", {}).items():  # a locality's standard or remark
+        found = next((m for m in materials if m.id == mid), None)
+        if found is None:
+            ldoc, at = overrides["material_where"][mid]
+            close = suggest(mid, [m.id for m in materials])
+            b.problem(ldoc, at, "L005", f"matter {data['matter']} has no material {mid}",
+                      f"did you mean {close}?" if close else "", key=True)
+            continue
+        found.standard = changes.get("standard", found.standard)
+        found.remark = changes.get("remark", found.remark)
     rules = _rules(b, checker)
     _check_declarations(b, materials)
     examples = [Example(name=e["name"], application=e["application"], expect=e["expect"],
@@ -366,7 +376,7 @@ def _apply_local(b: _Build, path: Path, matter_id: str) -> tuple[str, dict]:
             break
         path = path.parent / f"{parent}.yaml"
         if parent in seen or not path.is_file():
-            b.problem(ldoc, ("part_of",), "L004",
+            b.problem(ldoc, ("part_of",), "L006",
                       f"part_of names '{parent}', " + ("which lies in this locality" if parent in seen
                                                        else f"but there is no {path.name} beside this file"),
                       "name the province or city this locality lies in, by its file name")
@@ -401,6 +411,9 @@ def _apply_local(b: _Build, path: Path, matter_id: str) -> tuple[str, dict]:
                 overrides[key] = dict(overrides.get(key, {}), **entry[key]) if key == "time_limit" else entry[key]
         if entry.get("basis"):
             overrides["basis"] = overrides.get("basis", []) + list(entry["basis"])
+        for mid, changes in (entry.get("materials") or {}).items():
+            overrides.setdefault("materials", {}).setdefault(mid, {}).update(changes)
+            overrides.setdefault("material_where", {})[mid] = (ldoc, ("matters", matter_id, "materials", mid))
     overrides["locality_name"] = chain[-1].data["name"]
     return chain[-1].data["local"], overrides
 

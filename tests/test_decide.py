@@ -79,6 +79,17 @@ def test_credit_bar_refuses_the_written_promise(test_licence):
     a["promised"] = ["TL-03"]
     n = check(test_licence, a)
     assert n.outcome == "correct" and ids(n.missing) == ["TL-03"]
+    # one message: the proof is needed; never also "a written promise may replace it"
+    assert n.missing[0].promise_allowed is False
+    from checker.render import render
+    text = render(n, "text", "zh")
+    assert "不适用告知承诺" in text and "可以书面承诺代替" not in text
+
+
+@pytest.mark.parametrize("route, offered", [(True, True), (False, False)])
+def test_the_notice_offers_a_promise_only_where_one_may_be_made(test_licence, route, offered):
+    n = check(test_licence, without(appl(promise_route=route), "TL-03"))
+    assert n.missing[0].id == "TL-03" and n.missing[0].promise_allowed is offered
 
 
 @pytest.mark.parametrize("date, required", [("2024-12-31", False), ("2025-01-01", True)])

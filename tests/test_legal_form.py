@@ -44,9 +44,26 @@ def test_a_licence_refused_on_review_cites_art_38_only():
 
 
 def test_the_licensing_flag_follows_the_type_of_the_matter():
+    # the licences, and the registration of market entities: reference A5 lists 个体工商户 and 企业登记
+    # among 行政许可事项 (许可类型: 登记型; 行政许可法 art. 12(5))
     licensed = {p.stem for p in MATTERS.glob("*.yaml") if matter(p.stem).matter.licensing}
     assert licensed == {"construction-permit", "drug-retail-licence", "food-business-licence",
-                        "public-place-hygiene-licence", "road-freight-licence"}
+                        "public-place-hygiene-licence", "road-freight-licence",
+                        "company-registration", "individual-business-registration"}
+
+
+def test_only_a_licence_promises_deemed_acceptance(test_licence):
+    # 行政许可法 art. 32(4): "逾期不告知的，自收到申请材料之日起即为受理" is the licensing law's; the
+    # minimum living allowance's notice neither says it nor gives a notice-by date
+    from checker.render import render
+    n = check(matter("minimum-living-allowance"), {"date": "2026-03-02", "facts": {}})
+    assert n.deadline["notice_by"] is None and n.deadline["deemed_accepted_if_not_notified"] is False
+    assert "即为受理" not in render(n, "text", "zh")
+    from conftest import complete_test_application
+    a = complete_test_application()
+    a["materials"] = [m for m in a["materials"] if m["id"] != "TL-03"]
+    n = check(test_licence, a)
+    assert n.outcome == "correct" and n.deadline["notice_by"] == "2026-03-09" and "即为受理" in render(n, "text", "zh")
 
 
 def test_the_minimum_living_allowance_cites_its_own_instruments():

@@ -79,17 +79,17 @@ def test_a_city_applies_its_province_first_then_its_own(lib):
     assert "TL-04" in [i.id for i in n.exempt]
 
 
-def test_a_part_of_that_is_missing_or_circular_is_l004(lib):
+def test_a_part_of_that_is_missing_or_circular_is_l006(lib):
     (lib / "local" / "city.yaml").write_text("local: city\nname: {zh: 某市, en: A City}\npart_of: nowhere\nmatters: {}\n",
                                              encoding="utf-8")
     with pytest.raises(CheckerError) as e:
         load_matter(lib / "matters" / "test-licence.yaml", lib / "rules", lib / "local" / "city.yaml")
-    assert [p.code for p in e.value.problems] == ["L004"] and e.value.problems[0].location.line == 3
+    assert [p.code for p in e.value.problems] == ["L006"] and e.value.problems[0].location.line == 3
     (lib / "local" / "city.yaml").write_text("local: city\nname: {zh: 某市, en: A City}\npart_of: city\nmatters: {}\n",
                                              encoding="utf-8")
     with pytest.raises(CheckerError) as e:
         load_matter(lib / "matters" / "test-licence.yaml", lib / "rules", lib / "local" / "city.yaml")
-    assert [p.code for p in e.value.problems] == ["L004"]
+    assert [p.code for p in e.value.problems] == ["L006"]
 
 
 def test_an_unknown_locality_names_the_close_one(lib):
@@ -274,3 +274,43 @@ def test_routes_that_ask_for_different_forms_each_say_their_own():
     n = check(compile_matter(load_matter(MATTER, RULES)), a)
     [item] = [i for i in n.missing + n.possibly_required if i.id == "TL-08"]
     assert item_form(item, "zh") == "复印件"  # every route in the material's form: said once
+
+
+def test_a_locality_may_publish_its_own_standard_and_remark_for_a_material(lib):
+    (lib / "local" / "city.yaml").write_text(
+        "local: city\nname: {zh: 某市, en: A City}\nmatters:\n  test-licence:\n    materials:\n"
+        "      TL-09:\n        standard: {zh: 近期一寸免冠照片, en: recent 1-inch photos}\n"
+        "        remark: {zh: 本市要求照片背景为白色, en: the city asks for a white background}\n", encoding="utf-8")
+    m = load_matter(lib / "matters" / "test-licence.yaml", lib / "rules", lib / "local" / "city.yaml")
+    assert m.material("TL-09").standard["zh"] == "近期一寸免冠照片"
+    assert m.material("TL-09").remark["en"] == "the city asks for a white background"
+    national = load_matter(lib / "matters" / "test-licence.yaml", lib / "rules")
+    assert national.material("TL-09").remark is None
+
+
+def _localities_within(name: str) -> set[str]:
+    """A locality and every shipped one that lies in it (through part_of)."""
+    parents = {p.stem: (yaml.safe_load(p.read_text(encoding="utf-8")) or {}).get("part_of")
+               for p in (REPO / "local").glob("*.yaml")}
+    out = {name}
+    changed = True
+    while changed:
+        changed = False
+        for child, parent in parents.items():
+            if parent in out and child not in out:
+                out.add(child)
+                changed = True
+    return out
+
+
+LOCAL_ENTRIES = sorted((p.stem, mid) for p in (REPO / "local").glob("*.yaml")
+                       for mid in ((yaml.safe_load(p.read_text(encoding="utf-8")) or {}).get("matters") or {}))
+
+
+@pytest.mark.parametrize("locality, matter_id", LOCAL_ENTRIES, ids=[f"{a}-{b}" for a, b in LOCAL_ENTRIES])
+def test_each_shipped_locality_is_tested_for_each_matter_it_changes(locality, matter_id):
+    # an example runs under the locality (or a place within it), so its local rules are tested
+    # as an office there applies them
+    examples = load_matter(REPO / "matters" / f"{matter_id}.yaml", RULES).examples
+    assert _localities_within(locality) & {e.locality for e in examples}, \
+        f"no example of {matter_id} runs with locality: {locality}"

@@ -72,6 +72,8 @@ LABELS = {
     "standard": ("要求", "Standard"),
     "source": ("获取途径", "Where to obtain it"),
     "why": ("需要的原因", "Why it is required"),
+    "why_promised": ("说明", "Note"),
+    "why_exempt": ("说明", "Note"),
     "facts": ("依据的情况", "Facts"),
     "basis": ("依据", "Basis"),
     "problems": ("存在的问题", "Problems"),
@@ -208,10 +210,10 @@ def copies_text(copies: int | None, lang: str, *, sep: bool = False) -> str:
     return (("，" if lang == "zh" else ", ") + text) if sep else text
 
 
-def _material(item: MaterialItem, lang: str, *, detail: bool = True) -> Entry:
+def _material(item: MaterialItem, lang: str, *, detail: bool = True, why_label: str = "why") -> Entry:
     e = Entry(f"[{item.id}] {tx(item.name, lang)}")
     if not detail:
-        e.lines.append((t("why", lang), tx(item.why, lang)))
+        e.lines.append((t(why_label, lang), tx(item.why, lang)))
         return e
     if item_form(item, lang):
         e.lines.append((t("form", lang), item_form(item, lang)))
@@ -342,7 +344,8 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
                                 [Entry(tx(v.text, lang)) for v in agency_checks]))
     for key, items in (("promised", n.promised), ("exempt", n.exempt)):
         if items:
-            sections.append(Section(key, t(f"sec.{key}", lang), [_material(i, lang, detail=False) for i in items]))
+            sections.append(Section(key, t(f"sec.{key}", lang), [_material(i, lang, detail=False, why_label="why_"
+                                                                                      + key) for i in items]))
     if n.computed:
         sections.append(Section("derived", t("derived", lang),
                                 [Entry("", [(tx(f.label, lang), tx(f.display, lang)) for f in n.computed])]))
@@ -350,7 +353,7 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
         sections.append(Section("accepted", t("sec.accepted", lang),
                                 [Entry(f"[{a['id']}] {tx(a['name'], lang)}") for a in n.accepted]))
     limits = []
-    if n.outcome in ("correct",):
+    if n.outcome == "correct" and n.matter.get("licensing", True):  # 行政许可法 art. 32(4)
         limits.append((t("deadline", lang), t("deadline.text" if official else "deadline.text_self", lang)))
     for key in ("notice_by", "decision_by", "supply_by"):
         if n.deadline.get(key):
