@@ -233,6 +233,7 @@ def show(matter: str = typer.Argument(..., help="Matter id (see `checker list`) 
          output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file."),
          local: Optional[str] = typer.Option(None, "--local", help=LOCAL_HELP),
          sources: bool = typer.Option(False, "--sources", help="Where each rule, material and parameter comes from (for auditors)."),
+         notes: bool = typer.Option(False, "--notes", help="With the authors' notes and confidence marks (for rule authors)."),
          root: Optional[Path] = typer.Option(None, "--root", help=ROOT_HELP)) -> None:
     """A matter's conditions, materials and processing flow, as a guide a person can read (with
     --local, as that locality publishes it)."""
@@ -242,9 +243,9 @@ def show(matter: str = typer.Argument(..., help="Matter id (see `checker list`) 
         _emit(guide.sources_text(m), output)
         return
     text = {
-        ShowFormat.text: lambda: guide.guide_text(m, lang.value),
-        ShowFormat.markdown: lambda: guide.guide_markdown(m, lang.value),
-        ShowFormat.html: lambda: guide.guide_html(m, lang.value),
+        ShowFormat.text: lambda: guide.guide_text(m, lang.value, notes=notes),
+        ShowFormat.markdown: lambda: guide.guide_markdown(m, lang.value, notes=notes),
+        ShowFormat.html: lambda: guide.guide_html(m, lang.value, notes=notes),
         ShowFormat.json: lambda: guide.guide_json(m),
         ShowFormat.mermaid: lambda: flow.mermaid(m, lang.value),
         ShowFormat.svg: lambda: flow.svg(m, lang.value),

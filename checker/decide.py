@@ -59,8 +59,8 @@ def display(matter: Matter, name: str, value: Any) -> dict:
         return {"zh": f"{len(value)} 条记录", "en": f"{len(value)} record(s)"}
     if fact and value in fact.value_labels:
         return dict(fact.value_labels[value])
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    if isinstance(value, float):  # money and ratios: at most two decimals, as people write them
+        value = int(value) if value.is_integer() else round(value, 2)
     return {"zh": _with_unit(value, unit, "zh"), "en": _with_unit(value, unit, "en")}
 
 
@@ -95,14 +95,14 @@ def _explaining_facts(matter: Matter, node, values: dict) -> list[FactValue]:
             hits, unknown = matches[n]
             zh, en = [shown["zh"]], [shown["en"]]
             if hits:
-                zh.append(f"其中第 {', '.join(map(str, hits))} 条符合条件")
-                en.append(f"record(s) {', '.join(map(str, hits))} meet the condition")
+                zh.append(f"涉及第 {', '.join(map(str, hits))} 条")  # the records the finding is about
+                en.append(f"concerns record(s) {', '.join(map(str, hits))}")
             if unknown:
                 zh.append(f"第 {', '.join(map(str, unknown))} 条情况不明")
                 en.append(f"record(s) {', '.join(map(str, unknown))} not known")
             if not hits and not unknown:
-                zh.append("无一符合条件")
-                en.append("none meets the condition")
+                zh.append("不涉及任何一条")
+                en.append("concerns none of them")
             shown = {"zh": "，".join(zh), "en": "; ".join(en)}
         out.append(FactValue(n, _label(matter, n), value, shown))
     return out
@@ -145,7 +145,9 @@ def _unknown_inputs(matter: Matter, node, values: dict, seen: set[str] | None = 
             # every input is known and still the value is not (a division by zero, a date that
             # does not exist): those inputs are what the applicant must confirm or correct
             named = {n for n in names_in(node) if not (scope is not None and n in scope)}
-            out = {n for n in named if n in matter.facts} or {n for n in named if n in matter.derived}
+            out = ({n for n in named if n in matter.facts}
+                   or {f for n in named if n in matter.derived for f in _inputs_of(matter, n)}
+                   or {n for n in named if n in matter.derived})
         return out
     if isinstance(node, Call):  # an aggregate over a list
         listed = node.args[0].name  # type: ignore[attr-defined]
@@ -170,8 +172,31 @@ def _unknown_inputs(matter: Matter, node, values: dict, seen: set[str] | None = 
         when = True if d.when is None else evaluate(d.when, values)
         part = d.when if when is UNKNOWN else (d.value if when is True else d.otherwise)
         inner = _unknown_inputs(matter, part, values, seen, confirm=False) if part is not None else set()
-        return inner or {name}
+        if inner:
+            return inner
+        # computed from facts all given, and still no value (a household of no members, a date
+        # that is an input error): the facts it is computed from are what to confirm, never the
+        # computed value itself, which no applicant can state
+        source = part if part is not None else d.when  # not computed when its `when` is false
+        given: set[str] = set()
+        for n in names_in(source) if source is not None else ():
+            given |= {n} if n in matter.facts else _inputs_of(matter, n)
+        return given or {name}
     return set()
+
+
+def _inputs_of(matter: Matter, name: str, seen: set[str] | None = None) -> set[str]:
+    """The facts a derived fact is computed from (through other derived facts)."""
+    seen = seen if seen is not None else set()
+    if name in seen or name not in matter.derived:
+        return set()
+    seen.add(name)
+    d = matter.derived[name]
+    out: set[str] = set()
+    for node in (d.value, d.when, d.otherwise):
+        for n in names_in(node) if node is not None else ():
+            out |= {n} if n in matter.facts else _inputs_of(matter, n, seen)
+    return out
 
 
 def in_force(items: list[dict], day: str) -> list[dict]:
@@ -463,13 +488,16 @@ def _deadlines(time_limit: dict, on: str, outcome: str, promised_days: int | Non
     return out
 
 
-def _effects(matter: Matter, affects: set[str]) -> list[dict]:
-    """What an answer may change, in words: a material it may require, a condition it decides."""
+def _effects(matter: Matter, affects: set[str], required: set[str] = frozenset()) -> list[dict]:
+    """What an answer may change, in words: a material it may require (or, for one required
+    anyway, which of its forms counts), a condition it decides."""
     rules = {r.id: r for r in matter.rules}
     out = []
     for key in sorted(affects):
         m = matter.material(key)
-        if m is not None:
+        if m is not None and key in required and m.options:
+            out.append({"zh": f"[{m.id}]{m.name['zh']}提交哪一种", "en": f"which form of [{m.id}] {m.name['en']} counts"})
+        elif m is not None:
             out.append({"zh": f"是否需要提交[{m.id}]{m.name['zh']}", "en": f"whether [{m.id}] {m.name['en']} is needed"})
         elif key in rules:
             r = rules[key]
@@ -479,7 +507,8 @@ def _effects(matter: Matter, affects: set[str]) -> list[dict]:
     return out
 
 
-def _info_item(matter: Matter, name: str, affects: set[str], values: dict) -> InfoNeeded:
+def _info_item(matter: Matter, name: str, affects: set[str], values: dict,
+               required: set[str] = frozenset()) -> InfoNeeded:
     if name in matter.facts:
         f = matter.facts[name]
         question = f.question
@@ -487,17 +516,23 @@ def _info_item(matter: Matter, name: str, affects: set[str], values: dict) -> In
         if f.type.kind == "list" and isinstance(records, list):  # given, but records lack fields
             gaps = [(i, [k for k, v in r.items() if v is None]) for i, r in enumerate(records, 1)]
             gaps = [(i, ks) for i, ks in gaps if ks]
+            labels = {k: v.get("label") or {} for k, v in f.field_specs.items()}  # labels, not internal names
             if gaps:
-                zh = "；".join(f"第{i}条缺少 {', '.join(ks)}" for i, ks in gaps)
-                en = "; ".join(f"record {i} lacks {', '.join(ks)}" for i, ks in gaps)
+                zh = "；".join(f"第{i}条缺少" + "、".join(labels.get(k, {}).get("zh", k) for k in ks) for i, ks in gaps)
+                en = "; ".join(f"record {i} lacks " + ", ".join(labels.get(k, {}).get("en", k) for k in ks)
+                               for i, ks in gaps)
                 question = {"zh": f"{f.question['zh']}（{zh}）", "en": f"{f.question['en']} ({en})"}
+        elif values.get(name) is not None:  # given, but what is computed from it cannot be: confirm it
+            shown = display(matter, name, values[name])
+            question = {"zh": f"请核实：{f.label['zh']}（所填：{shown['zh']}）",
+                        "en": f"Please check: {f.label['en']} (given: {shown['en']})"}
         return InfoNeeded(name, question, f.type.kind, list(f.type.values), sorted(affects),
-                          _effects(matter, affects))
+                          _effects(matter, affects, required))
     d = matter.derived[name]
     question = {"zh": f"无法根据所填情况确定“{d.label['zh']}”，请核实相关情况",
                 "en": f"'{d.label['en']}' cannot be determined from the facts given; please check them"}
     return InfoNeeded(name, question, d.type.kind, list(d.type.values), sorted(affects),
-                      _effects(matter, affects))
+                      _effects(matter, affects, required))
 
 
 def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> Notice:
@@ -533,8 +568,10 @@ def decide(compiled: CompiledMatter, app: Application, findings: Findings) -> No
         deferred = lists["missing"] + lists["defective"]
         lists["missing"], lists["defective"] = [], []
     order = {name: i for i, name in enumerate([*matter.facts, *matter.derived])}
-    info = [_info_item(matter, fact, affects, findings.values)
-            for fact, affects in sorted(d.info.items(), key=lambda kv: order[kv[0]])]  # as declared
+    corrected = {f.fact for r in reasons if r.outcome == "correct" for f in r.facts}  # asked to correct already
+    required = {m.id for m in matter.materials if findings.of(f"req:{m.id}") is True}
+    info = [_info_item(matter, fact, affects, findings.values, required)
+            for fact, affects in sorted(d.info.items(), key=lambda kv: order[kv[0]]) if fact not in corrected]
     derived = {n: findings.values[n] for n in matter.derived if findings.values.get(n) is not None}
     # the time limits in force on the application date (a limit set later is not cited)
     time_limit = {k: v for k, v in matter.time_limit.items() if in_force([v], app.date)}

@@ -53,8 +53,9 @@ def _conf(value: str, lang: str) -> str:
     return f"{_t('confidence', lang)}: {CONFIDENCE[value][0 if lang == 'zh' else 1]}"
 
 
-def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str, list[str]]]]]:
-    """[(section title, [(item title, [detail lines])])] — the guide's content."""
+def sections(matter: Matter, lang: str = "zh", notes: bool = False) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """[(section title, [(item title, [detail lines])])] — the guide's content; `notes`: with the
+    authors' notes and confidence marks (for rule authors; never for the guide as published)."""
     meta = [(_t("code", lang), matter.code), (_t("department", lang), tx(matter.department, lang)),
             (_t("locality", lang), tx(matter.locality_name, lang) if matter.locality_name else ""),
             (_t("level", lang), matter.level), (_t("type", lang), matter.type),
@@ -67,15 +68,15 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
     if matter.handling.get("text"):  # where and how to apply
         meta.append((_t("handling", lang), tx(matter.handling["text"], lang)))
     out = [("", [(f"{k}: {v}", []) for k, v in meta if v])]
-    if matter.note:
+    if matter.note and notes:
         out.append((_t("notes", lang), [(tx(matter.note, lang), [])]))
 
     rules = []
     for r in matter.rules:
         lines = [f"`{r.when_text}`", "; ".join(tx(b, lang) for b in r.basis)]
-        if r.confidence:
+        if r.confidence and notes:
             lines.append(_conf(r.confidence, lang))
-        if r.note:
+        if r.note and notes:
             lines.append(f"{_t('note', lang)}: {tx(r.note, lang)}")
         label = _t("outcome.refuse_review" if r.outcome == "refuse" and r.stage == "review"
                    else "outcome." + r.outcome, lang)
@@ -88,7 +89,8 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
         lines = [f"{_t('when', lang)}: `{m.when_text}`" if m.when_text else _t("always", lang)]
         if m.effective_from or m.effective_until:
             lines.append(f"{_t('in_force', lang)}: {m.effective_from or '…'} – {m.effective_until or '…'}")
-        for flag, key in ((m.shared, "shared"), (m.secondary, "secondary"), (m.promise_allowed, "promise")):
+        shared = m.shared is True or (isinstance(m.shared, str) and _effective(matter.parameters[m.shared]) is True)
+        for flag, key in ((shared, "shared"), (m.secondary, "secondary"), (m.promise_allowed, "promise")):
             if flag:
                 lines.append(_t(key, lang))
         for o in m.options:
@@ -97,9 +99,9 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
             lines.append(f"{_t('options', lang)}: {tx(o.name, lang)}{when}: {parts}")
         if m.standard:
             lines.append(tx(m.standard, lang))
-        if m.confidence:
+        if m.confidence and notes:
             lines.append(_conf(m.confidence, lang))
-        if m.note:
+        if m.note and notes:
             lines.append(f"{_t('note', lang)}: {tx(m.note, lang)}")
         if m.copies is None:
             copies = ""
@@ -123,9 +125,9 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
             lines.append(f"{_t('from_agency', lang)}: {tx(f.verified_how, lang)}")
         elif f.source == "declaration":
             lines.append(f"{_t('from_declaration', lang)} {f.declared_by}: {f.declared_value!r}")
-        if f.confidence:
+        if f.confidence and notes:
             lines.append(_conf(f.confidence, lang))
-        if f.note:
+        if f.note and notes:
             lines.append(f"{_t('note', lang)}: {tx(f.note, lang)}")
         facts.append((f"`{f.name}` {kind}: {tx(f.question, lang)}", lines))
     for d in matter.derived.values():
@@ -133,9 +135,9 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
         if d.when_text:
             lines.append(f"{_t('if', lang)} `{d.when_text}`" + (f"; {_t('otherwise', lang)} `{d.otherwise_text}`"
                                                               if d.otherwise_text else ""))
-        if d.confidence:
+        if d.confidence and notes:
             lines.append(_conf(d.confidence, lang))
-        if d.note:
+        if d.note and notes:
             lines.append(f"{_t('note', lang)}: {tx(d.note, lang)}")
         facts.append((f"`{d.name}` ({_t('derived', lang)}): {tx(d.label, lang)} = `{d.value_text}`", lines))
     out.append((_t("facts", lang), facts))
@@ -148,18 +150,18 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
                 lines.append(f"{_t('local', lang)} ({p.local_source}): {_value(p.local_value)}")
             if not p.local:
                 lines.append(_t("law", lang))
-            if p.note:
+            if p.note and notes:
                 lines.append(f"{_t('note', lang)}: {tx(p.note, lang)}")
-            if p.confidence:
+            if p.confidence and notes:
                 lines.append(_conf(p.confidence, lang))
-            params.append((f"`{p.name}` = {_value(p.value)}{(' ' + p.unit) if p.unit else ''}: {tx(p.label, lang)}",
+            params.append((f"`{p.name}` = {_value(p.value)}{(' ' + p.unit) if p.unit and p.value is not None else ''}: {tx(p.label, lang)}",
                            lines))
         out.append((_t("parameters", lang), params))
     if matter.flow:
         steps = []
         for i, st in enumerate(matter.flow, 1):
             lines = [x for x in (tx(st.actor, lang), limit_text(st.time_limit, lang, detail=True),
-                                 tx(st.note, lang)) if x]
+                                 tx(st.note, lang) if notes else "") if x]
             steps.append((f"{i}. {tx(st.name, lang)}", lines))
         out.append((_t("flow", lang), steps))
     out.append((f"{_t('examples', lang)}: {len(matter.examples)}",
@@ -168,8 +170,15 @@ def sections(matter: Matter, lang: str = "zh") -> list[tuple[str, list[tuple[str
 
 
 def _value(value) -> str:
-    """Parameter values as a rule author writes them (true, not True)."""
+    """Parameter values as a rule author writes them (true, not True; none: set locally)."""
+    if value is None:
+        return "—"
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _effective(p) -> object:
+    """A parameter's value as this guide's locality has it (the national one without a locality)."""
+    return p.value if p.local_value is None else p.local_value
 
 
 def fee_text(fee: dict, lang: str) -> str:
@@ -182,11 +191,11 @@ def fee_text(fee: dict, lang: str) -> str:
     return f"{fee['amount']} 元" if lang == "zh" else f"RMB {fee['amount']}"
 
 
-def guide_text(matter: Matter, lang: str = "zh", markdown: bool = False) -> str:
+def guide_text(matter: Matter, lang: str = "zh", markdown: bool = False, notes: bool = False) -> str:
     if markdown:
-        return guide_markdown(matter, lang)
+        return guide_markdown(matter, lang, notes=notes)
     out = [f"{tx(matter.name, lang)} ({matter.id})", ""]
-    for title, items in sections(matter, lang):
+    for title, items in sections(matter, lang, notes):
         if title:
             out += ["", title]
         for head, lines in items:
@@ -195,10 +204,10 @@ def guide_text(matter: Matter, lang: str = "zh", markdown: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
-def guide_markdown(matter: Matter, lang: str = "zh", level: int = 1) -> str:
+def guide_markdown(matter: Matter, lang: str = "zh", level: int = 1, notes: bool = False) -> str:
     h = "#" * level
     out = [f"{h} {tx(matter.name, lang)} (`{matter.id}`)", ""]
-    for title, items in sections(matter, lang):
+    for title, items in sections(matter, lang, notes):
         if title:
             out += ["", f"{h}# {title}", ""]
         for head, lines in items:
@@ -209,14 +218,14 @@ def guide_markdown(matter: Matter, lang: str = "zh", level: int = 1) -> str:
     return "\n".join(out) + "\n"
 
 
-def guide_html(matter: Matter, lang: str = "zh") -> str:
+def guide_html(matter: Matter, lang: str = "zh", notes: bool = False) -> str:
     e = escape
     title = e(tx(matter.name, lang))
     out = [f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head><meta charset="utf-8">',
            f"<title>{title}</title><style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.5}}"
            "code{background:#f3f3f3;padding:0 .2em}li ul{color:#444}</style></head><body>",
            f"<h1>{title} <small>({e(matter.id)})</small></h1>"]
-    for sec_title, items in sections(matter, lang):
+    for sec_title, items in sections(matter, lang, notes):
         if sec_title:
             out.append(f"<h2>{e(sec_title)}</h2>")
         if sec_title == _t("flow", lang):
@@ -278,9 +287,9 @@ def catalogue_markdown(matters: list[Matter]) -> str:
                    f"{len(m.materials)} | {len(m.rules)} | {len(m.examples)} |")
     for m in matters:
         out += ["", f'<a id="{m.id}"></a>', ""]
-        out.append(guide_markdown(m, "zh", level=2).rstrip())
+        out.append(guide_markdown(m, "zh", level=2, notes=True).rstrip())
         out += [""]
-        out.append(guide_markdown(m, "en", level=3).rstrip())
+        out.append(guide_markdown(m, "en", level=3, notes=True).rstrip())
     return "\n".join(out) + "\n"
 
 

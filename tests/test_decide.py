@@ -238,8 +238,8 @@ def test_household_explanation_names_the_matching_records(test_licence):
     [item] = [i for i in n.missing if i.id == "TL-06"]
     [fact] = item.facts
     assert fact.fact == "homes"
-    assert fact.display == {"zh": "3 条记录，其中第 1, 3 条符合条件",
-                            "en": "3 record(s); record(s) 1, 3 meet the condition"}
+    assert fact.display == {"zh": "3 条记录，涉及第 1, 3 条",
+                            "en": "3 record(s); concerns record(s) 1, 3"}
 
 
 def test_review_stage_condition_unknown_is_verified_later_not_asked(test_licence):
@@ -269,7 +269,7 @@ def test_a_record_missing_a_field_asks_for_the_list_and_names_the_record(test_li
     [q] = n.info_needed
     assert q.fact == "homes" and q.affects == ["TL-06"]
     assert q.question["en"] == "Homes (record 2 lacks area)"
-    assert n.possibly_required[0].facts[0].display["zh"] == "2 条记录，其中第 1 条符合条件，第 2 条情况不明"
+    assert n.possibly_required[0].facts[0].display["zh"] == "2 条记录，涉及第 1 条，第 2 条情况不明"
 
 
 def test_only_the_undecided_part_of_a_condition_is_asked(test_licence):
@@ -344,3 +344,22 @@ def test_a_date_in_a_year_not_yet_published_is_given_and_marked_provisional(test
     n = check(test_licence, a)
     assert n.deadline["notice_by"] == "2099-03-09"
     assert n.deadline["notes"] == [provisional_note(2099)]
+
+
+def test_an_answer_that_only_picks_the_route_says_so(test_licence):
+    # TL-08 is required whatever the region; the region decides which proof counts
+    a = appl()
+    del a["facts"]["region"]
+    a["materials"] = [m for m in a["materials"] if not m["id"].startswith("TL-08")]
+    n = check(test_licence, a)
+    [q] = [q for q in n.info_needed if q.fact == "region"]
+    assert {"zh": "[TL-08]场所证明提交哪一种", "en": "which form of [TL-08] Premises proof counts"} in q.effects
+    assert not any("是否需要提交[TL-08]" in e["zh"] for e in q.effects)
+
+
+def test_money_is_shown_to_two_decimals():
+    from checker.decide import display
+    from checker.loader import load_matter
+    from conftest import MATTERS, RULES
+    m = load_matter(MATTERS / "minimum-living-allowance.yaml", RULES)
+    assert display(m, "per_capita_income", 2000 / 3)["zh"] == "666.67 元/人·月"

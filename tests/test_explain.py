@@ -41,7 +41,7 @@ def test_conditions_that_did_not_hold_say_why_not():
     data = trace()
     minor = next(i for i in data["did_not_hold"] if i["ref"] == "rule:operator-minor-without-own-income")
     # the applicant is 76: the part that is false is the upper age bound, not the unknown income fact
-    assert minor["status"] == "false" and minor["false_parts"] == ["operator_age < 18  (operator_age = 76 周岁)"]
+    assert minor["status"] == "false" and minor["false_parts"] == ["operator_age < 18  (operator_age = 76 years)"]
 
 
 def test_unknown_conditions_name_what_is_needed(tmp_path):
