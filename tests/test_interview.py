@@ -159,25 +159,19 @@ def test_resume_continues_from_saved_answers(tmp_path):
     assert yaml.safe_load(save.read_text("utf-8"))["facts"]["female_id_number"] == "110105199503150021"
 
 
-def test_household_interview_asks_for_members_with_labelled_fields(tmp_path):
+def test_a_list_is_asked_record_by_record_with_labelled_fields():
+    freight = compile_matter(load_matter(MATTERS / "road-freight-licence.yaml", RULES))
+    drivers = next(q for q in iv.step(freight, {}, DATE).questions if q.fact == "drivers")
+    assert drivers.kind == "list"
+    fields = {f.fact: f.text["zh"] for f in drivers.fields}
+    assert fields["name"] == "姓名" and fields["licence_for_class"] == "持有与所驾驶车辆相应车型的机动车驾驶证"
+
+
+def test_what_a_signed_declaration_states_is_never_asked():
+    # the household's members and incomes are stated in the signed declaration DB-04 and
+    # established by the township's investigation (reference 04): the interview does not ask them
     dibao = compile_matter(load_matter(MATTERS / "minimum-living-allowance.yaml", RULES))
-    members = next(q for q in iv.step(dibao, {}, DATE).questions if q.fact == "members")
-    assert members.kind == "list"
-    relation = next(f for f in members.fields if f.fact == "relation")
-    assert relation.text["zh"] == "与申请人关系" and ("spouse", {"zh": "配偶", "en": "spouse"}) in relation.choices
-    # a household whose per-capita income is known to be above the local standard (an office whose
-    # locality sets 1,000 yuan): no more questions
-    office = tmp_path / "office.yaml"
-    office.write_text("local: somewhere\nname: {zh: 某地, en: Somewhere}\nsource: a test\nmatters:\n"
-                      "  minimum-living-allowance:\n    parameters:\n      dibao_standard: 1000\n", encoding="utf-8")
-    local = compile_matter(load_matter(MATTERS / "minimum-living-allowance.yaml", RULES, office))
-    answers = {"hukou_in_this_township": True, "members": [
-        {"relation": "applicant", "birth_date": "1980-01-01", "monthly_income": 5000, "disabled": False,
-         "lost_work_capacity_illness": False, "in_school": False, "work_status": "employed", "enterprise_officer": False}]}
-    st = iv.step(local, answers, DATE)
-    assert st.done and not st.eligible
-    # without a locality the standard is not known: the same household is not turned away
-    assert iv.step(dibao, answers, DATE).eligible
+    assert "members" not in [q.fact for q in iv.step(dibao, {}, DATE).questions]
 
 
 @pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1e400", "1e16"])
@@ -186,13 +180,15 @@ def test_numbers_that_are_not_finite_or_too_large_are_refused(text):
         iv.parse_answer(iv.Question("x", "number", {"zh": "x", "en": "x"}), text)
 
 
-def test_a_household_list_with_an_unknown_field_is_not_asked_forever():
-    dibao = compile_matter(load_matter(MATTERS / "minimum-living-allowance.yaml", RULES))
-    member = {"relation": "applicant", "birth_date": "1980-01-01", "monthly_income": None, "disabled": False,
-              "lost_work_capacity_illness": False, "in_school": False, "work_status": "none", "enterprise_officer": False}
-    st = iv.step(dibao, {"hukou_in_this_township": True, "members": [member]}, DATE)
-    assert "members" not in [q.fact for q in st.questions]
-    assert "members" in [q.fact for q in st.notice.info_needed]  # the notice still says it is needed
+def test_a_list_with_an_unknown_field_is_not_asked_forever():
+    freight = compile_matter(load_matter(MATTERS / "road-freight-licence.yaml", RULES))
+    driver = {"name": "张三", "birth_date": "1980-01-01", "age": None, "vehicle_total_mass": 18000,
+              "licence_for_class": None, "qualification_certificate": True}
+    st = iv.step(freight, {"filed_by_agent": False, "cargo_type": "general", "drivers": [driver]}, DATE)
+    assert "drivers" not in [q.fact for q in st.questions]
+    needed = [q for q in st.notice.info_needed if q.fact == "drivers"]
+    question = needed[0].question["zh"]
+    assert "持有与所驾驶车辆相应车型的机动车驾驶证）" in question and "licence_for_class" not in question  # by its label
 
 
 def test_the_interview_keeps_a_possible_material_conditional_and_names_no_fact(tmp_path):

@@ -259,19 +259,18 @@ def test_text_is_escaped(client):
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
 
 
-def test_household_members_are_a_count_and_one_fieldset_per_record(client):
-    m = "minimum-living-allowance"
+def test_a_list_is_a_count_and_one_fieldset_per_record(client):
+    m = "road-freight-licence"
     first = page(client, m, date=DATE)
-    assert "members" in asked(first)
-    html = page(client, m, date=DATE, members="2", refused=True,
-                **{"members.0.monthly_income": "abc", "members.1.birth_date": "1980-01-01"})
-    group = re.search(r'<fieldset class="q list[^"]*" id="f-members-group".*?</fieldset>\s*</fieldset>\s*</fieldset>', html, re.S).group(0)
+    assert "drivers" in asked(first)
+    html = page(client, m, date=DATE, drivers="2", refused=True,
+                **{"drivers.0.vehicle_total_mass": "abc", "drivers.1.birth_date": "1980-01-01"})
+    group = re.search(r'<fieldset class="q list[^"]*" id="f-drivers-group".*?</fieldset>\s*</fieldset>\s*</fieldset>', html, re.S).group(0)
     assert group.count('<fieldset class="record">') == 2
-    assert 'name="members.0.monthly_income" value="abc"' in group and "请输入数字" in group
-    assert 'name="members.1.birth_date" value="1980-01-01"' in group
-    assert "<legend>与申请人关系</legend>" in group and "配偶" in group  # labelled fields and values
-    assert "不能大于 50" in page(client, m, date=DATE, members="51", refused=True)
-    assert "请输入数字" in page(client, m, date=DATE, members="1", refused=True, **{"members.0.monthly_income": "nan"})
+    assert 'name="drivers.0.vehicle_total_mass" value="abc"' in group and "请输入整数" in group
+    assert 'name="drivers.1.birth_date" value="1980-01-01"' in group
+    assert "持有与所驾驶车辆相应车型的机动车驾驶证" in group  # labelled fields
+    assert "不能大于 50" in page(client, m, date=DATE, drivers="51", refused=True)
 
 
 RESERVED = {"date", "lang", "skip", "format"}  # the form's own parameters
