@@ -28,6 +28,7 @@ def root(tmp_path_factory) -> Path:
     import shutil
     base = tmp_path_factory.mktemp("root")
     shutil.copytree(RULES, base / "rules")
+    shutil.copytree(REPO / "local", base / "local")  # the matters' examples run under its localities
     (base / "matters").mkdir()
     shutil.copy(FIXTURES / "matters" / "test-licence.yaml", base / "matters")
     shutil.copy(MATTERS / "company-registration.yaml", base / "matters")

@@ -249,10 +249,11 @@ def test_test_command_reports_coverage_and_runs_case_files():
 
 
 def test_test_command_shows_a_failure_as_a_diff_and_uncovered_items(tmp_path):
-    for sub in ("matters", "rules"):
+    for sub in ("matters", "rules", "local"):
         (tmp_path / sub).mkdir()
-    for f in (REPO / "rules").glob("*.yaml"):
-        (tmp_path / "rules" / f.name).write_text(f.read_text("utf-8"), encoding="utf-8")
+    for sub in ("rules", "local"):
+        for f in (REPO / sub).glob("*.yaml"):
+            (tmp_path / sub / f.name).write_text(f.read_text("utf-8"), encoding="utf-8")
     text = (REPO / "matters" / f"{IB}.yaml").read_text("utf-8")
     # break one expectation, and drop the only example where the operator is a civil servant
     text = text.replace("      missing: [IB-03, IB-05]", "      missing: [IB-03]", 1)
@@ -267,10 +268,11 @@ def test_test_command_shows_a_failure_as_a_diff_and_uncovered_items(tmp_path):
 
 
 def test_fail_under_fails_when_coverage_is_lower(tmp_path):
-    for sub in ("matters", "rules"):
+    for sub in ("matters", "rules", "local"):
         (tmp_path / sub).mkdir()
-    for f in (REPO / "rules").glob("*.yaml"):
-        (tmp_path / "rules" / f.name).write_text(f.read_text("utf-8"), encoding="utf-8")
+    for sub in ("rules", "local"):
+        for f in (REPO / sub).glob("*.yaml"):
+            (tmp_path / sub / f.name).write_text(f.read_text("utf-8"), encoding="utf-8")
     text = (REPO / "matters" / f"{IB}.yaml").read_text("utf-8")
     start = text.index("  - name: a civil servant cannot register as the operator")
     end = text.index("  - name: expired ID card and unsigned application form are defects")

@@ -235,6 +235,7 @@ def test_a_fifo_in_matters_neither_hangs_nor_deadlocks_the_server(tmp_path):
     from conftest import MATTERS, RULES
     root = tmp_path / "root"
     shutil.copytree(RULES, root / "rules")
+    shutil.copytree(REPO / "local", root / "local")
     (root / "matters").mkdir()
     shutil.copy(MATTERS / f"{IB}.yaml", root / "matters")
     pipe = root / "matters" / "zz-broken.yaml"

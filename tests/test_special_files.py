@@ -46,6 +46,7 @@ def root(tmp_path) -> Path:
     """A checker root with the shipped rule sets and one matter."""
     base = tmp_path / "root"
     shutil.copytree(RULES, base / "rules")
+    shutil.copytree(REPO / "local", base / "local")
     (base / "matters").mkdir()
     shutil.copy(MATTERS / f"{IB}.yaml", base / "matters")
     return base
