@@ -409,8 +409,14 @@ class _Decider:
                 item.problems = problems
                 lists["defective"].append(item)
                 continue
-            promise_ok = (m.promise_allowed is True or
-                          (not isinstance(m.promise_allowed, bool) and self.f.of(f"promise:{m.id}") is True))
+            promise = (True if m.promise_allowed is True else False if m.promise_allowed is False
+                       else self.f.of(f"promise:{m.id}"))
+            if m.id in self.app.promised and promise is UNKNOWN:
+                # promised where the promise may be allowed: ask what decides it, don't call it missing
+                self.need(m.promise_allowed, m.id)
+                lists["promised"].append(item)
+                continue
+            promise_ok = promise is True
             if m.id in self.app.promised and promise_ok:
                 if credit is True:
                     item.why = {"zh": why["zh"] + "；申请人有严重失信记录，不适用告知承诺",

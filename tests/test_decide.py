@@ -363,3 +363,11 @@ def test_money_is_shown_to_two_decimals():
     from conftest import MATTERS, RULES
     m = load_matter(MATTERS / "minimum-living-allowance.yaml", RULES)
     assert display(m, "per_capita_income", 2000 / 3)["zh"] == "666.67 元/人·月"
+
+
+def test_a_promise_whose_condition_is_unknown_asks_it_and_is_not_called_missing(test_licence):
+    a = without(appl(), "TL-03")  # the promise route not stated
+    a["promised"] = ["TL-03"]
+    n = check(test_licence, a)
+    assert "TL-03" not in ids(n.missing) and ids(n.promised) == ["TL-03"]
+    assert "promise_route" in [q.fact for q in n.info_needed] and n.outcome == "questions"

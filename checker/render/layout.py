@@ -216,6 +216,8 @@ def _material(item: MaterialItem, lang: str, *, detail: bool = True, why_label: 
     e = Entry(f"[{item.id}] {tx(item.name, lang)}")
     if not detail:
         e.lines.append((t(why_label, lang), tx(item.why, lang)))
+        if item.remark:  # a promised material's deadline, where the locality gives one
+            e.lines.append((t("note", lang), tx(item.remark, lang)))
         return e
     if item_form(item, lang):
         e.lines.append((t("form", lang), item_form(item, lang)))
