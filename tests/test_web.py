@@ -209,8 +209,11 @@ def test_an_agent_adds_the_authorisation(client):
     assert checklist(html) == ["IB-01", "IB-02", "IB-03", "IB-05"]
 
 
-def test_a_redirect_names_where_to_apply(client):
-    # birth-registration, rule residence-not-met: the wife has lived here one day short of a month
+def test_a_redirect_names_where_to_apply():
+    # birth-registration, rule residence-not-met, where Chongqing's one month of residence applies:
+    # the wife has lived here one day short of a month
+    from starlette.testclient import TestClient
+    client = TestClient(create_app(REPO, "chongqing"))
     html = page(client, "birth-registration", date="2026-03-01", couple_married="yes", husband_local_hukou="no",
                 wife_local_hukou="no", wife_residence_start_date="2026-02-02")
     result = section(html, "result")
