@@ -343,6 +343,8 @@ class _Decider:
 
     def why(self, m: Material) -> tuple[dict, list[FactValue]]:
         facts = _explaining_facts(self.matter, m.when, self.values) if m.when is not None else []
+        # the application date heads the notice: beside a material it explains nothing to a citizen
+        facts = [f for f in facts if f.fact != "application_date"]
         if m.why:
             why = dict(m.why)
         elif m.when is None:
