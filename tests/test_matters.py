@@ -67,3 +67,12 @@ def test_each_matter_has_its_audit_against_the_reference(matter_id):
     text = (REPO / "docs" / "audit" / f"{matter_id}.md").read_text(encoding="utf-8")
     found, fixed, left = map(int, re.findall(r"^Counts: found (\d+), fixed (\d+), left (\d+)$", text, re.M)[-1])
     assert found == fixed + left
+
+
+def test_every_shipped_file_reads_the_same_with_and_without_libyaml():
+    # libyaml accepts `{en: a question?}`, the pure-Python parser does not: a library that reads only
+    # where libyaml is installed would fail elsewhere
+    import yaml
+    for path in sorted([*REPO.glob("matters/*.yaml"), *REPO.glob("rules/*.yaml"), *REPO.glob("local/*.yaml")]):
+        text = path.read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=yaml.SafeLoader) == yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), path
