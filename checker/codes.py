@@ -38,6 +38,7 @@ facts:
   kind:
     type: enum
     values: [shop, stall]
+    value_labels: {shop: {zh: 店铺, en: shop}, stall: {zh: 摊位, en: stall}}
     question: {zh: 经营类别, en: Kind of business}
     from: applicant
     record_only: true
@@ -385,6 +386,12 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "materials:\n  - {id: TM-01, name: {zh: 申请表, en: Application form}, form: original, basis: [{zh: 条例, en: Regulation}]}\n",
          "materials:\n  - {id: TM-01, name: {zh: 申请表, en: Application form}, form: original, basis: [{zh: 条例, en: Regulation}], "
          "cite: {section: \"01 Materials\", url: \"https://example.gov.cn/guide\"}}\n"),
+    Code("W012", "unlabelled-choice", "warning", "A choice is offered without words for one of its values.",
+         "The interview and the pages offer an enum fact's (or a list field's) values to a citizen: each needs "
+         "`value_labels` in both languages, or the citizen reads an internal name such as `large_farm_machinery`.",
+         "  size:\n    type: enum\n    values: [small, large]\n    question: {zh: 规模, en: Size}\n    from: applicant\n    record_only: true\nmaterials:\n" + FORM,
+         "  size:\n    type: enum\n    values: [small, large]\n    value_labels: {small: {zh: 小型, en: small}, large: {zh: 大型, en: large}}\n"
+         "    question: {zh: 规模, en: Size}\n    from: applicant\n    record_only: true\nmaterials:\n" + FORM),
     Code("W009", "language", "warning", "A Chinese text has no Chinese, or an English text is mostly Chinese.",
          "Notices are printed in either language: each text needs both.",
          "materials:\n  - {id: TM-01, name: {zh: Application form, en: Application form}, form: original, basis: [{zh: 条例, en: Regulation}]}\n",
@@ -400,7 +407,7 @@ CODES["M002"] = Code("M002", "unknown-enum-label", "error", "value_labels names 
                      "Labels are given only for the declared `values`.",
                      "  size:\n    type: enum\n    values: [small, large]\n    value_labels: {huge: {zh: 巨大, en: huge}}\n"
                      "    question: {zh: 规模, en: Size}\nmaterials:\n" + FORM,
-                     "  size:\n    type: enum\n    values: [small, large]\n    value_labels: {large: {zh: 大, en: large}}\n"
+                     "  size:\n    type: enum\n    values: [small, large]\n    value_labels: {small: {zh: 小, en: small}, large: {zh: 大, en: large}}\n"
                      "    question: {zh: 规模, en: Size}\n    record_only: true\nmaterials:\n" + FORM)
 CODES = dict(sorted(CODES.items()))
 

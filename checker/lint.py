@@ -28,7 +28,7 @@ def lint(matter: Matter) -> list[Problem]:
     bounds = {n: (f.minimum, f.maximum) for n, f in matter.facts.items()
               if f.minimum is not None or f.maximum is not None}
     problems = [*_unused_facts(matter), *_unsaid_sources(matter), *_conditions(matter, types, bounds), *_rule_pairs(matter),
-                *_materials(matter), *_languages(matter), *_uncited(matter)]
+                *_materials(matter), *_languages(matter), *_uncited(matter), *_unlabelled(matter)]
     return sorted(set(problems))
 
 
@@ -159,3 +159,23 @@ def _uncited(matter: Matter) -> Iterator[Problem]:
             yield Problem(_where(item.location, matter), "W011", f"{kind} {name} cites no source",
                           "add `cite: {section: \"NN Part\", url: https://...}` from the reference, "
                           "or `cite: {inferred: why}` if no source states it")
+
+
+def _unlabelled(matter: Matter) -> Iterator[Problem]:
+    """Every value a citizen may choose has words (W012): a fact's or a record field's enum values
+    are offered by their labels, never by their internal names."""
+    used = matter.referenced_names()
+    for f in matter.facts.values():
+        if f.name not in used and not f.record_only:
+            continue
+        if f.type.kind == "enum" and set(f.type.values) - set(f.value_labels):
+            missing = sorted(set(f.type.values) - set(f.value_labels))
+            yield Problem(_where(f.location, matter), "W012", f"fact '{f.name}' offers {', '.join(missing)} without words",
+                          "add `value_labels: {VALUE: {zh: ..., en: ...}}` for each value")
+        for name, spec in f.field_specs.items():
+            labels = spec.get("value_labels") or {}
+            missing = sorted(set(spec.get("values") or []) - set(labels)) if spec.get("type") == "enum" else []
+            if missing:
+                yield Problem(_where(f.location, matter), "W012",
+                              f"field '{name}' of '{f.name}' offers {', '.join(missing)} without words",
+                              "add `value_labels: {VALUE: {zh: ..., en: ...}}` for each value")
