@@ -417,6 +417,12 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
     raise typer.Exit(0 if not problems and accepted == summary.total else 1)
 
 
+def _numbered(notice, number: str, earlier: str):
+    """The notice with its document number (and the number it supersedes), as the register keeps it."""
+    notice.number, notice.supersedes = number, earlier
+    return notice
+
+
 class _RegisterHook:
     """The register's numbering and deadlines for each notice (see register.py, workdays.py),
     counting what this run numbered so that a run stopped by a lost register can say so."""
@@ -438,7 +444,8 @@ class _RegisterHook:
         entry = self.register.issue(matter=compiled.matter.id, kind=notice.outcome, application_key=record.key,
                                     application_digest=notice.application_sha256,
                                     application_date=notice.application["date"], outcome=notice.outcome,
-                                    notice_json=render(notice, "json"), deadline=due,
+                                    notice_json=lambda number, earlier: render(_numbered(notice, number, earlier), "json"),
+                                    deadline=due,
                                     applicant=applicant.get("name", ""), applicant_id=applicant.get("id_number", ""),
                                     locality=notice.locality.get("id", ""))
         notice.number, notice.supersedes = entry.number, entry.supersedes or ""

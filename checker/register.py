@@ -62,6 +62,7 @@ import re
 import time
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
+from typing import Callable
 
 from .errors import CheckerError, Location, Problem
 from .model import OUTCOMES
@@ -403,13 +404,15 @@ class Register:
     # -- the API
 
     def issue(self, *, matter: str, kind: str, application_key: str, application_digest: str,
-              application_date: str, outcome: str, notice_json: str, deadline: str | None,
+              application_date: str, outcome: str, notice_json: str | Callable[[str, str], str],
+              deadline: str | None,
               applicant: str = "", applicant_id: str = "", locality: str = "") -> Entry:
         """Record a notice and give it the next number; or return the latest entry of
         `application_key` if it has the same `application_digest`; or raise `KeyTaken` if that
         entry is another applicant's (see the module's docstring). `applicant` is the applicant's
         name, `applicant_id` their resident ID number (both stored masked), `locality` the
-        locality whose rules the notice applied ("" for the national rules)."""
+        locality whose rules the notice applied ("" for the national rules). `notice_json` may be
+        a function of (number, superseded number) that returns the notice as issued, with its number."""
         import sqlalchemy as sa
 
         if kind not in KIND_WORD:
@@ -428,12 +431,13 @@ class Register:
         digest = application_digest.lower() if isinstance(application_digest, str) else ""
         if not _DIGEST.fullmatch(digest):
             raise ValueError("application_digest must be a sha256 in hexadecimal (64 characters)")
-        if not isinstance(notice_json, str):
-            raise ValueError("notice_json must be a text")
+        if not (isinstance(notice_json, str) or callable(notice_json)):
+            raise ValueError("notice_json must be a text, or make one from the number and the superseded number")
         applicant = mask_id(applicant or "")[:1000]
         masked_id = mask_id(applicant_id or "")
         masked_id = masked_id if masked_id != (applicant_id or "") else ""  # only a resident ID number
-        stored_notice = mask_id(notice_json)
+        # the notice as issued, with its number: made once the number is drawn (inside the transaction)
+        stored_notice = mask_id(notice_json) if isinstance(notice_json, str) else None
         word = KIND_WORD[kind]
         t, c = self._entry_t, self._counter_t
 
@@ -456,7 +460,9 @@ class Register:
                           kind_word=word, year=year, seq=seq, matter=matter, application_key=application_key,
                           application_digest=digest, application_date=application_date, outcome=outcome,
                           deadline=deadline, issued_at=_now(), supersedes=earlier,
-                          status="open" if kind in AWAITING else "closed", notice_json=stored_notice,
+                          status="open" if kind in AWAITING else "closed",
+                          notice_json=stored_notice if stored_notice is not None else mask_id(
+                              notice_json(document_number(self.abbr, kind, year, seq), earlier or "")),
                           applicant=applicant, supplied_at=None, applicant_id=masked_id or None,
                           locality=locality or None)
             conn.execute(sa.insert(t).values(**values))

@@ -180,6 +180,7 @@ def test_the_register_records_the_locality_of_each_notice(lib, tmp_path):
     notice = json.loads(runner.invoke(app, ["register", "show", number, "--db", str(db), "--office",
                                             str(lib / "office.yaml"), "--format", "json"]).output)
     assert notice["office"]["name"]["zh"] == "某市政务服务中心" and notice["locality"]["id"] == "city"
+    assert notice["number"] == number  # the notice as issued, with its number
 
 
 def test_a_register_made_before_localities_gains_the_column(tmp_path):
