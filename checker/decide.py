@@ -522,7 +522,8 @@ def _info_item(matter: Matter, name: str, affects: set[str], values: dict,
         question = f.question
         records = values.get(name)
         if f.type.kind == "list" and isinstance(records, list):  # given, but records lack fields
-            gaps = [(i, [k for k, v in r.items() if v is None]) for i, r in enumerate(records, 1)]
+            used = matter.referenced_names()  # only the fields some condition reads are wanted
+            gaps = [(i, [k for k, v in r.items() if v is None and k in used]) for i, r in enumerate(records, 1)]
             gaps = [(i, ks) for i, ks in gaps if ks]
             labels = {k: v.get("label") or {} for k, v in f.field_specs.items()}  # labels, not internal names
             if gaps:
