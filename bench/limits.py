@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from checker.codes import matter_head  # the smallest valid matter head, shared with the codes' examples
+
 TIMEOUT = 20  # seconds; a probe that takes longer is a hang (the engine loops on a full hashset)
 PREFIX = [{"t": "app"}, {"stage": 0}]
 CATCH_ALL = {"c": {"all": [{"m": {"$and": PREFIX}}]}}
@@ -106,18 +108,7 @@ def random_matching(seed):
 
 # --- generated matters, through the checker (what `checker validate` accepts) -------------------
 
-HEAD = """matter: generated
-name: {zh: 生成的事项, en: Generated matter}
-department: {zh: 测试局, en: Test bureau}
-level: county
-type: licence
-basis: [{zh: 测试条例第一条, en: "Test Regulation, art. 1"}]
-time_limit: {statutory: {days: 20}}
-fee: {amount: 0}
-flow:
-  - {step: apply, kind: apply, name: {zh: 申请, en: Application}}
-  - {step: decide, kind: decide, name: {zh: 决定, en: Decision}}
-"""
+HEAD = matter_head("generated", "生成的事项", "Generated matter")
 BASIS = "basis: [{zh: 测试条例第二条, en: \"Test Regulation, art. 2\"}]"
 SHAPES = {  # shape -> what n counts
     "thresholds": "rules `f0 >= 1`, `f0 >= 2`, ... on one integer fact (all can hold at once)",

@@ -364,13 +364,10 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
     from .screen import Screener, read, screen as run_screen
     base = _root(root)
     the_office = _office(office, base)
-    if the_office is not None and _local(local) is not None:
-        _locality(base, local, the_office)  # refused: both choose the locality
+    _locality(base, local, the_office)  # an unknown locality, or two choices, refused before any record
     if not source.exists():
         _die([Problem(Location(str(source)), "E001", "no such file or folder")])
-    if the_office is not None:
-        agency, abbr = agency or the_office.name["zh"], abbr or the_office.abbr
-    abbr = abbr or "X"
+    agency, abbr = _agency(agency, abbr, the_office)
     screener = Screener(base, matter, None if the_office else _local(local), the_office)
     try:
         out.mkdir(parents=True, exist_ok=True)  # a register file may live in the output folder
@@ -379,7 +376,7 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
         what = "is a file, not a folder" if isinstance(e, FileExistsError) else f"cannot be created: {e.strerror}"
         _die([Problem(Location(str(e.filename or out)), "E004", f"the output folder {what}",
                       "give --out a folder (it is created if missing)")])
-    hooks = _RegisterHook(db, agency or abbr, abbr) if db else None
+    hooks = _RegisterHook(db, agency, abbr) if db else None
     problems = 0  # counted, not kept: a batch of millions must not grow in memory
 
     def problem(p: Problem) -> None:
@@ -524,6 +521,7 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set, lo
     from .compiler import compile_matter
     from .lint import lint
     from .local import load_office
+    from .model import cite_kind
     base = _root(root)
     files: list[Path] = []
     for p in paths or [base / "matters", base / "rules", base / "local"]:
@@ -569,8 +567,8 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set, lo
         if not no_lint:
             problems += lint(m)
         items = [*m.rules, *m.materials, *m.parameters.values(), *m.derived.values()]
-        inferred |= {(str(getattr(i, "location", "") and i.location.file), getattr(i, "id", "") or i.name)
-                     for i in items if i.cite and all("section" not in c for c in i.cite)}
+        inferred |= {(i.location.file if i.location else "", getattr(i, "id", None) or i.name)
+                     for i in items if cite_kind(i.cite) == "inferred"}
     chosen, skip = _codes(select), _codes(ignore)
     problems = [p for p in sorted(set(problems)) if _chosen(p.code, chosen, skip)]
     if fmt is ProblemFormat.json:
@@ -774,15 +772,19 @@ app.add_typer(register_app, name="register")
 DB_HELP = "The register: a SQLite file or a PostgreSQL URL."
 
 
+def _agency(agency: str, abbr: str, office) -> tuple[str, str]:
+    """The register's agency and abbreviation: --agency/--abbr, else the office's, else X."""
+    if office is not None:
+        agency, abbr = agency or office.name["zh"], abbr or office.abbr
+    abbr = abbr or "X"
+    return agency or abbr, abbr
+
+
 def _open_register(db: str, agency: str, abbr: str, office: Optional[Path] = None):
     """The register of the agency named by --agency/--abbr, else by the office (--office,
     $CHECKER_OFFICE), else of the agency X."""
     from .register import Register
-    the_office = _office(office, None)
-    if the_office is not None:
-        agency, abbr = agency or the_office.name["zh"], abbr or the_office.abbr
-    abbr = abbr or "X"
-    return Register(db, agency or abbr, abbr)
+    return Register(db, *_agency(agency, abbr, _office(office, None)))
 
 
 def _entry_line(e) -> str:
@@ -842,7 +844,7 @@ def register_show(key: str = typer.Argument(..., help="A document number, or a s
 @_guarded
 def register_supplied(number: str = typer.Argument(...), db: str = typer.Option(..., "--db", help=DB_HELP),
                       abbr: str = typer.Option("", "--abbr", help="default: the office's, else X"), agency: str = typer.Option("", "--agency"),
-                  office: Optional[Path] = typer.Option(None, "--office", help=OFFICE_HELP)) -> None:
+                      office: Optional[Path] = typer.Option(None, "--office", help=OFFICE_HELP)) -> None:
     """Record that what an open notice waited for (corrections, deferred materials) was supplied."""
     with _open_register(db, agency, abbr, office) as reg:
         typer.echo(_entry_line(reg.mark_supplied(number)))

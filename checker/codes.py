@@ -17,18 +17,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TINY = """matter: tiny
-name: {zh: 小事项, en: Tiny matter}
-department: {zh: 测试局, en: Test bureau}
+def matter_head(matter_id: str, zh: str, en: str) -> str:
+    """The smallest valid head of a matter file: identity, basis, time limit, fee and flow."""
+    return f"""matter: {matter_id}
+name: {{zh: {zh}, en: {en}}}
+department: {{zh: 测试局, en: Test bureau}}
 level: county
 type: licence
-basis: [{zh: 测试条例第一条, en: "Test Regulation, art. 1"}]
-time_limit: {statutory: {days: 20}}
-fee: {amount: 0}
+basis: [{{zh: 测试条例第一条, en: "Test Regulation, art. 1"}}]
+time_limit: {{statutory: {{days: 20}}}}
+fee: {{amount: 0}}
 flow:
-  - {step: apply, kind: apply, name: {zh: 申请, en: Application}}
-  - {step: decide, kind: decide, name: {zh: 决定, en: Decision}}
-facts:
+  - {{step: apply, kind: apply, name: {{zh: 申请, en: Application}}}}
+  - {{step: decide, kind: decide, name: {{zh: 决定, en: Decision}}}}
+"""
+
+
+TINY = matter_head("tiny", "小事项", "Tiny matter") + """facts:
   age:
     type: integer
     minimum: 0

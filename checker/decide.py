@@ -325,15 +325,17 @@ class _Decider:
         value = self.values.get(copies)  # a number only a locality sets, and none has: not stated
         return None if value is None else int(value)
 
+    def promise(self, m: Material) -> Any:
+        """Whether a written promise may replace `m` here: True, False or UNKNOWN (its condition)."""
+        if isinstance(m.promise_allowed, bool):
+            return m.promise_allowed
+        return self.f.of(f"promise:{m.id}")
+
     def promise_open(self, m: Material) -> bool:
         """Whether the notice may say a written promise can replace `m`: its condition is not false
         here and the applicant's credit record does not bar it (never both "a promise may replace
         it" and "the promise is barred")."""
-        if m.promise_allowed is False:
-            return False
-        if m.promise_allowed is not True and self.f.of(f"promise:{m.id}") is False:
-            return False
-        return self.credit_barred() is not True
+        return self.promise(m) is not False and self.credit_barred() is not True
 
     def item(self, m: Material, why: dict, facts: list[FactValue]) -> MaterialItem:
         copies = self.copies(m.copies)
@@ -411,8 +413,7 @@ class _Decider:
                 item.problems = problems
                 lists["defective"].append(item)
                 continue
-            promise = (True if m.promise_allowed is True else False if m.promise_allowed is False
-                       else self.f.of(f"promise:{m.id}"))
+            promise = self.promise(m)
             if m.id in self.app.promised and promise is UNKNOWN:
                 # promised where the promise may be allowed: ask what decides it, don't call it missing
                 self.need(m.promise_allowed, m.id)

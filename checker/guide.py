@@ -12,7 +12,7 @@ from html import escape
 
 from .notice import FORM_TEXT
 from .flow import limit_text, mermaid, svg
-from .model import Matter
+from .model import Matter, cite_kind
 from .render.layout import tx
 
 _L = {
@@ -53,6 +53,14 @@ def _conf(value: str, lang: str) -> str:
     return f"{_t('confidence', lang)}: {CONFIDENCE[value][0 if lang == 'zh' else 1]}"
 
 
+def _authors(item, lang: str, notes: bool) -> list[str]:
+    """An item's confidence mark and note: for rule authors only (`notes`)."""
+    if not notes:
+        return []
+    return ([_conf(item.confidence, lang)] if item.confidence else []) + (
+        [f"{_t('note', lang)}: {tx(item.note, lang)}"] if item.note else [])
+
+
 def sections(matter: Matter, lang: str = "zh", notes: bool = False) -> list[tuple[str, list[tuple[str, list[str]]]]]:
     """[(section title, [(item title, [detail lines])])] — the guide's content; `notes`: with the
     authors' notes and confidence marks (for rule authors; never for the guide as published)."""
@@ -74,10 +82,7 @@ def sections(matter: Matter, lang: str = "zh", notes: bool = False) -> list[tupl
     rules = []
     for r in matter.rules:
         lines = [f"`{r.when_text}`", "; ".join(tx(b, lang) for b in r.basis)]
-        if r.confidence and notes:
-            lines.append(_conf(r.confidence, lang))
-        if r.note and notes:
-            lines.append(f"{_t('note', lang)}: {tx(r.note, lang)}")
+        lines += _authors(r, lang, notes)
         label = _t("outcome.refuse_review" if r.outcome == "refuse" and r.stage == "review"
                    else "outcome." + r.outcome, lang)
         rules.append((f"[{label}] {tx(r.reason, lang)}", lines))
@@ -99,17 +104,13 @@ def sections(matter: Matter, lang: str = "zh", notes: bool = False) -> list[tupl
             lines.append(f"{_t('options', lang)}: {tx(o.name, lang)}{when}: {parts}")
         if m.standard:
             lines.append(tx(m.standard, lang))
-        if m.confidence and notes:
-            lines.append(_conf(m.confidence, lang))
-        if m.note and notes:
-            lines.append(f"{_t('note', lang)}: {tx(m.note, lang)}")
+        lines += _authors(m, lang, notes)
         if m.copies is None:
             copies = ""
         elif isinstance(m.copies, int):
             copies = str(m.copies)
         else:
-            p = matter.parameters[m.copies]
-            value = p.value if p.local_value is None else p.local_value
+            value = _effective(matter.parameters[m.copies])
             copies = f"`{m.copies}` = {value}" if value is not None else ""
         materials.append((f"{m.id} {tx(m.name, lang)} — {form}" + (f" ×{copies}" if copies else ""), lines))
     out.append((_t("materials", lang), materials))
@@ -125,20 +126,14 @@ def sections(matter: Matter, lang: str = "zh", notes: bool = False) -> list[tupl
             lines.append(f"{_t('from_agency', lang)}: {tx(f.verified_how, lang)}")
         elif f.source == "declaration":
             lines.append(f"{_t('from_declaration', lang)} {f.declared_by}: {f.declared_value!r}")
-        if f.confidence and notes:
-            lines.append(_conf(f.confidence, lang))
-        if f.note and notes:
-            lines.append(f"{_t('note', lang)}: {tx(f.note, lang)}")
+        lines += _authors(f, lang, notes)
         facts.append((f"`{f.name}` {kind}: {tx(f.question, lang)}", lines))
     for d in matter.derived.values():
         lines = []
         if d.when_text:
             lines.append(f"{_t('if', lang)} `{d.when_text}`" + (f"; {_t('otherwise', lang)} `{d.otherwise_text}`"
                                                               if d.otherwise_text else ""))
-        if d.confidence and notes:
-            lines.append(_conf(d.confidence, lang))
-        if d.note and notes:
-            lines.append(f"{_t('note', lang)}: {tx(d.note, lang)}")
+        lines += _authors(d, lang, notes)
         facts.append((f"`{d.name}` ({_t('derived', lang)}): {tx(d.label, lang)} = `{d.value_text}`", lines))
     out.append((_t("facts", lang), facts))
 
@@ -150,10 +145,7 @@ def sections(matter: Matter, lang: str = "zh", notes: bool = False) -> list[tupl
                 lines.append(f"{_t('local', lang)} ({p.local_source}): {_value(p.local_value)}")
             if not p.local:
                 lines.append(_t("law", lang))
-            if p.note and notes:
-                lines.append(f"{_t('note', lang)}: {tx(p.note, lang)}")
-            if p.confidence and notes:
-                lines.append(_conf(p.confidence, lang))
+            lines += _authors(p, lang, notes)
             params.append((f"`{p.name}` = {_value(p.value)}{(' ' + p.unit) if p.unit and p.value is not None else ''}: {tx(p.label, lang)}",
                            lines))
         out.append((_t("parameters", lang), params))
@@ -318,7 +310,6 @@ def sources_text(matter: Matter) -> str:
         for name, cite in items:
             out.append(f"  {name}")
             out += cites(cite)
-            kind = "none" if not cite else "inferred" if all("section" not in c for c in cite) else "cited"
-            counts[kind] += 1
+            counts[cite_kind(cite)] += 1
     out += ["", f"{counts['cited']} cited, {counts['inferred']} inferred, {counts['none']} without a source"]
     return "\n".join(out) + "\n"

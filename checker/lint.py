@@ -27,8 +27,10 @@ def lint(matter: Matter) -> list[Problem]:
     types.update({n: p.type for n, p in matter.parameters.items()})
     bounds = {n: (f.minimum, f.maximum) for n, f in matter.facts.items()
               if f.minimum is not None or f.maximum is not None}
-    problems = [*_unused_facts(matter), *_unsaid_sources(matter), *_conditions(matter, types, bounds), *_rule_pairs(matter),
-                *_materials(matter), *_languages(matter), *_uncited(matter), *_unlabelled(matter)]
+    used = matter.referenced_names()
+    problems = [*_unused_facts(matter, used), *_unsaid_sources(matter, used), *_conditions(matter, types, bounds),
+                *_rule_pairs(matter), *_materials(matter), *_languages(matter), *_uncited(matter),
+                *_unlabelled(matter, used)]
     return sorted(set(problems))
 
 
@@ -36,8 +38,7 @@ def _where(loc: Location | None, matter: Matter) -> Location:
     return loc or Location(matter.path)
 
 
-def _unused_facts(matter: Matter) -> Iterator[Problem]:
-    used = matter.referenced_names()
+def _unused_facts(matter: Matter, used: set[str]) -> Iterator[Problem]:
     own = f"matter {matter.id}"
     for f in matter.facts.values():
         if f.origin == own and f.name not in used and not f.record_only:
@@ -45,9 +46,8 @@ def _unused_facts(matter: Matter) -> Iterator[Problem]:
                           "remove it, or use it in a rule, a material's when, or a derived fact")
 
 
-def _unsaid_sources(matter: Matter) -> Iterator[Problem]:
+def _unsaid_sources(matter: Matter, used: set[str]) -> Iterator[Problem]:
     """Facts read by a rule or material (directly or through derived facts) whose `from` is unsaid."""
-    used = matter.referenced_names()
     for f in matter.facts.values():
         if f.name in used and not f.source:
             yield Problem(_where(f.location, matter), "W010",
@@ -161,15 +161,14 @@ def _uncited(matter: Matter) -> Iterator[Problem]:
                           "or `cite: {inferred: why}` if no source states it")
 
 
-def _unlabelled(matter: Matter) -> Iterator[Problem]:
+def _unlabelled(matter: Matter, used: set[str]) -> Iterator[Problem]:
     """Every value a citizen may choose has words (W012): a fact's or a record field's enum values
     are offered by their labels, never by their internal names."""
-    used = matter.referenced_names()
     for f in matter.facts.values():
         if f.name not in used and not f.record_only:
             continue
-        if f.type.kind == "enum" and set(f.type.values) - set(f.value_labels):
-            missing = sorted(set(f.type.values) - set(f.value_labels))
+        missing = sorted(set(f.type.values) - set(f.value_labels)) if f.type.kind == "enum" else []
+        if missing:
             yield Problem(_where(f.location, matter), "W012", f"fact '{f.name}' offers {', '.join(missing)} without words",
                           "add `value_labels: {VALUE: {zh: ..., en: ...}}` for each value")
         for name, spec in f.field_specs.items():

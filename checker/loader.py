@@ -299,23 +299,17 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None,
     for i, spec in enumerate(data.get("rules", [])):
         b.rule_specs.append((doc, ("rules", i), spec, ""))
 
-    local_id, overrides = _apply_local(b, Path(local), data["matter"]) if local else ("", {})
+    material_ids = {spec.get("id") for spec in data.get("materials", [])}
+    local_id, overrides = _apply_local(b, Path(local), data["matter"], material_ids) if local else ("", {})
     env: dict[str, Type] = dict(BUILTIN_FACTS)
     env.update({n: f.type for n, f in b.facts.items()})
     env.update({n: p.type for n, p in b.parameters.items()})
     derived = _derived(b, env)
     checker = Checker(env)
     materials = _materials(b, doc, checker)
-    for mid, changes in overrides.get("materials", {}).items():  # a locality's standard or remark
-        found = next((m for m in materials if m.id == mid), None)
-        if found is None:
-            ldoc, at = overrides["material_where"][mid]
-            close = suggest(mid, [m.id for m in materials])
-            b.problem(ldoc, at, "L005", f"matter {data['matter']} has no material {mid}",
-                      f"did you mean {close}?" if close else "", key=True)
-            continue
-        found.standard = changes.get("standard", found.standard)
-        found.remark = changes.get("remark", found.remark)
+    for m in materials:  # a locality's own standard or remark for a material
+        changes = overrides.get("materials", {}).get(m.id, {})
+        m.standard, m.remark = changes.get("standard", m.standard), changes.get("remark", m.remark)
     rules = _rules(b, checker)
     _check_declarations(b, materials)
     examples = [Example(name=e["name"], application=e["application"], expect=e["expect"],
@@ -323,13 +317,14 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None,
                         parameters=e.get("parameters", {}), locality=e.get("locality", ""))
                 for i, e in enumerate(data.get("examples", []))]
     for ex in examples:
-        if ex.locality and not (rules_dir.parent / "local" / f"{ex.locality}.yaml").is_file():
-            from .local import localities
-            known = localities(rules_dir.parent)
-            close = suggest(ex.locality, known)
-            b.problem(doc, ("examples", ex.index, "locality"), "M022",
-                      f"example names locality '{ex.locality}', which has no file local/{ex.locality}.yaml",
-                      f"did you mean '{close}'?" if close else "localities: " + ", ".join(known))
+        if ex.locality:
+            from .local import locality_file
+            try:
+                locality_file(rules_dir.parent, ex.locality)
+            except CheckerError as e:
+                b.problem(doc, ("examples", ex.index, "locality"), "M022",
+                          f"example names locality '{ex.locality}', which has no file local/{ex.locality}.yaml",
+                          e.problems[0].hint)
     for ex in examples:
         for name, value in ex.parameters.items():
             p = b.parameters.get(name)
@@ -359,10 +354,11 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None,
     return matter
 
 
-def _apply_local(b: _Build, path: Path, matter_id: str) -> tuple[str, dict]:
+def _apply_local(b: _Build, path: Path, matter_id: str, material_ids: set[str]) -> tuple[str, dict]:
     """Apply a locality's file, after the file of the locality it lies in (`part_of`): parameter
     values replace the defaults; a time limit, fee or handling replaces the matter's; local bases
-    are cited after the national ones. Returns the locality's id and the matter-level overrides."""
+    are cited after the national ones; a material may get its own standard and remark. Returns the
+    locality's id and the matter-level overrides (with the locality's name)."""
     chain: list[Document] = []
     seen: set[str] = set()
     while True:
@@ -391,10 +387,9 @@ def _apply_local(b: _Build, path: Path, matter_id: str) -> tuple[str, dict]:
             at = ("matters", matter_id, "parameters", name)
             p = b.parameters.get(name)
             if p is None:
-                import difflib
-                close = difflib.get_close_matches(name, sorted(b.parameters), n=1)
+                close = suggest(name, sorted(b.parameters))
                 b.problem(ldoc, at, "L001", f"matter {matter_id} has no parameter '{name}'",
-                          f"did you mean '{close[0]}'?" if close else
+                          f"did you mean '{close}'?" if close else
                           "parameters: " + (", ".join(sorted(b.parameters)) or "none"), key=True)
             elif not p.local:
                 b.problem(ldoc, at, "L002", f"parameter '{name}' of {matter_id} is set by law, not locally",
@@ -406,14 +401,19 @@ def _apply_local(b: _Build, path: Path, matter_id: str) -> tuple[str, dict]:
                 p.local_value = value
                 p.local_source = ldoc.data["local"]
                 p.local_cite = _cite(given) if isinstance(given, dict) else []
-        for key in ("time_limit", "fee", "handling"):
+        if "time_limit" in entry:  # each limit given replaces the matter's (or the province's)
+            overrides["time_limit"] = {**overrides.get("time_limit", {}), **entry["time_limit"]}
+        for key in ("fee", "handling"):
             if key in entry:
-                overrides[key] = dict(overrides.get(key, {}), **entry[key]) if key == "time_limit" else entry[key]
-        if entry.get("basis"):
-            overrides["basis"] = overrides.get("basis", []) + list(entry["basis"])
-        for mid, changes in (entry.get("materials") or {}).items():
+                overrides[key] = entry[key]
+        overrides["basis"] = overrides.get("basis", []) + entry.get("basis", [])
+        for mid, changes in entry.get("materials", {}).items():
+            if mid not in material_ids:
+                close = suggest(mid, sorted(material_ids))
+                b.problem(ldoc, ("matters", matter_id, "materials", mid), "L005",
+                          f"matter {matter_id} has no material {mid}", f"did you mean {close}?" if close else "",
+                          key=True)
             overrides.setdefault("materials", {}).setdefault(mid, {}).update(changes)
-            overrides.setdefault("material_where", {})[mid] = (ldoc, ("matters", matter_id, "materials", mid))
     overrides["locality_name"] = chain[-1].data["name"]
     return chain[-1].data["local"], overrides
 

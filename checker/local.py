@@ -33,6 +33,9 @@ def locality_file(root: Path, name: str | Path) -> Path:
     raise CheckerError(Problem(Location(text), "E026", f"unknown locality '{text}'", hint))
 
 
+PHONES = ("consultation", "complaint")  # the telephones an office gives, in the order notices print them
+
+
 @dataclass(frozen=True)
 class Office:
     """The agency that runs the checker, configured once: its notices carry its name, address,
@@ -49,8 +52,9 @@ class Office:
     path: str = ""
 
     def header(self) -> dict:
-        """What a notice prints about its office."""
-        return {"name": self.name, "address": self.address, "hours": self.hours, "phones": dict(self.phones)}
+        """What a notice prints about its office (the telephones in PHONES order)."""
+        return {"name": self.name, "address": self.address, "hours": self.hours,
+                "phones": {kind: self.phones[kind] for kind in PHONES if self.phones.get(kind)}}
 
 
 def load_office(path: Path, root: Path | None) -> Office:

@@ -45,6 +45,14 @@ class Fact:
         return self.source in ("", "applicant")
 
 
+def cite_kind(cite: list[dict]) -> str:
+    """How an item is sourced: "cited" (a reference section), "inferred" (only why it is inferred)
+    or "none"."""
+    if not cite:
+        return "none"
+    return "cited" if any("section" in c for c in cite) else "inferred"
+
+
 @dataclass
 class Parameter:
     """A value set by law or locally: `value`, replaced from each `changes` date on; a local

@@ -393,6 +393,7 @@ class Screener:
                  office: Office | None = None):
         self.root, self.default, self.local, self.office = root, default_matter, local, office
         self.compiled: dict[tuple[str, str], CompiledMatter | CheckerError] = {}
+        self.localities: dict[str, Path | None | CheckerError] = {}  # by the locality a record names
 
     def matter(self, matter_id: str, locality: Path | None = None) -> CompiledMatter:
         """The matter compiled under a locality's rules (None: the national rules), once per run."""
@@ -412,6 +413,20 @@ class Screener:
             raise found
         return found
 
+    def locality(self, named: str, where: Location) -> Path | None:
+        """The locality file for a record that names `named` ("": none), chosen once per run (the
+        file system is not asked again for every record)."""
+        if named not in self.localities:
+            try:
+                self.localities[named] = choose_locality(self.root, office=self.office, local=self.local,
+                                                         application=named)
+            except CheckerError as e:
+                self.localities[named] = e
+        found = self.localities[named]
+        if isinstance(found, CheckerError):  # said at this record: where it names the locality
+            raise CheckerError([Problem(where, p.code, p.message, p.hint) for p in found.problems])
+        return found
+
     def check(self, record: Record) -> tuple[CompiledMatter, Notice]:
         data = record.data
         if not isinstance(data, dict):
@@ -422,9 +437,7 @@ class Screener:
                                        "add `matter:` or give --matter"))
         named = data.get("locality")
         named = named if isinstance(named, str) else ""
-        locality = choose_locality(self.root, office=self.office, local=self.local, application=named,
-                                   where=record.where)
-        compiled = self.matter(str(matter_id), locality)
+        compiled = self.matter(str(matter_id), self.locality(named, record.where))
         if record.from_csv:
             facts = compiled.matter.facts
             data = dict(data, facts={k: typed(v, facts[k].type.kind) if k in facts else v

@@ -107,7 +107,6 @@ UI: dict[str, tuple[str, str]] = {
     "count": ("共 {n} 项", "{n} matters"),
     "none_found": ("没有找到符合条件的事项。", "No matter matches."),
     "department": ("受理机关", "Agency"),
-    "locality": ("适用地方规定", "Local rules applied"),
     "intro": ("只询问可能影响结果的问题；不确定的请选择“不清楚”。本页面不保存您填写的任何信息。",
               "Only questions that can change the result are asked; choose “don't know” if you are not sure. "
               "Nothing you enter is stored."),
@@ -509,9 +508,10 @@ def result_view(m: Matter, st: iv.Step, a: Answers, lang: str) -> dict:
         return out
     items = []
     for item, possibly in [(i, False) for i in n.missing] + [(i, True) for i in n.possibly_required]:
+        form = item_form(item, lang)
         items.append({
-            "id": item.id, "name": tx(item.name, lang), "form": item_form(item, lang), "possibly": possibly,
-            "alternatives": [_route(alt, lang, not item_form(item, lang)) for alt in item.alternatives],
+            "id": item.id, "name": tx(item.name, lang), "form": form, "possibly": possibly,
+            "alternatives": [_route(alt, lang, not form) for alt in item.alternatives],
             "routes_label": t["route_one"] if len(item.alternatives) == 1 else t["route_any"],
             "source": tx(item.source, lang), "why": tx(item.why, lang)})
     out["items"] = items
@@ -767,21 +767,22 @@ def create_app(root: Path, local: Path | str | None = None, office: Office | Non
     pages and notices. Its logs (and the server's) never show a full ID number."""
     mask_logs()
     cat = Catalogue(Path(root), choose_locality(Path(root), office=office, local=local))
-    shown_office = None
-    if office is not None:
-        shown_office = office.header()
+    # the office as its pages show it, once per language: name, then address, hours and telephones
+    footer = {lang: None if office is None else {
+        "name": tx(office.name, lang),
+        "lines": [tx(v, lang) for v in (office.address, office.hours) if v]
+        + [f"{notice_text(f'phone.{kind}', lang)}: {number}" for kind, number in office.header()["phones"].items()]}
+        for lang in ("zh", "en")}
+
+    def agency(m: Matter, lang: str) -> str:
+        return tx(office.name if office is not None else m.department, lang)
+
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
 
     def page(name: str, lang: str, status: int = 200, **context) -> HTMLResponse:
-        shown = None
-        if shown_office is not None:
-            shown = {"name": tx(shown_office["name"], lang),
-                     "lines": [tx(shown_office[k], lang) for k in ("address", "hours") if shown_office.get(k)]
-                     + [f"{notice_text(f'phone.{kind}', lang)}: {number}"
-                        for kind, number in sorted(shown_office["phones"].items())]}
         html = env.get_template(name).render(lang=lang, html_lang="zh-CN" if lang == "zh" else "en",
-                                             t=ui(lang), script=Markup(AUTO_SUBMIT), office=shown, **context)
+                                             t=ui(lang), script=Markup(AUTO_SUBMIT), office=footer[lang], **context)
         return HTMLResponse(html, status_code=status)
 
     def index(request: Request) -> Response:
@@ -790,7 +791,7 @@ def create_app(root: Path, local: Path | str | None = None, office: Office | Non
         matters = cat.all()
         found = search(matters, q)
         rows = [{"id": m.id, "name": tx(m.name, lang), "other": tx(m.name, "en" if lang == "zh" else "zh"),
-                 "department": tx(office.name if office is not None else m.department, lang),
+                 "department": agency(m, lang),
                  "href": "/matters/" + m.id + "?" + urlencode({"lang": lang})}
                 for m in found]
         return page("index.html", lang, q=q, rows=rows, total=len(matters),
@@ -822,8 +823,9 @@ def create_app(root: Path, local: Path | str | None = None, office: Office | Non
         return page("matter.html", lang, status=422 if refused else 200,
                     matter={"id": m.id, "name": tx(m.name, lang),
                             "other": tx(m.name, "en" if lang == "zh" else "zh"),
-                            "department": tx(office.name if office is not None else m.department, lang),
-                            "locality": tx(m.locality_name, lang) if m.locality_name else ""},
+                            "department": agency(m, lang),
+                            "locality": (f"{notice_text('locality', lang)}{ui(lang)['colon']}{tx(m.locality_name, lang)}"
+                                         if m.locality_name else "")},
                     date_error=tx(a.date_error, lang) if a.date_error else "",
                     date_value=a.date_raw or a.date, view=view, remaining=len(view["new"]), order=a.order,
                     action=f"/matters/{m.id}?" + urlencode({"lang": lang}),

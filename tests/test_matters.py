@@ -73,6 +73,8 @@ def test_every_shipped_file_reads_the_same_with_and_without_libyaml():
     # libyaml accepts `{en: a question?}`, the pure-Python parser does not: a library that reads only
     # where libyaml is installed would fail elsewhere
     import yaml
+    if not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML without libyaml: only one parser to compare")
     for path in sorted([*REPO.glob("matters/*.yaml"), *REPO.glob("rules/*.yaml"), *REPO.glob("local/*.yaml")]):
         text = path.read_text(encoding="utf-8")
-        assert yaml.load(text, Loader=yaml.SafeLoader) == yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), path
+        assert yaml.load(text, Loader=yaml.SafeLoader) == yaml.load(text, Loader=yaml.CSafeLoader), path

@@ -73,8 +73,6 @@ LABELS = {
     "standard": ("要求", "Standard"),
     "source": ("获取途径", "Where to obtain it"),
     "why": ("需要的原因", "Why it is required"),
-    "why_promised": ("说明", "Note"),
-    "why_exempt": ("说明", "Note"),
     "facts": ("依据的情况", "Facts"),
     "basis": ("依据", "Basis"),
     "problems": ("存在的问题", "Problems"),
@@ -197,11 +195,9 @@ def item_form(item: MaterialItem, lang: str) -> str:
 
 def route_form(alt, lang: str) -> str:
     """Each part of a route with its form: "产权证（复印件）、租约（原件，2份）"."""
-    if lang == "zh":
-        return "、".join(f"{tx(p.name, lang)}（{FORM_TEXT[p.form][0]}{copies_text(p.copies, lang, sep=True)}）"
-                        for p in alt.parts)
-    return "; ".join(f"{tx(p.name, lang)} ({FORM_TEXT[p.form][1]}{copies_text(p.copies, lang, sep=True)})"
-                     for p in alt.parts)
+    opening, closing, sep = ("（", "）", "、") if lang == "zh" else (" (", ")", "; ")
+    return sep.join(f"{tx(p.name, lang)}{opening}{FORM_TEXT[p.form][0 if lang == 'zh' else 1]}"
+                    f"{copies_text(p.copies, lang, sep=True)}{closing}" for p in alt.parts)
 
 
 def copies_text(copies: int | None, lang: str, *, sep: bool = False) -> str:
@@ -219,8 +215,9 @@ def _material(item: MaterialItem, lang: str, *, detail: bool = True, why_label: 
         if item.remark:  # a promised material's deadline, where the locality gives one
             e.lines.append((t("note", lang), tx(item.remark, lang)))
         return e
-    if item_form(item, lang):
-        e.lines.append((t("form", lang), item_form(item, lang)))
+    form = item_form(item, lang)
+    if form:
+        e.lines.append((t("form", lang), form))
     for p in item.problems:
         e.lines.append((t("problems", lang), tx(p.text, lang)))
     if item.alternatives:
@@ -230,7 +227,7 @@ def _material(item: MaterialItem, lang: str, *, detail: bool = True, why_label: 
             have = [tx(p.name, lang) for p in alt.parts if p.presented]
             lack = [tx(p.name, lang) for p in alt.parts if not p.presented]
             text = tx(alt.name, lang) + (t("route_applies", lang) if alt.applies else "")
-            if not item_form(item, lang):
+            if not form:
                 text += ("：" if lang == "zh" else ": ") + route_form(alt, lang)
             if have:
                 sep = "、" if lang == "zh" else ", "
@@ -295,10 +292,8 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
     for key, label in (("address", "office_address"), ("hours", "office_hours")):
         if office.get(key):
             header.append((t(label, lang), tx(office[key], lang)))
-    phones = office.get("phones") or {}
-    for kind in ("consultation", "complaint"):
-        if phones.get(kind):
-            header.append((t(f"phone.{kind}", lang), phones[kind]))
+    for kind, number in (office.get("phones") or {}).items():  # in the order Office.header gives
+        header.append((t(f"phone.{kind}", lang), number))
     if applicant.get("name"):
         header.append((t("applicant", lang), applicant["name"]))
     contact = applicant.get("contact") or applicant.get("phone")
@@ -349,8 +344,8 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
                                 [Entry(tx(v.text, lang)) for v in agency_checks]))
     for key, items in (("promised", n.promised), ("exempt", n.exempt)):
         if items:
-            sections.append(Section(key, t(f"sec.{key}", lang), [_material(i, lang, detail=False, why_label="why_"
-                                                                                      + key) for i in items]))
+            sections.append(Section(key, t(f"sec.{key}", lang), [_material(i, lang, detail=False, why_label="note")
+                                                                 for i in items]))
     if n.computed:
         sections.append(Section("derived", t("derived", lang),
                                 [Entry("", [(tx(f.label, lang), tx(f.display, lang)) for f in n.computed])]))
