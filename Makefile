@@ -13,7 +13,7 @@ PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])
 STAMP := $(VENV)/.installed-python$(PYVER)
 DURABLE := $(wildcard third_party/durable-rules/*)
 
-.PHONY: demo test bench validate wheel lock clean
+.PHONY: demo test bench validate wheel lock clean golden
 
 $(STAMP): pyproject.toml requirements.lock $(DURABLE)
 	@if [ -z "$(PYTHON)" ] || ! $(PYTHON) -c 'import sys; sys.exit(not ((3,11) <= sys.version_info[:2] < (3,14)))' 2>/dev/null; then \
@@ -63,3 +63,8 @@ lock:
 
 clean:
 	rm -rf $(VENV) .venv-lock build dist *.egg-info
+
+# Regenerate tests/golden/ (notices, CLI outputs, web pages) after a change meant to alter them;
+# review `git diff tests/golden` before committing.
+golden: $(STAMP)
+	$(BIN)/python tests/golden.py
