@@ -43,8 +43,8 @@ def pin_to_one_core() -> None:
 
 def library() -> list:
     """Every matter of the library, loaded and compiled."""
-    from checker.compiler import compile_matter
-    from checker.loader import load_matter
+    from checker.run.compiler import compile_matter
+    from checker.source.loader import load_matter
     return [compile_matter(load_matter(p, ROOT / "rules")) for p in sorted((ROOT / "matters").glob("*.yaml"))]
 
 
@@ -66,10 +66,10 @@ def rate(func, items, repeat: int = 3) -> float:
 
 
 def throughput(n: int, seed: int) -> None:
-    from checker.application import parse_application
-    from checker.decide import decide
-    from checker.evaluate import evaluate
-    from checker.render import render
+    from checker.run.application import parse_application
+    from checker.run.decide import decide
+    from checker.run.evaluate import evaluate
+    from checker.notice.render import render
     from floor import direct  # imports checker: only here, so that the library child times the imports
     compiled = library()
     pool = samples(compiled, 200, seed)
@@ -101,9 +101,9 @@ def throughput(n: int, seed: int) -> None:
 def library_child() -> None:
     """Run in a fresh process: import, load, compile and register the whole library."""
     t0 = time.perf_counter()
-    from checker.compiler import compile_matter
-    from checker.evaluate import ruleset_for
-    from checker.loader import load_matter
+    from checker.run.compiler import compile_matter
+    from checker.run.evaluate import ruleset_for
+    from checker.source.loader import load_matter
     t1 = time.perf_counter()
     matters = [load_matter(p, ROOT / "rules") for p in sorted((ROOT / "matters").glob("*.yaml"))]
     t2 = time.perf_counter()
@@ -118,9 +118,9 @@ def library_child() -> None:
 
 def memory_child(sizes: list[int], seed: int) -> None:
     """Run in a fresh process: check max(sizes) applications, reporting peak RSS at each size."""
-    from checker.application import parse_application
-    from checker.decide import decide
-    from checker.evaluate import evaluate
+    from checker.run.application import parse_application
+    from checker.run.decide import decide
+    from checker.run.evaluate import evaluate
     compiled = library()
     pool = samples(compiled, 200, seed)
     rng = random.Random(seed)

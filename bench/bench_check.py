@@ -30,13 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from checker.application import parse_application  # noqa: E402
-from checker.compiler import compile_matter  # noqa: E402
-from checker.decide import decide  # noqa: E402
-from checker.engine import Engine  # noqa: E402
-from checker.evaluate import evaluate  # noqa: E402
-from checker.loader import load_matter  # noqa: E402
-from checker.render import render  # noqa: E402
+from checker.run.application import parse_application  # noqa: E402
+from checker.run.compiler import compile_matter  # noqa: E402
+from checker.run.decide import decide  # noqa: E402
+from checker.run.engine import Engine  # noqa: E402
+from checker.run.evaluate import evaluate  # noqa: E402
+from checker.source.loader import load_matter  # noqa: E402
+from checker.notice.render import render  # noqa: E402
 from bench import pin_to_one_core  # noqa: E402
 from floor import direct  # noqa: E402
 from generate import random_application  # noqa: E402

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from generate import random_application  # noqa: E402
-from checker.loader import load_matter  # noqa: E402
+from checker.source.loader import load_matter  # noqa: E402
 
 
 def write_batch(path: Path, n: int, seed: int) -> None:

@@ -3,8 +3,8 @@ three-valued, over plain dicts (no engine)."""
 
 from __future__ import annotations
 
-from checker.evaluate import engine_input
-from checker.kleene import evaluate as kleene
+from checker.run.evaluate import engine_input
+from checker.lang.kleene import evaluate as kleene
 
 
 def direct(compiled, app) -> None:

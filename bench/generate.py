@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from checker.functions import id_check_char
+from checker.lang.functions import id_check_char
 
 
 def random_id(rng: random.Random) -> str:

@@ -3,12 +3,12 @@
     python bench/limits.py            # every sweep; figures as a Markdown table (bench/LIMITS.md)
     python bench/limits.py --probe NAME N   # one probe, in this process (what the children run)
 
-A probe builds a ruleset as JSON (the shape checker/compiler.py emits: every rule starts with
+A probe builds a ruleset as JSON (the shape checker/run/compiler.py emits: every rule starts with
 `{"t": "app"}, {"stage": 0}`), registers it with `durable_rules_engine` directly, asserts a few
-facts, drains the actions and deletes each session, as checker/engine.py does. Run in a child, an
+facts, drains the actions and deletes each session, as checker/run/engine.py does. Run in a child, an
 abort (SIGABRT from the C library's heap checks), a segfault or a hang is observed, not suffered.
 Each sweep binary-searches the largest size that still runs cleanly and names what happens one
-past it. The figures bound what checker/engine.py lets through (`LIMITS` there), with margins.
+past it. The figures bound what checker/run/engine.py lets through (`LIMITS` there), with margins.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from checker.codes import matter_head  # the smallest valid matter head, shared with the codes' examples
+from checker.tools.codes import matter_head  # the smallest valid matter head, shared with the codes' examples
 
 TIMEOUT = 20  # seconds; a probe that takes longer is a hang (the engine loops on a full hashset)
 PREFIX = [{"t": "app"}, {"stage": 0}]
@@ -91,7 +91,7 @@ def rules_in_ruleset(n):
 
 def random_matching(seed):
     """A random ruleset in which every test is true of the fact (so every alpha node is pushed):
-    checks that checker/engine.py's frontier measure predicts error 303 exactly. Prints the measure."""
+    checks that checker/run/engine.py's frontier measure predicts error 303 exactly. Prints the measure."""
     rng = random.Random(seed)
     fact = {f"f{i}": 1 for i in range(12)}
     tests = [lambda f: {f: 1}, lambda f: {"$ex": {f: 1}}, lambda f: {"$gte": {f: 0}},
@@ -167,9 +167,9 @@ def check_matter(shape: str, n: int, applications: int = 30) -> None:
     sys.path[:0] = [str(root), str(root / "bench")]
     from generate import random_application
 
-    from checker.compiler import compile_matter
+    from checker.run.compiler import compile_matter
     from checker.errors import CheckerError
-    from checker.loader import load_matter
+    from checker.source.loader import load_matter
     from checker.service import check
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "generated.yaml"
@@ -195,7 +195,7 @@ PROBES = {f.__name__: f for f in [matching_children, fact_fields, or_clauses, ne
 
 
 def run_probe(name: str, n: int) -> None:
-    """Register and evaluate, as checker/engine.py does; print what happened as one JSON line."""
+    """Register and evaluate, as checker/run/engine.py does; print what happened as one JSON line."""
     import durable_rules_engine as core
     if name in SHAPES:
         check_matter(name, n)
@@ -203,7 +203,7 @@ def run_probe(name: str, n: int) -> None:
     rules, facts = PROBES[name](n)
     if name == "random_matching":
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from checker.engine import measure
+        from checker.run.engine import measure
         print(json.dumps({"frontier": measure(rules).frontier}), flush=True)
     try:
         handle = core.create_ruleset(f"{name}-{n}", json.dumps(rules))

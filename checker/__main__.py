@@ -1,5 +1,5 @@
 """`python -m checker` runs the command-line interface."""
 
-from .cli import main
+from checker.shells.cli import main
 
 main()

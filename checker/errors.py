@@ -58,13 +58,13 @@ class Problem:
 
     @property
     def name(self) -> str:
-        from .codes import CODES
+        from checker.tools.codes import CODES
         found = CODES.get(self.code)
         return found.name if found else ""
 
     @property
     def severity(self) -> str:
-        from .codes import CODES
+        from checker.tools.codes import CODES
         found = CODES.get(self.code)
         return found.severity if found else "error"
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .application import Application, load_application, parse_application
-from .compiler import CompiledMatter
-from .decide import decide
-from .errors import CheckerError, Location, Problem
-from .local import Office
-from .evaluate import evaluate
-from .notice import Notice
+from checker.run.application import Application, load_application, parse_application
+from checker.run.compiler import CompiledMatter
+from checker.run.decide import decide
+from checker.errors import CheckerError, Location, Problem
+from checker.source.local import Office
+from checker.run.evaluate import evaluate
+from checker.notice.notice import Notice
 
 def check(compiled: CompiledMatter, application: Application | dict | Path | str,
           where: Location | None = None, parameters: dict | None = None, office: Office | None = None) -> Notice:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.compiler import compile_matter
-from checker.loader import load_matter
+from checker.run.compiler import compile_matter
+from checker.source.loader import load_matter
 
 REPO = Path(__file__).resolve().parent.parent
 RULES = REPO / "rules"

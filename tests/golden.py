@@ -32,10 +32,10 @@ def _separator(title: str) -> str:
 def notices() -> dict[str, str]:
     """notices/<matter>.<lang>.<ext>: every example's notice (the matter file's, then its case
     file's), one after another under its name."""
-    from checker.compiler import compile_matter
-    from checker.examples import load_cases, run_example
-    from checker.loader import load_matter
-    from checker.render import render
+    from checker.run.compiler import compile_matter
+    from checker.tools.testing import load_cases, run_example
+    from checker.source.loader import load_matter
+    from checker.notice.render import render
 
     cases: dict[str, list] = {}
     for path in sorted((REPO / "tests" / "cases").glob("*.yaml")):
@@ -90,7 +90,7 @@ def cli_commands() -> list[tuple[str, list[str]]]:
 def cli() -> dict[str, str]:
     """cli/<name>.txt: exit code and output of each command, run in this repository."""
     from typer.testing import CliRunner
-    from checker.cli import app
+    from checker.shells.cli import app
 
     runner = CliRunner()
     out = {}
@@ -104,8 +104,8 @@ def cli() -> dict[str, str]:
 def web() -> dict[str, str]:
     """web/<name>: the self-check pages and the JSON API's answers."""
     from starlette.testclient import TestClient
-    from checker.web import create_app
-    from checker.yamlsource import load_file
+    from checker.shells.web import create_app
+    from checker.source.yamlsource import load_file
 
     client = TestClient(create_app(REPO))
     answers = {"date": "2026-03-02", "filed_by_agent": "no", "premises_tenure": "owned",

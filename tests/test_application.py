@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from checker.application import application_schema, parse_application
+from checker.run.application import application_schema, parse_application
 from checker.errors import CheckerError
-from checker.yamlsource import load_text
+from checker.source.yamlsource import load_text
 from conftest import complete_test_application as appl
 
 

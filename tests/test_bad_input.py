@@ -28,9 +28,9 @@ from click.testing import Result
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from checker.cli import app
-from checker.web import MAX_BODY, create_app
-from checker.yamlsource import MAX_BYTES, MAX_DEPTH
+from checker.shells.cli import app
+from checker.shells.web import MAX_BODY, create_app
+from checker.source.yamlsource import MAX_BYTES, MAX_DEPTH
 from conftest import notice_files
 
 TL = "test-licence"
@@ -632,9 +632,9 @@ def test_incompatible_types_are_refused_when_the_matter_is_loaded(when, token, w
 def test_the_interview_does_not_ask_again_forever_after_a_division_by_zero(root, tmp_path):
     # the notice asks to confirm income and members; the interview already has both answers, so
     # it ends with that notice instead of asking the same questions again and again
-    from checker.compiler import compile_matter
-    from checker.interview import step
-    from checker.loader import load_matter
+    from checker.run.compiler import compile_matter
+    from checker.shells.interview import step
+    from checker.source.loader import load_matter
     compiled = compile_matter(load_matter(_tiny(tmp_path, "income / members > 500"), Path(root) / "rules"))
     done = step(compiled, {"income": 1200.0, "members": 0, "region": "local", "since": "2020-01-01"},
                 on="2026-03-02")

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from checker.compiler import compile_matter
-from checker.examples import run_examples
-from checker.loader import load_matter
-from checker.render import render
+from checker.run.compiler import compile_matter
+from checker.tools.testing import run_examples
+from checker.source.loader import load_matter
+from checker.notice.render import render
 from conftest import MATTERS, RULES
 
 # words authors use about their sources; never meant for an applicant

@@ -9,7 +9,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from checker.cli import app
+from checker.shells.cli import app
 from conftest import FIXTURES, REPO
 
 runner = CliRunner()

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from checker.application import parse_application
-from checker.cli import app
-from checker.codes import CODES, TINY, describe
+from checker.run.application import parse_application
+from checker.shells.cli import app
+from checker.tools.codes import CODES, TINY, describe
 from checker.errors import CheckerError
-from checker.lint import lint
-from checker.loader import load_matter, load_ruleset_file
-from checker.yamlsource import load_text
+from checker.tools.lint import lint
+from checker.source.loader import load_matter, load_ruleset_file
+from checker.source.yamlsource import load_text
 from conftest import FIXTURES, REPO, RULES
 
 FIXTURE = FIXTURES / "matters" / "test-licence.yaml"

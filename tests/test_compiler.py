@@ -8,13 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.application import parse_application
-from checker.compiler import ALWAYS, NEVER, compile_matter, to_durable
-from checker.engine import LIMITS, engine_value, measure
-from checker.evaluate import engine_input, evaluate
-from checker.expr import names_in, parse, unparse
-from checker.kleene import UNKNOWN, evaluate as kleene
-from checker.loader import load_matter
+from checker.run.application import parse_application
+from checker.run.compiler import ALWAYS, NEVER, compile_matter, to_durable
+from checker.run.engine import LIMITS, engine_value, measure
+from checker.run.evaluate import engine_input, evaluate
+from checker.lang.expr import names_in, parse, unparse
+from checker.lang.kleene import UNKNOWN, evaluate as kleene
+from checker.source.loader import load_matter
 from conftest import FIXTURES, MATTERS, RULES
 
 ABSENT = object()

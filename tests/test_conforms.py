@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker.application import application_schema, parse_application
-from checker.conforms import compile_schema
-from checker.loader import load_matter
+from checker.run.application import application_schema, parse_application
+from checker.run.conforms import compile_schema
+from checker.source.loader import load_matter
 from conftest import MATTERS, RULES, complete_test_application
 from test_fuzz import FUZZ, json_values
 

@@ -81,7 +81,7 @@ def test_credit_bar_refuses_the_written_promise(test_licence):
     assert n.outcome == "correct" and ids(n.missing) == ["TL-03"]
     # one message: the proof is needed; never also "a written promise may replace it"
     assert n.missing[0].promise_allowed is False
-    from checker.render import render
+    from checker.notice.render import render
     text = render(n, "text", "zh")
     assert "不适用告知承诺" in text and "可以书面承诺代替" not in text
 
@@ -218,7 +218,7 @@ def test_a_number_of_copies_the_sources_do_not_give_is_not_checked(test_licence)
     n = check(test_licence, appl(has_car=True))
     item = next(i for i in n.missing if i.id == "TL-02")
     assert item.copies is None
-    from checker.render.layout import layout
+    from checker.notice.render.layout import layout
     entry = next(e for s in layout(n, "zh").sections for e in s.entries if e.title.startswith("[TL-02]"))
     assert [v for k, v in entry.lines if k == "提交形式"] == ["复印件"]
 
@@ -249,7 +249,7 @@ def test_review_stage_condition_unknown_is_verified_later_not_asked(test_licence
 
 
 def test_review_stage_refusal_is_a_refusal_of_the_licence(test_licence):
-    from checker.render import render
+    from checker.notice.render import render
     n = check(test_licence, appl(premises_hygienic=False))
     assert n.outcome == "refuse" and [(r.rule, r.stage) for r in n.reasons] == [("unhygienic", "review")]
     n.number = "测审不〔2026〕第0001号"  # issued through the register
@@ -338,7 +338,7 @@ def test_a_year_the_calendar_does_not_cover_is_said_not_guessed(test_licence):
 
 
 def test_a_date_in_a_year_not_yet_published_is_given_and_marked_provisional(test_licence):
-    from checker.workdays import provisional_note
+    from checker.run.workdays import provisional_note
     a = appl(has_car=True)
     a["date"] = "2099-03-02"  # Monday; 2099 has no holiday in March: 5 working days end Monday 03-09
     n = check(test_licence, a)
@@ -358,8 +358,8 @@ def test_an_answer_that_only_picks_the_route_says_so(test_licence):
 
 
 def test_money_is_shown_to_two_decimals():
-    from checker.decide import display
-    from checker.loader import load_matter
+    from checker.run.decide import display
+    from checker.source.loader import load_matter
     from conftest import MATTERS, RULES
     m = load_matter(MATTERS / "minimum-living-allowance.yaml", RULES)
     assert display(m, "per_capita_income", 2000 / 3)["zh"] == "666.67 元/人·月"

@@ -4,8 +4,8 @@ funding is in place."""
 
 from __future__ import annotations
 
-from checker.compiler import compile_matter
-from checker.loader import load_matter
+from checker.run.compiler import compile_matter
+from checker.source.loader import load_matter
 from checker.service import check
 from conftest import MATTERS, RULES
 

@@ -7,11 +7,11 @@ import threading
 
 import pytest
 
-from checker.application import parse_application
-from checker.compiler import compile_matter, fields_read
-from checker.engine import LIMITS, Engine, EngineError, Program, measure
-from checker.evaluate import engine_input, evaluate
-from checker.loader import load_matter
+from checker.run.application import parse_application
+from checker.run.compiler import compile_matter, fields_read
+from checker.run.engine import LIMITS, Engine, EngineError, Program, measure
+from checker.run.evaluate import engine_input, evaluate
+from checker.source.loader import load_matter
 from conftest import MATTERS, RULES, complete_test_application
 
 

@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from checker.cli import app
+from checker.shells.cli import app
 from conftest import REPO
 
 IB = "individual-business-registration"

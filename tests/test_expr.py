@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.expr import (MAX_DEPTH, MAX_LENGTH, Arith, BoolOp, Call, Compare, ListLit, Lit, Name,
+from checker.lang.expr import (MAX_DEPTH, MAX_LENGTH, Arith, BoolOp, Call, Compare, ListLit, Lit, Name,
                           Neg, Not, ParseError, names_in, parse, tokenize, unparse)
 
 a, b, c = Name("a"), Name("b"), Name("c")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.fmt import FOLDER_KINDS, format_file, format_text
-from checker.yamlsource import load_text
+from checker.tools.fmt import FOLDER_KINDS, format_file, format_text
+from checker.source.yamlsource import load_text
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = sorted(p for folder in ("matters", "rules", "local")
@@ -28,7 +28,7 @@ def top_keys(text: str) -> list[str]:
 # A matter written with its keys out of order, comments on keys that move, a material whose
 # first key is not `id`, flow text mappings written en-first, and dates quoted and not.
 SCRAMBLED = """\
-# yaml-language-server: $schema=../checker/schemas/matter.schema.json
+# yaml-language-server: $schema=../checker/source/schemas/matter.schema.json
 # Test matter: the leading comment block stays on top.
 examples:
   - expect:
@@ -128,7 +128,7 @@ def test_author_chosen_names_and_list_items_keep_their_order(out):
 
 def test_comments_stay_with_their_key(out):
     lines = out.splitlines()
-    assert lines[0] == "# yaml-language-server: $schema=../checker/schemas/matter.schema.json"
+    assert lines[0] == "# yaml-language-server: $schema=../checker/source/schemas/matter.schema.json"
     assert lines[1] == "# Test matter: the leading comment block stays on top."
     assert lines[2] == "matter: test-matter"
     # a comment line above a key that moved is still just above it, its end-of-line comment on it

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker import functions as fn
+from checker.lang import functions as fn
 
 # --------------------------------------------------------------------------- GB 11643-1999
 # Weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2; check character "10X98765432"[sum % 11].

@@ -9,11 +9,11 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.application import parse_application
+from checker.run.application import parse_application
 from checker.errors import CheckerError
-from checker.expr import ParseError, parse
-from checker.typecheck import Checker, Type, TypeProblem
-from checker.yamlsource import load_text
+from checker.lang.expr import ParseError, parse
+from checker.lang.typecheck import Checker, Type, TypeProblem
+from checker.source.yamlsource import load_text
 
 FUZZ = settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "400")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 import checker
-from checker.cli import app
+from checker.shells.cli import app
 from conftest import REPO
 
 runner = CliRunner()
@@ -95,7 +95,7 @@ def _one_error(r) -> str:
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[c[0] for c in COMMANDS])
 def test_a_missing_root_is_an_error_for_every_command(command, tmp_path, monkeypatch):
-    monkeypatch.setattr("checker.web.serve", lambda *a, **k: None)  # never a server left running
+    monkeypatch.setattr("checker.shells.web.serve", lambda *a, **k: None)  # never a server left running
     missing = tmp_path / "nonexistent"
     line = _one_error(runner.invoke(app, [*command, "--root", str(missing)]))
     assert line == (f"{missing}: E025 no-matters: not a matter library: no such folder "

@@ -6,10 +6,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from checker import interview as iv
-from checker.cli import app
-from checker.compiler import compile_matter
-from checker.loader import load_matter
+from checker.shells import interview as iv
+from checker.shells.cli import app
+from checker.run.compiler import compile_matter
+from checker.source.loader import load_matter
 from conftest import MATTERS, REPO, RULES
 
 IB = compile_matter(load_matter(MATTERS / "individual-business-registration.yaml", RULES))

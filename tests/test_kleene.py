@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from checker.expr import parse
-from checker.kleene import UNKNOWN, evaluate
+from checker.lang.expr import parse
+from checker.lang.kleene import UNKNOWN, evaluate
 
 T, F, U = True, False, UNKNOWN
 

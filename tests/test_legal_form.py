@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from checker.compiler import compile_matter
-from checker.loader import load_matter
-from checker.render import render
+from checker.run.compiler import compile_matter
+from checker.source.loader import load_matter
+from checker.notice.render import render
 from checker.service import check
 from conftest import MATTERS, RULES
 
@@ -55,7 +55,7 @@ def test_the_licensing_flag_follows_the_type_of_the_matter():
 def test_only_a_licence_promises_deemed_acceptance(test_licence):
     # 行政许可法 art. 32(4): "逾期不告知的，自收到申请材料之日起即为受理" is the licensing law's; the
     # minimum living allowance's notice neither says it nor gives a notice-by date
-    from checker.render import render
+    from checker.notice.render import render
     n = check(matter("minimum-living-allowance"), {"date": "2026-03-02", "facts": {}})
     assert n.deadline["notice_by"] is None and n.deadline["deemed_accepted_if_not_notified"] is False
     assert "即为受理" not in render(n, "text", "zh")

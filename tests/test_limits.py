@@ -103,7 +103,7 @@ def test_an_over_limit_matter_does_not_take_the_server_down(tmp_path):
         import json
         from pathlib import Path
         from starlette.testclient import TestClient
-        from checker.web import create_app
+        from checker.shells.web import create_app
         client = TestClient(create_app(Path({str(root)!r})), raise_server_exceptions=False)
         body = {{"date": "2026-03-02", "facts": {{"f0": True}}, "materials": []}}
         out = [client.post("/api/matters/generated/check", json=body).status_code,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from checker.errors import CheckerError
-from checker.loader import load_matter, load_ruleset_file
+from checker.source.loader import load_matter, load_ruleset_file
 from conftest import RULES
 
 HEAD = """matter: tiny

@@ -12,11 +12,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from checker.cli import app
-from checker.compiler import compile_matter
+from checker.shells.cli import app
+from checker.run.compiler import compile_matter
 from checker.errors import CheckerError
-from checker.loader import load_matter
-from checker.local import choose_locality, load_office, locality_file
+from checker.source.loader import load_matter
+from checker.source.local import choose_locality, load_office, locality_file
 from checker.service import check
 from conftest import FIXTURES, REPO, RULES
 from conftest import complete_test_application as appl
@@ -186,7 +186,7 @@ def test_the_register_records_the_locality_of_each_notice(lib, tmp_path):
 def test_a_register_made_before_localities_gains_the_column(tmp_path):
     import sqlite3
 
-    from checker.register import Register
+    from checker.shells.register import Register
     db = tmp_path / "old.sqlite"
     with Register(str(db), "某局", "某局"):
         pass
@@ -202,8 +202,8 @@ def test_a_register_made_before_localities_gains_the_column(tmp_path):
 
 
 def test_an_example_runs_under_the_locality_it_names(lib):
-    from checker.examples import run_examples
-    from checker.model import Example
+    from checker.tools.testing import run_examples
+    from checker.source.model import Example
     m = load_matter(lib / "matters" / "test-licence.yaml", lib / "rules")
     ex = Example(name="in the city, three photos are too few", application=appl(), locality="city",
                  expect={"outcome": "correct", "defective": ["TL-09"]})
@@ -223,7 +223,7 @@ def test_shipped_localities_name_only_matters_and_parameters_that_exist():
 def test_the_pages_show_the_office(lib):
     from starlette.testclient import TestClient
 
-    from checker.web import create_app
+    from checker.shells.web import create_app
     office = load_office(_office(lib), lib)
     client = TestClient(create_app(lib, office=office))
     page = client.get("/?lang=zh").text
@@ -251,7 +251,7 @@ def test_a_number_of_copies_only_a_locality_sets_is_not_checked_elsewhere(lib):
 
 
 def test_routes_that_ask_for_different_forms_each_say_their_own():
-    from checker.render.layout import item_form, layout
+    from checker.notice.render.layout import item_form, layout
     text = MATTER.read_text(encoding="utf-8").replace(
         "          - {part: lease, name: {zh: 租约, en: lease}}",
         "          - {part: lease, name: {zh: 租约, en: lease}, form: original, copies: 2}")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from checker.compiler import compile_matter
-from checker.examples import run_examples
-from checker.loader import load_matter
+from checker.run.compiler import compile_matter
+from checker.tools.testing import run_examples
+from checker.source.loader import load_matter
 from conftest import MATTERS, REPO, RULES
 
 COMPILED = {p.stem: compile_matter(load_matter(p, RULES)) for p in sorted(MATTERS.glob("*.yaml"))}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from checker.compiler import compile_matter
+from checker.run.compiler import compile_matter
 from checker.errors import CheckerError
-from checker.loader import load_matter
+from checker.source.loader import load_matter
 from checker.service import check
 from conftest import FIXTURES, RULES
 from conftest import complete_test_application as appl
@@ -88,7 +88,7 @@ LOCALS = sorted((FIXTURES.parent.parent / "local").glob("*.yaml"))
 
 def test_shipped_local_files_are_valid():
     from typer.testing import CliRunner
-    from checker.cli import app
+    from checker.shells.cli import app
     from conftest import REPO
     r = CliRunner().invoke(app, ["validate", *map(str, LOCALS), "--root", str(REPO)])
     assert LOCALS and r.exit_code == 0, r.output
@@ -107,8 +107,8 @@ def test_a_value_only_a_locality_sets_never_refuses_without_one():
     # the dibao standard is local (reference 04): with no locality, an income of 3,000 a head is not
     # refused on a placeholder; the notice says it is checked against the local standard; with the
     # office's standard set (1,000 here), the same application is refused (3,000 >= 1,000)
-    from checker.compiler import compile_matter
-    from checker.loader import load_matter
+    from checker.run.compiler import compile_matter
+    from checker.source.loader import load_matter
     from checker.service import check
     from conftest import MATTERS, RULES
     m = compile_matter(load_matter(MATTERS / "minimum-living-allowance.yaml", RULES))

@@ -28,9 +28,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from checker.register import Register
-from checker.screen import Record, submission_key
-from checker.web import create_app
+from checker.shells.register import Register
+from checker.shells.screen import Record, submission_key
+from checker.shells.web import create_app
 from conftest import REPO, notice_files
 from test_bad_input import APP, TL, cli
 

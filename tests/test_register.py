@@ -1,4 +1,4 @@
-"""The register of issued notices (checker/register.py), against SQLite and, when CHECKER_TEST_PG
+"""The register of issued notices (checker/shells/register.py), against SQLite and, when CHECKER_TEST_PG
 names a PostgreSQL database (`export CHECKER_TEST_PG="$(tests/pg.sh)"`), against PostgreSQL too.
 
 Every PostgreSQL test runs in a schema of its own (dropped afterwards), chosen through the URL's
@@ -16,8 +16,8 @@ import uuid
 import pytest
 
 from checker.errors import CheckerError
-from checker.privacy import mask_id
-from checker.register import KIND_WORD, Entry, KeyTaken, Register, RegisterError, database_url
+from checker.shells.privacy import mask_id
+from checker.shells.register import KIND_WORD, Entry, KeyTaken, Register, RegisterError, database_url
 
 AGENCY, ABBR = "某市市场监督管理局", "X"
 PG_URL = os.environ.get("CHECKER_TEST_PG", "")

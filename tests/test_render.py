@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from checker.render import render
+from checker.notice.render import render
 from checker.service import check
 from conftest import complete_test_application as appl
 
@@ -104,9 +104,9 @@ def test_the_notice_as_data_is_exactly_what_dataclasses_asdict_gives():
     # notice of the library (all outcomes, alternatives, problems, household records)
     import dataclasses
 
-    from checker.compiler import compile_matter
-    from checker.examples import run_examples
-    from checker.loader import load_matter
+    from checker.run.compiler import compile_matter
+    from checker.tools.testing import run_examples
+    from checker.source.loader import load_matter
     from conftest import MATTERS, RULES
     checked = 0
     for path in sorted(MATTERS.glob("*.yaml")):

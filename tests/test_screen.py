@@ -8,7 +8,7 @@ import json
 
 from typer.testing import CliRunner
 
-from checker.cli import app
+from checker.shells.cli import app
 from conftest import REPO, notice_files
 
 IB = "individual-business-registration"

@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from checker.privacy import MaskIds
+from checker.shells.privacy import MaskIds
 from conftest import REPO
 
 IB = "individual-business-registration"
@@ -257,10 +257,10 @@ def test_a_fifo_in_matters_neither_hangs_nor_deadlocks_the_server(tmp_path):
 def test_listening_beyond_this_machine_is_warned_about(monkeypatch, host, warned):
     from typer.testing import CliRunner
 
-    import checker.web
-    from checker.cli import app
+    import checker.shells.web
+    from checker.shells.cli import app
     started = []
-    monkeypatch.setattr(checker.web, "serve", lambda *a, **kw: started.append(kw["host"]))  # bind nothing
+    monkeypatch.setattr(checker.shells.web, "serve", lambda *a, **kw: started.append(kw["host"]))  # bind nothing
     r = CliRunner().invoke(app, ["serve", "--host", host, "--root", str(REPO)])
     assert r.exit_code == 0 and started == [host]
     warning = (f"warning: listening on {host}, not only on this machine: the self-check has no login, and anyone "

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from checker.errors import Location, Problem, printable, quoted
-from checker.privacy import MaskIds
+from checker.shells.privacy import MaskIds
 from conftest import MATTERS, REPO, RULES
 
 IB = "individual-business-registration"

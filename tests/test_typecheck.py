@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from checker.expr import parse
-from checker.typecheck import (BOOL, DATE, INTEGER, NUMBER, SEX, STRING, Checker, Type, TypeProblem,
+from checker.lang.expr import parse
+from checker.lang.typecheck import (BOOL, DATE, INTEGER, NUMBER, SEX, STRING, Checker, Type, TypeProblem,
                                fact_type)
 
 REGION = Type("enum", ("local", "other_province"))

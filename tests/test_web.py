@@ -1,4 +1,4 @@
-"""The web self-check (`checker/web.py`) and its JSON API.
+"""The web self-check (`checker/shells/web.py`) and its JSON API.
 
 Expectations come from the matter files (questions, rules, materials and their IDs) and from
 the shipped example application, whose expected notice the matter's own examples state.
@@ -19,10 +19,10 @@ import yaml
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from checker.application import application_schema
-from checker.cli import app as cli
-from checker.loader import load_matter
-from checker.web import MAX_BODY, MAX_FIELDS, _NoQuery, create_app, running
+from checker.run.application import application_schema
+from checker.shells.cli import app as cli
+from checker.source.loader import load_matter
+from checker.shells.web import MAX_BODY, MAX_FIELDS, _NoQuery, create_app, running
 from conftest import MATTERS, REPO, RULES
 
 IB = "individual-business-registration"
@@ -503,8 +503,8 @@ def test_concurrent_checks_give_the_single_threaded_answers():
 def test_server_logs_never_show_a_full_id_number(monkeypatch, caplog):
     # an engine failure is logged with its traceback; an exception's text may quote an application's
     # value: the message and the traceback are both masked
-    import checker.web as web
-    from checker.engine import EngineError
+    import checker.shells.web as web
+    from checker.run.engine import EngineError
 
     def failing(*args, **kwargs):
         raise EngineError("rule r0007: ValueError: cannot use 11010519491231002X here")

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from checker.web import create_app, running
+from checker.shells.web import create_app, running
 from conftest import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")

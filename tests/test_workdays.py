@@ -1,4 +1,4 @@
-"""Working-day deadlines (checker/workdays.py).
+"""Working-day deadlines (checker/run/workdays.py).
 
 Every expected date below was worked out by hand from the State Council's published holiday
 schedules, never from the program's output; the count is shown next to each case. Sources:
@@ -24,8 +24,8 @@ import datetime
 
 import pytest
 
-from checker import workdays as wd
-from checker.workdays import CalendarGap, Deadline
+from checker.run import workdays as wd
+from checker.run.workdays import CalendarGap, Deadline
 
 
 def _days(first: str, last: str) -> list[str]:

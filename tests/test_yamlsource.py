@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from checker import yamlsource
+from checker.source import yamlsource
 from checker.errors import CheckerError
-from checker.yamlsource import MAX_BYTES, MAX_DEPTH, load_file, load_text
+from checker.source.yamlsource import MAX_BYTES, MAX_DEPTH, load_file, load_text
 
 
 def refused(text: str):
@@ -299,7 +299,7 @@ def test_folded_chinese_lines_join_without_a_space():
 
 
 def test_a_byte_order_mark_is_accepted(tmp_path):
-    from checker.yamlsource import load_file
+    from checker.source.yamlsource import load_file
     path = tmp_path / "bom.yaml"
     path.write_bytes("\ufeffa: 申请\n".encode("utf-8"))
     assert load_file(path).data == {"a": "申请"}
@@ -329,7 +329,7 @@ def test_the_depth_limit_is_ours_whatever_the_yaml_library_does(monkeypatch, loa
     # the top mapping is level 1; MAX_DEPTH + 1 levels in all are accepted, one more is refused at
     # the opening of the level too many (line and column counted by hand from the text)
     import yaml
-    from checker import yamlsource
+    from checker.source import yamlsource
     if loader == "pure-python":
         monkeypatch.setattr(yamlsource, "_Loader", yaml.SafeLoader)
     elif not hasattr(yaml, "CSafeLoader"):

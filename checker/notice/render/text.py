@@ -1,0 +1,42 @@
+"""Plain-text rendering, for a terminal or a printed window slip."""
+
+from __future__ import annotations
+
+from checker.notice.notice import Notice
+from checker.notice.render.layout import layout, t
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def render(notice: Notice, lang: str = "zh") -> str:
+    lay = layout(notice, lang)
+    colon = "：" if lang == "zh" else ": "
+    out = [lay.title, "=" * 40]
+    out += [f"{k}{colon}{v}" for k, v in lay.header]
+    out.append("")
+    out.append(f"{t('outcome', lang)}{colon}{lay.outcome}")
+    out.append(f"{t('outcome_basis', lang)}{colon}{lay.outcome_basis}")
+    for i, section in enumerate(lay.sections):
+        out.append("")
+        number = f"{_NUMERALS[i]}、" if lang == "zh" and i < len(_NUMERALS) else f"{i + 1}. "
+        count = len(section.entries)
+        numbered = any(entry.title for entry in section.entries)  # as the HTML renderer decides
+        suffix = "" if not numbered else (f"（{count}项）" if lang == "zh" else f" ({count})")
+        out.append(f"{number}{section.title}{suffix}")
+        for j, entry in enumerate(section.entries, 1):
+            indent = "   "
+            if entry.title:
+                out.append(f"  {j}. {entry.title}")
+            else:
+                indent = "  "
+            for label, value in entry.lines:
+                if isinstance(value, list):
+                    out.append(f"{indent}{label}{colon}")
+                    out += [f"{indent}  ({chr(ord('a') + k)}) {sub}" for k, sub in enumerate(value)]
+                else:
+                    out.append(f"{indent}{label}{colon}{value}")
+    out.append("")
+    out += lay.footer
+    out.append("")
+    out += [f"{k}{colon}{v}" for k, v in lay.digests]
+    return "\n".join(out) + "\n"

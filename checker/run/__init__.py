@@ -1,0 +1,1 @@
+"""Matter + application → findings → decision: the application, the engine, the decision."""

@@ -1,0 +1,176 @@
+"""The applicant's self-check: which questions still matter, how answers are read, and the result.
+
+The interview asks only what can still change the outcome or the list of materials: after each
+answer the application (without materials) is checked again, and the next questions are the facts
+the notice still needs (`info_needed`), in the order the matter declares them. It stops when
+nothing more is needed, or as soon as the applicant is plainly ineligible (or needs no licence,
+or belongs to another agency). Facts the agency obtains by data sharing are never asked. The same
+logic drives the terminal interview (`checker ask`) and the web form (`checker serve`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date as Date
+from typing import Any
+
+from checker.run.compiler import CompiledMatter
+from checker.run.engine import LARGEST
+from checker.lang.expr import names_in
+from checker.lang.functions import FIRST_DATE, LAST_DATE, date_fault
+from checker.source.model import Fact, Matter
+from checker.notice.notice import NOT_GOING_AHEAD, Notice
+from checker.service import check
+
+SKIP = {"?", "？", "不知道", "不清楚", "skip", "unknown", "don't know"}
+YES = {"y", "yes", "是", "有", "true", "1", "对", "是的"}
+NO = {"n", "no", "否", "无", "没有", "false", "0", "不是"}
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit the question; the message says what would."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(en)
+        self.text = {"zh": zh, "en": en}
+
+
+@dataclass
+class Question:
+    fact: str
+    kind: str  # bool integer number string enum date list
+    text: dict
+    choices: list[tuple[str, dict]] = field(default_factory=list)  # enum: (value, label)
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    fields: list["Question"] = field(default_factory=list)  # list: one question per record field
+    remark: dict | None = None  # the fact's plain remark for the applicant
+    problem: dict | None = None  # why the previous answer is asked again
+
+
+@dataclass
+class Step:
+    questions: list[Question]  # what to ask next (empty when done)
+    notice: Notice  # the notice for the answers so far, with no materials presented
+
+    @property
+    def done(self) -> bool:
+        return not self.questions
+
+    @property
+    def eligible(self) -> bool:
+        return self.notice.outcome not in NOT_GOING_AHEAD
+
+
+def question(fact: Fact, name: str | None = None) -> Question:
+    t = fact.type
+    q = Question(name or fact.name, t.kind, fact.question, unit=fact.unit, minimum=fact.minimum,
+                 maximum=fact.maximum, remark=fact.remark)
+    if t.kind == "enum":
+        q.choices = [(v, fact.value_labels.get(v, {"zh": v, "en": v})) for v in t.values]
+    if t.kind == "list":
+        for fname, ftype in t.fields:
+            spec = fact.field_specs.get(fname, {})
+            label = spec.get("label", {"zh": fname, "en": fname})
+            sub = Fact(fname, ftype, question=label, label=label, unit=spec.get("unit", ""),
+                       value_labels=spec.get("value_labels", {}), minimum=spec.get("minimum"),
+                       maximum=spec.get("maximum"))
+            q.fields.append(question(sub))
+    return q
+
+
+MAX_RECORDS = 50
+
+
+def count_question(q: Question) -> Question:
+    """For a list (household members, homes, vehicles): how many records there are."""
+    return Question(q.fact, "integer", {"zh": q.text["zh"] + "：共几条？", "en": q.text["en"] + ": how many?"},
+                    minimum=0, maximum=MAX_RECORDS)
+
+
+def step(compiled: CompiledMatter, answers: dict[str, Any], on: str | None = None,
+         skipped: set[str] | frozenset = frozenset()) -> Step:
+    """The notice for these answers, and the questions that can still change it."""
+    matter = compiled.matter
+    app = {"date": on or Date.today().isoformat(),
+           "facts": {k: v for k, v in answers.items() if k in matter.facts}}
+    notice = check(compiled, app)
+    if notice.outcome in NOT_GOING_AHEAD:
+        return Step([], notice)  # plainly not going ahead: no more questions
+    wanted: list[Question] = []
+    rules = {x.id: x for x in matter.rules}
+    for r in notice.reasons:  # a fixable error in an answer (e.g. an ID check digit): ask again
+        for name in sorted(names_in(rules[r.rule].when)):
+            f = matter.facts.get(name)
+            if f is not None and f.asked and name in answers and name not in skipped:
+                q = question(f)
+                q.problem = r.text
+                wanted.append(q)
+    for item in notice.info_needed:
+        f = matter.facts.get(item.fact)
+        if f is None or not f.asked or item.fact in skipped:
+            continue
+        if item.fact in answers:
+            continue  # answered, yet something computed from it is not known (records lacking a
+            #           field, a division by zero): the notice says so; asking again would loop
+        wanted.append(question(f))
+    return Step(wanted, notice)
+
+
+def parse_answer(q: Question, text: str) -> Any:
+    """Read a typed answer; raises AnswerError with a message in both languages."""
+    raw = unicodedata.normalize("NFKC", text).strip()  # full-width digits and letters too
+    if q.kind == "bool":
+        low = raw.lower()
+        if low in YES:
+            return True
+        if low in NO:
+            return False
+        raise AnswerError("请回答“是”或“否”", "answer yes or no")
+    if q.kind in ("integer", "number"):
+        try:
+            value: Any = int(raw) if q.kind == "integer" else float(raw.replace(",", ""))
+            if not math.isfinite(value) or abs(value) >= LARGEST:
+                raise ValueError
+        except ValueError:
+            kind_zh = "整数" if q.kind == "integer" else "数字"
+            raise AnswerError(f"请输入{kind_zh}", f"enter a {'whole ' if q.kind == 'integer' else ''}number") from None
+        if q.minimum is not None and value < q.minimum:
+            raise AnswerError(f"不能小于 {q.minimum:g}", f"must be at least {q.minimum:g}")
+        if q.maximum is not None and value > q.maximum:
+            raise AnswerError(f"不能大于 {q.maximum:g}", f"must be at most {q.maximum:g}")
+        return value
+    if q.kind == "date":
+        m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", raw)
+        text_date = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else raw
+        fault = date_fault(text_date)
+        if fault == "not a real date":
+            raise AnswerError("请按“年-月-日”输入一个真实的日期，例如 2026-03-02",
+                              "enter a real date as YYYY-MM-DD, e.g. 2026-03-02")
+        if fault:
+            raise AnswerError(f"日期须在 {FIRST_DATE} 至 {LAST_DATE} 之间",
+                              f"enter a date from {FIRST_DATE} to {LAST_DATE}")
+        return text_date
+    if q.kind == "enum":
+        for i, (value, label) in enumerate(q.choices, 1):
+            if raw in (str(i), value, label.get("zh"), label.get("en")):
+                return value
+        options = "、".join(f"{i}. {label['zh']}" for i, (_, label) in enumerate(q.choices, 1))
+        options_en = ", ".join(f"{i}. {label['en']}" for i, (_, label) in enumerate(q.choices, 1))
+        raise AnswerError(f"请选择：{options}", f"choose one of: {options_en}")
+    if not raw:
+        raise AnswerError("请填写", "please answer")
+    return raw
+
+
+def is_skip(text: str) -> bool:
+    return unicodedata.normalize("NFKC", text).strip().lower() in SKIP
+
+
+def application(matter: Matter, answers: dict[str, Any], on: str) -> dict:
+    """The answers as an application file that `checker check` accepts and `--resume` continues."""
+    return {"matter": matter.id, "date": on, "facts": {k: answers[k] for k in matter.facts if k in answers}}

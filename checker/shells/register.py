@@ -1,0 +1,566 @@
+"""The register of issued notices (发文登记): a document number for every notice, kept in SQLite or
+PostgreSQL.
+
+A notice's header carries a document number (reference, part A2): agency abbreviation + kind of
+notice + 〔year〕 + sequence, here `f"{abbr}{KIND_WORD[kind]}〔{year}〕第{seq:04d}号"`, e.g.
+`X审补〔2026〕第0042号`. The kind of notice is the outcome it announces:
+
+| kind | word | the notice |
+|---|---|---|
+| `accept` | 审受 | 受理通知书 (acceptance) |
+| `rongque` | 审容 | 容缺受理通知书 (acceptance with deferred secondary materials) |
+| `correct` | 审补 | 补正材料通知书 / 一次性告知书 (supply or correct materials) |
+| `refuse`, `redirect`, `not_required` | 审不 | 不予受理通知书 (not accepted: ineligible, another agency, no licence needed) |
+
+The three kinds of 不予受理 share one word and therefore **one sequence**: the first refusal and
+the first redirection of a year are 审不 …第0001号 and …第0002号. `year` is the year of the
+application date (the reference date of the notice, part A2), not of the day of issue.
+
+Guarantees:
+
+- **Unique and gap-free** per (agency, word, year), also with several processes issuing at once.
+  The sequence comes from a counter row, read and advanced in the same transaction that records
+  the notice: `SELECT … FOR UPDATE` on PostgreSQL; on SQLite every write transaction starts with
+  `BEGIN IMMEDIATE`, so writers are serialised before they read the counter. A transaction that
+  fails or whose process dies rolls back the counter with the notice: no number is lost.
+- **Idempotent**: issuing again for an `application_key` whose latest entry has the same
+  `application_digest` (sha256 of the application) returns that entry, with no new number. A
+  different digest (a changed submission) gets a new number whose `supersedes` names the latest
+  one; the history of a key is a single chain (the database enforces it: at most one first entry
+  per key, each number superseded at most once), so concurrent issuers for one key cannot fork
+  it — the loser of a race retries and finds the winner's entry. Going back to content issued
+  before is a changed submission too: idempotency compares with the latest entry only.
+- **One applicant per key**: a changed submission supersedes the latest entry only if it comes
+  from the same applicant — the same ID number (compared masked) when both give one, else the same
+  name when both give one. Otherwise `issue` raises `KeyTaken` and records nothing, so one
+  applicant's notice never closes another's when two submissions end up under one key.
+- **Status**: `open` while the notice waits for something from the applicant (`correct`: the
+  corrections; `rongque`: the deferred materials), `supplied` once `mark_supplied` records that it
+  came, `closed` when nothing is awaited (`accept`, `refuse`, `redirect`, `not_required`) or when a
+  later notice for the same key supersedes an open one.
+- **No full ID numbers**: the applicant text and the stored notice JSON pass through `mask_id`
+  (privacy.py),
+  which masks every 18-digit resident ID number (`110***********1234`).
+
+A `Register` is one agency's view of a database that several agencies may share: `find`, `show`,
+`list` and `mark_supplied` see only that agency's entries, and an abbreviation belongs to one
+agency. Use one `Register` per process (a forked child gets fresh connections).
+
+`url` is a SQLAlchemy URL (`sqlite:///file.db`, `postgresql+psycopg://user@host:5432/db`; a bare
+`postgresql://` or `postgres://` means the psycopg 3 driver) or a plain file path (SQLite). SQLite
+files run in WAL mode with a 30 s busy timeout. Problems with the database itself (unreachable,
+not a database, unsupported kind, …; a SQLite file removed or replaced while open) raise
+`RegisterError`, a `CheckerError`, so the CLI prints one line and exits 2; a bad argument from the
+calling code raises `ValueError`.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import time
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timezone
+from typing import Callable
+
+from checker.errors import CheckerError, Location, Problem
+from checker.source.model import OUTCOMES
+from checker.shells.privacy import mask_id
+
+# the word for each kind of notice (see the table above)
+KIND_WORD = {
+    "accept": "审受",
+    "rongque": "审容",
+    "correct": "审补",
+    "refuse": "审不",
+    "redirect": "审不",
+    "not_required": "审不",
+}
+# kinds whose notice waits for something from the applicant: they start `open`
+AWAITING = ("correct", "rongque")
+STATUSES = ("open", "supplied", "closed")
+
+# The problem code of a RegisterError. E001 ("cannot be read") is the nearest documented code; a
+# dedicated code (e.g. "register-unavailable") belongs in codes.py.
+ERROR_CODE = "E022"
+BUSY_TIMEOUT_MS = 30_000
+CONNECT_TIMEOUT_S = 10
+ATTEMPTS = 8  # a write lost to a concurrent writer (constraint, deadlock, lock timeout) is retried
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+class RegisterError(CheckerError):
+    """The register cannot do what was asked: the database is unreachable or unusable, or the
+    notice named does not exist or cannot change that way. `message` says what, in one line."""
+
+    def __init__(self, message: str, *, where: str = "register", hint: str = ""):
+        self.message = message
+        super().__init__(Problem(Location(where), ERROR_CODE, message, hint))
+
+
+class KeyTaken(CheckerError):
+    """The key's latest notice belongs to another applicant: the new one is refused, nothing is
+    recorded. A problem of the one record, not of the register."""
+
+    def __init__(self, key: str, number: str):
+        super().__init__(Problem(Location("register"), "E024",
+                                 f"the submission key '{key}' belongs to another applicant (notice {number}): "
+                                 "this record is not registered",
+                                 "give each application its own reference"))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One issued notice."""
+
+    number: str
+    agency: str
+    kind: str
+    year: int
+    seq: int
+    matter: str
+    application_key: str
+    application_digest: str
+    application_date: str
+    outcome: str
+    deadline: str | None
+    issued_at: str  # UTC, ISO 8601
+    supersedes: str | None
+    status: str  # open | supplied | closed
+    notice_json: str
+    applicant: str  # ID numbers masked
+    supplied_at: str | None = None  # UTC, ISO 8601, set by mark_supplied
+    applicant_id: str = ""  # the applicant's resident ID number, masked; "" if none was given
+    locality: str = ""  # the locality whose rules the notice applied; "": the national rules
+
+    @property
+    def kind_word(self) -> str:
+        return KIND_WORD[self.kind]
+
+
+def document_number(abbr: str, kind: str, year: int, seq: int) -> str:
+    return f"{abbr}{KIND_WORD[kind]}〔{year}〕第{seq:04d}号"
+
+
+# ---------------------------------------------------------------------------------- the schema
+
+def _tables():
+    import sqlalchemy as sa
+    md = sa.MetaData()
+    agency = sa.Table(
+        "notice_agency", md,
+        sa.Column("abbr", sa.String(64), primary_key=True),
+        sa.Column("agency", sa.String(255), nullable=False),
+    )
+    counter = sa.Table(
+        "notice_counter", md,
+        sa.Column("agency", sa.String(255), primary_key=True),
+        sa.Column("kind_word", sa.String(16), primary_key=True),
+        sa.Column("year", sa.Integer, primary_key=True),
+        sa.Column("last_seq", sa.Integer, nullable=False),
+    )
+    entry = sa.Table(
+        "notice_register", md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("number", sa.String(128), nullable=False, unique=True),
+        sa.Column("agency", sa.String(255), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("kind_word", sa.String(16), nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("seq", sa.Integer, nullable=False),
+        sa.Column("matter", sa.String(255), nullable=False),
+        sa.Column("application_key", sa.String(1000), nullable=False),
+        sa.Column("application_digest", sa.String(64), nullable=False),
+        sa.Column("application_date", sa.String(10), nullable=False),
+        sa.Column("outcome", sa.String(16), nullable=False),
+        sa.Column("deadline", sa.String(10)),
+        sa.Column("issued_at", sa.String(40), nullable=False),
+        sa.Column("supersedes", sa.String(128), unique=True),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("notice_json", sa.Text, nullable=False),
+        sa.Column("applicant", sa.String(1000), nullable=False, default=""),
+        sa.Column("supplied_at", sa.String(40)),
+        sa.Column("applicant_id", sa.String(64)),  # added after the first release: see _setup
+        sa.Column("locality", sa.String(64)),  # added after the first release: see _setup
+        sa.UniqueConstraint("agency", "kind_word", "year", "seq", name="uq_notice_register_seq"),
+        sa.CheckConstraint("seq > 0", name="ck_notice_register_seq"),
+        sa.CheckConstraint("status in ('open', 'supplied', 'closed')", name="ck_notice_register_status"),
+    )
+    sa.Index("ix_notice_register_key", entry.c.agency, entry.c.application_key)
+    sa.Index("ix_notice_register_matter", entry.c.agency, entry.c.matter)
+    # one first entry per key: with unique `supersedes`, the history of a key is a single chain
+    sa.Index("ux_notice_register_first", entry.c.agency, entry.c.application_key, unique=True,
+             sqlite_where=entry.c.supersedes.is_(None), postgresql_where=entry.c.supersedes.is_(None))
+    return md, agency, counter, entry
+
+
+def database_url(url: str):
+    """The SQLAlchemy URL for `url`: a URL as given (a bare `postgresql://` or `postgres://` with
+    the psycopg 3 driver), or a plain file path as a SQLite URL."""
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+    text = str(url).strip()
+    if not text:
+        raise RegisterError("no database given", hint="a SQLite file or a PostgreSQL URL")
+    if "://" not in text:
+        return sa.URL.create("sqlite", database=os.path.expanduser(text))
+    try:
+        parsed = make_url(text)
+    except Exception:
+        raise RegisterError("not a database URL", where=_redact(text),
+                            hint="e.g. postgresql+psycopg://user@host:5432/db or a SQLite file path") from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _redact(text: str) -> str:
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", text)
+
+
+def _one_line(error: BaseException) -> str:
+    orig = getattr(error, "orig", None) or error
+    text = "; ".join(line.strip() for line in str(orig).splitlines() if line.strip())
+    return text or type(orig).__name__
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------------------------- the register
+
+class Register:
+    """The register of one agency's notices in a SQLite file or a PostgreSQL database."""
+
+    def __init__(self, url: str, agency: str, agency_abbr: str):
+        import sqlalchemy as sa
+        from sqlalchemy import event
+
+        agency, agency_abbr = (agency or "").strip(), (agency_abbr or "").strip()
+        if not agency_abbr:
+            raise RegisterError("the agency's abbreviation is empty", hint="e.g. 西市监")
+        if len(agency_abbr) > 64 or any(c.isspace() or c in "〔〕" for c in agency_abbr):
+            raise RegisterError(f"'{agency_abbr}' cannot start a document number",
+                                hint="at most 64 characters, no spaces or 〔〕")
+        if not agency or len(agency) > 255:
+            raise RegisterError("the agency's name must have 1 to 255 characters")
+        self.agency, self.abbr = agency, agency_abbr
+        self.url = database_url(url)
+        self.where = self.url.render_as_string(hide_password=True)
+        backend = self.url.get_backend_name()
+        if backend not in ("sqlite", "postgresql"):
+            raise RegisterError(f"unsupported database '{backend}'", where=self.where,
+                                hint="a SQLite file or a PostgreSQL URL")
+        self.dialect = backend
+        path = self.url.database
+        if backend == "sqlite" and path and path != ":memory:" and not os.path.isdir(os.path.dirname(path) or "."):
+            raise RegisterError(f"the folder {os.path.dirname(path)} does not exist", where=self.where,
+                                hint="create it, or name a file in an existing folder")
+        self._md, self._agency_t, self._counter_t, self._entry_t = _tables()
+
+        kwargs: dict = {}
+        if backend == "sqlite":
+            kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+        else:
+            kwargs["pool_pre_ping"] = True
+            if "connect_timeout" not in self.url.query:
+                kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
+        try:
+            self._engine = sa.create_engine(self.url, **kwargs)
+        except ImportError as e:  # includes sqlalchemy's NoSuchModuleError for a missing driver
+            raise RegisterError(f"the database driver is not installed: {_one_line(e)}", where=self.where,
+                                hint="pip install 'psycopg[binary]>=3.1'" if backend == "postgresql" else "") from None
+        except Exception as e:
+            raise RegisterError(f"cannot use this database URL: {_one_line(e)}", where=self.where) from None
+
+        if backend == "sqlite":
+            @event.listens_for(self._engine, "connect")
+            def _sqlite_connect(dbapi_connection, _record):
+                # the driver's own transaction handling is off: `begin` below emits BEGIN itself
+                dbapi_connection.isolation_level = None
+                cur = dbapi_connection.cursor()
+                cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                cur.execute("PRAGMA journal_mode = WAL")
+                cur.close()
+
+            @event.listens_for(self._engine, "begin")
+            def _sqlite_begin(conn):
+                # IMMEDIATE takes the write lock before anything is read: two writers never read
+                # the same counter. Readers use a deferred transaction and never block writers.
+                write = conn.get_execution_options().get("register_write", False)
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        self._pid = os.getpid()
+        self._file: tuple[str, tuple[int, int]] | None = None
+        try:
+            self._write(self._setup, what="open the register")
+            if backend == "sqlite" and path and path != ":memory:":
+                self._file = (path, _identity(path))
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    # -- plumbing
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _connect(self, write: bool):
+        if os.getpid() != self._pid:  # a forked child must not share the parent's connections
+            self._engine.dispose(close=False)
+            self._pid = os.getpid()
+        if self._file is not None and _identity(self._file[0]) != self._file[1]:
+            # an open SQLite connection goes on writing to a removed file, and the numbers with it
+            raise RegisterError(f"the register file {self._file[0]} was removed or replaced while in use",
+                                where=self.where, hint="put the file back, then run again")
+        conn = self._engine.connect()
+        return conn.execution_options(register_write=write)
+
+    def _retriable(self, error: BaseException) -> bool:
+        from sqlalchemy import exc
+        if isinstance(error, exc.IntegrityError):
+            return True  # a concurrent writer took the key's chain first: re-read and decide again
+        orig = getattr(error, "orig", None)
+        if self.dialect == "postgresql":
+            return getattr(orig, "sqlstate", None) in ("40001", "40P01", "55P03")
+        text = str(orig).lower()
+        return "locked" in text or "busy" in text
+
+    def _write(self, fn, *, what: str):
+        """Run `fn(conn)` in a write transaction, retried when a concurrent writer got in the way."""
+        from sqlalchemy import exc
+        for attempt in range(ATTEMPTS):
+            try:
+                with self._connect(write=True) as conn:
+                    with conn.begin():
+                        return fn(conn)
+            except exc.DBAPIError as e:
+                if attempt + 1 < ATTEMPTS and self._retriable(e):
+                    time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+                    continue
+                raise RegisterError(f"cannot {what}: {_one_line(e)}", where=self.where) from None
+            except exc.SQLAlchemyError as e:
+                raise RegisterError(f"cannot {what}: {_one_line(e)}", where=self.where) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _read(self, fn, *, what: str):
+        from sqlalchemy import exc
+        try:
+            with self._connect(write=False) as conn:
+                with conn.begin():
+                    return fn(conn)
+        except exc.SQLAlchemyError as e:
+            raise RegisterError(f"cannot {what}: {_one_line(e)}", where=self.where) from None
+
+    def _insert_ignore(self, table, **values):
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table).values(**values).on_conflict_do_nothing()
+
+    def _setup(self, conn) -> None:
+        import sqlalchemy as sa
+        if self.dialect == "postgresql":
+            # concurrent CREATE TABLE IF NOT EXISTS can collide in PostgreSQL's catalogue
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(7366851)"))
+        self._md.create_all(conn)
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("notice_register")}
+        for added in ("applicant_id", "locality"):  # registers made before these columns existed
+            if added not in columns:
+                conn.execute(sa.text(f"ALTER TABLE notice_register ADD COLUMN {added} VARCHAR(64)"))
+        conn.execute(self._insert_ignore(self._agency_t, abbr=self.abbr, agency=self.agency))
+        owner = conn.execute(sa.select(self._agency_t.c.agency)
+                             .where(self._agency_t.c.abbr == self.abbr)).scalar_one()
+        if owner != self.agency:
+            raise RegisterError(f"the abbreviation '{self.abbr}' belongs to '{owner}' in this register",
+                                where=self.where, hint="each agency needs its own abbreviation")
+
+    def _entry(self, row) -> Entry:
+        m = row._mapping
+        return Entry(number=m["number"], agency=m["agency"], kind=m["kind"], year=m["year"], seq=m["seq"],
+                     matter=m["matter"], application_key=m["application_key"],
+                     application_digest=m["application_digest"], application_date=m["application_date"],
+                     outcome=m["outcome"], deadline=m["deadline"], issued_at=m["issued_at"],
+                     supersedes=m["supersedes"], status=m["status"], notice_json=m["notice_json"],
+                     applicant=m["applicant"], supplied_at=m["supplied_at"],
+                     applicant_id=m["applicant_id"] or "", locality=m["locality"] or "")
+
+    def _select(self):
+        import sqlalchemy as sa
+        t = self._entry_t
+        return sa.select(t).where(t.c.agency == self.agency)
+
+    # -- the API
+
+    def issue(self, *, matter: str, kind: str, application_key: str, application_digest: str,
+              application_date: str, outcome: str, notice_json: str | Callable[[str, str], str],
+              deadline: str | None,
+              applicant: str = "", applicant_id: str = "", locality: str = "") -> Entry:
+        """Record a notice and give it the next number; or return the latest entry of
+        `application_key` if it has the same `application_digest`; or raise `KeyTaken` if that
+        entry is another applicant's (see the module's docstring). `applicant` is the applicant's
+        name, `applicant_id` their resident ID number (both stored masked), `locality` the
+        locality whose rules the notice applied ("" for the national rules). `notice_json` may be
+        a function of (number, superseded number) that returns the notice as issued, with its number."""
+        import sqlalchemy as sa
+
+        if kind not in KIND_WORD:
+            raise ValueError(f"unknown kind of notice {kind!r}: one of {', '.join(KIND_WORD)}")
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}: one of {', '.join(OUTCOMES)}")
+        year = _iso_date(application_date, "application_date").year
+        if deadline is not None:
+            _iso_date(deadline, "deadline")
+        if not isinstance(matter, str) or not 0 < len(matter) <= 255:
+            raise ValueError("matter must be a text of 1 to 255 characters")
+        if not isinstance(locality, str) or len(locality) > 64:
+            raise ValueError("locality must be a text of at most 64 characters")
+        if not isinstance(application_key, str) or not 0 < len(application_key) <= 1000:
+            raise ValueError("application_key must be a text of 1 to 1000 characters")
+        digest = application_digest.lower() if isinstance(application_digest, str) else ""
+        if not _DIGEST.fullmatch(digest):
+            raise ValueError("application_digest must be a sha256 in hexadecimal (64 characters)")
+        if not (isinstance(notice_json, str) or callable(notice_json)):
+            raise ValueError("notice_json must be a text, or make one from the number and the superseded number")
+        applicant = mask_id(applicant or "")[:1000]
+        masked_id = mask_id(applicant_id or "")
+        masked_id = masked_id if masked_id != (applicant_id or "") else ""  # only a resident ID number
+        # the notice as issued, with its number: made once the number is drawn (inside the transaction)
+        stored_notice = mask_id(notice_json) if isinstance(notice_json, str) else None
+        word = KIND_WORD[kind]
+        t, c = self._entry_t, self._counter_t
+
+        def run(conn) -> Entry:
+            latest = conn.execute(self._select().where(t.c.application_key == application_key)
+                                  .order_by(t.c.id.desc()).limit(1)).first()
+            if latest is not None and latest._mapping["application_digest"] == digest:
+                return self._entry(latest)
+            if latest is not None and _other_applicant(latest._mapping, applicant, masked_id):
+                raise KeyTaken(application_key, latest._mapping["number"])
+            # the counter row: created once, then locked (FOR UPDATE; SQLite already holds the lock)
+            conn.execute(self._insert_ignore(c, agency=self.agency, kind_word=word, year=year, last_seq=0))
+            last = conn.execute(sa.select(c.c.last_seq).where(c.c.agency == self.agency, c.c.kind_word == word,
+                                                              c.c.year == year).with_for_update()).scalar_one()
+            seq = last + 1
+            conn.execute(sa.update(c).where(c.c.agency == self.agency, c.c.kind_word == word,
+                                            c.c.year == year).values(last_seq=seq))
+            earlier = latest._mapping["number"] if latest is not None else None
+            values = dict(number=document_number(self.abbr, kind, year, seq), agency=self.agency, kind=kind,
+                          kind_word=word, year=year, seq=seq, matter=matter, application_key=application_key,
+                          application_digest=digest, application_date=application_date, outcome=outcome,
+                          deadline=deadline, issued_at=_now(), supersedes=earlier,
+                          status="open" if kind in AWAITING else "closed",
+                          notice_json=stored_notice if stored_notice is not None else mask_id(
+                              notice_json(document_number(self.abbr, kind, year, seq), earlier or "")),
+                          applicant=applicant, supplied_at=None, applicant_id=masked_id or None,
+                          locality=locality or None)
+            conn.execute(sa.insert(t).values(**values))
+            if earlier is not None:
+                conn.execute(sa.update(t).where(t.c.agency == self.agency, t.c.number == earlier,
+                                                t.c.status == "open").values(status="closed"))
+            return Entry(**{k: v for k, v in values.items() if k != "kind_word"} | {"applicant_id": masked_id,
+                                                                                   "locality": locality})
+
+        return self._write(run, what="issue a notice")
+
+    def find(self, application_key: str) -> list[Entry]:
+        """The notices issued for `application_key`, oldest first."""
+        t = self._entry_t
+        return self._read(lambda conn: [self._entry(r) for r in conn.execute(
+            self._select().where(t.c.application_key == application_key).order_by(t.c.id))],
+            what="read the register")
+
+    def show(self, number: str) -> Entry | None:
+        """The notice with this document number, or None."""
+        t = self._entry_t
+        return self._read(lambda conn: self._first(conn, self._select().where(t.c.number == number)),
+                          what="read the register")
+
+    def _first(self, conn, query) -> Entry | None:
+        row = conn.execute(query).first()
+        return self._entry(row) if row is not None else None
+
+    def list(self, matter: str | None = None, outcome: str | None = None, year: int | None = None,
+             limit: int | None = 100, *, status: str | None = None) -> list[Entry]:
+        """The notices, newest first, filtered by matter, outcome, year (of the application date)
+        and status; at most `limit` (None: all)."""
+        t = self._entry_t
+        query = self._select()
+        if matter is not None:
+            query = query.where(t.c.matter == matter)
+        if outcome is not None:
+            query = query.where(t.c.outcome == outcome)
+        if year is not None:
+            query = query.where(t.c.year == int(year))
+        if status is not None:
+            if status not in STATUSES:
+                raise ValueError(f"unknown status {status!r}: one of {', '.join(STATUSES)}")
+            query = query.where(t.c.status == status)
+        query = query.order_by(t.c.id.desc())
+        if limit is not None:
+            if int(limit) < 0:
+                raise ValueError("limit must not be negative")
+            query = query.limit(int(limit))
+        return self._read(lambda conn: [self._entry(r) for r in conn.execute(query)], what="read the register")
+
+    def mark_supplied(self, number: str) -> Entry:
+        """Record that what an open notice waited for (容缺受理: the deferred materials; 补正: the
+        corrections) has been supplied. Marking a supplied notice again changes nothing."""
+        import sqlalchemy as sa
+        t = self._entry_t
+
+        def run(conn) -> Entry:
+            entry = self._first(conn, self._select().where(t.c.number == number))
+            if entry is None:
+                raise RegisterError(f"no notice numbered {number} for {self.agency}", where=self.where)
+            if entry.status == "supplied":
+                return entry
+            if entry.status != "open":
+                why = ("superseded by a later notice" if entry.kind in AWAITING
+                       else f"a '{entry.kind}' notice awaits nothing")
+                raise RegisterError(f"notice {number} is closed ({why})", where=self.where)
+            when = _now()
+            conn.execute(sa.update(t).where(t.c.agency == self.agency, t.c.number == number)
+                         .values(status="supplied", supplied_at=when))
+            return replace(entry, status="supplied", supplied_at=when)
+
+        return self._write(run, what="update the register")
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """The file's device and inode, or None if it is gone."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _other_applicant(latest, applicant: str, applicant_id: str) -> bool:
+    """Whether the latest entry of a key is surely another applicant's: different ID numbers
+    (masked: equal masks are taken as the same person), or, lacking one, different names."""
+    if latest["applicant_id"] and applicant_id:
+        return latest["applicant_id"] != applicant_id
+    if latest["applicant"] and applicant:
+        return latest["applicant"].strip() != applicant.strip()
+    return False
+
+
+def _iso_date(text, name: str) -> date:
+    if isinstance(text, str) and _DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValueError(f"{name} must be a date written YYYY-MM-DD, not {text!r}")

@@ -1,0 +1,507 @@
+"""Batch pre-screening for window staff (`checker screen`): many applications in, a notice for each
+out (HTML to print, JSON for other systems), and a summary a bureau chief can read.
+
+Inputs are streamed, one record at a time, so a batch of any size runs in constant memory:
+- a folder of application files (YAML or JSON), each naming its matter (`matter:`) unless
+  `--matter` gives one for all;
+- a JSON Lines file, one application per line;
+- a CSV file, one application per row, with these columns (any may be left out):
+  `matter`, `date`, `reference`, `applicant_name`, `applicant_contact`, `fact.<name>` (one column
+  per fact; bool as true/false/是/否/1/0, numbers, dates YYYY-MM-DD, enum values, a list of
+  records as JSON), `materials` (IDs separated by `;`, e.g. `IB-01;IB-03/lease`, each optionally
+  with attributes as `IB-02:form=original_and_copy:copies=1:valid_until=2030-01-01`),
+  `promised` (IDs separated by `;`), `rongque` (true/false).
+A malformed record is reported with its file and line and the batch goes on.
+
+A record is known by its key (`submission_key`): MATTER/REFERENCE, or without a reference the
+file and line it was read from. The key names its notice in the register and its files under
+`notices/`; a key is used once per batch (a second record with it is refused, E024).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+import os
+import re
+import sqlite3
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from checker.run.compiler import CompiledMatter, compile_matter
+from checker.errors import CheckerError, Location, Problem
+from checker.source.loader import load_matter
+from checker.source.local import Office, choose_locality
+from checker.source.model import OUTCOMES
+from checker.notice.notice import Notice
+from checker.shells.privacy import pseudonymise_ids
+from checker.shells.register import RegisterError
+from checker.notice.render import render
+from checker.service import check
+from checker.source.yamlsource import MAX_BYTES, byte_position, load_file, load_text, nested_too_deep, open_regular
+
+
+@dataclass
+class Record:
+    """One application as read from the input, with where it came from."""
+
+    where: Location
+    source: str  # the file's absolute path, and the line in a JSONL or CSV file: names a record without a reference
+    data: Any = None
+    problems: list[Problem] = field(default_factory=list)
+    from_csv: bool = False  # fact cells are text until the matter's types are known
+    key: str = ""  # set once its matter is known: see submission_key
+    file: str = ""  # its notice files under notices/, without the suffix
+
+
+KEY_BYTES = 1000  # the register's limit on a key
+NAME_BYTES = 200  # a file name, with room for the suffix (file systems allow 255 bytes)
+
+
+def submission_key(matter_id: str, record: Record) -> tuple[str, str]:
+    """The record's key in the register and its notice file name (MATTER/NAME).
+
+    The key is MATTER/REFERENCE with the reference exactly as written (2026/001 and 2026 001
+    are two submissions), or MATTER/SOURCE for a record without one (its file's absolute path, and
+    line), with ID numbers pseudonymised (privacy.pseudonymise_ids). The file name is the
+    reference, or the source file's name and line followed by a hash of the key, escaped so that
+    different keys never share a file (`_escape`)."""
+    ref = record.data.get("reference") if isinstance(record.data, dict) else None
+    by_reference = isinstance(ref, str) and ref != ""
+    ident = ref if by_reference else record.source
+    key = _shorten(pseudonymise_ids(f"{matter_id}/{ident}"), KEY_BYTES)
+    name = _escape(pseudonymise_ids(ident if by_reference else os.path.basename(record.source)))
+    if not by_reference or len(name.encode()) > NAME_BYTES:  # the hash tells same-named sources apart
+        name = _shorten(name, NAME_BYTES, always=key)
+    return key, f"{matter_id}/{name}"
+
+
+_UNSAFE = re.compile(r"[^\w.\-]|^\.")  # a leading dot would hide the file (or be . or ..)
+
+
+def _escape(text: str) -> str:
+    """`text` as a file name: letters, digits, `.`, `-` and `_` as they are, any other character
+    (`/`, `%`, `~`, spaces...) as %XX of its UTF-8 bytes. Different texts give different names."""
+    return _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), text)
+
+
+def _shorten(text: str, limit: int, always: str | None = None) -> str:
+    """`text` if it has at most `limit` UTF-8 bytes; else (or whenever `always` is given) its
+    end followed by `~` and a hash of the whole (of `always`), which keeps it unique."""
+    if always is None and len(text.encode()) <= limit:
+        return text
+    tag = "~" + hashlib.sha256((always or text).encode()).hexdigest()[:16]
+    room = limit - len(tag)
+    tail = text[-room:]
+    while len(tail.encode()) > room:
+        tail = tail[1:]
+    return tail + tag
+
+
+def _source(path: Path) -> Callable[[int], str]:
+    """The source of each line of `path`: its absolute path (resolved once) and the line."""
+    where = str(path.resolve())
+    return lambda line: f"{where}:{line}"
+
+
+APPLICATION_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Record]:
+    """The application files in `folder` (by their names: .yaml, .yml, .json; other files are
+    not read). A link to a file outside the folder is not followed unless `follow_links`: a link
+    planted in a drop folder must not have the checker read (and quote) some other file."""
+    inside = folder.resolve()
+    for path in sorted(p for p in folder.iterdir() if p.suffix in APPLICATION_SUFFIXES):
+        shown = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        if shown != str(path):  # a file name that is not UTF-8: it could not be printed or stored
+            yield Record(Location(shown), shown, problems=[Problem(Location(shown), "E003",
+                                                                   "the file name is not valid UTF-8", "rename it")])
+            continue
+        absolute = str(path.absolute())  # a link inside the folder is a submission of its own
+        try:
+            source = path
+            if path.is_symlink():
+                source = path.resolve()
+                if not follow_links and not source.is_relative_to(inside):
+                    raise CheckerError(Problem(Location(str(path)), "E001", "is a link to a file outside the folder: not read",
+                                               "copy the file into the folder, or give --follow-links"))
+            doc = load_file(source)
+            yield Record(Location(str(path), 1, 1), absolute, doc.data)
+        except CheckerError as e:
+            yield Record(Location(str(path)), absolute,
+                         problems=[Problem(Location(str(path), q.location.line, q.location.column), q.code, q.message, q.hint)
+                                   if q.location.file == str(source) else q for q in e.problems])
+
+
+def read_jsonl(path: Path) -> Iterator[Record]:
+    """One record per line; a line that cannot be read (not UTF-8, too long, not JSON or YAML)
+    is reported with its line and the next line is read."""
+    source = _source(path)
+    with open_regular(path) as f:
+        line_no = 0
+        while True:
+            raw = f.readline(MAX_BYTES + 1)
+            if not raw:
+                return
+            line_no += 1
+            where = Location(str(path), line_no, 1)
+            if len(raw) > MAX_BYTES and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):  # skip the rest of the over-long line
+                    raw = f.readline(MAX_BYTES + 1)
+                yield Record(where, source(line_no), problems=[Problem(
+                    where, "E002", f"line is larger than the {MAX_BYTES} byte limit", "each line is one application")])
+                continue
+            try:
+                line = raw.decode("utf-8-sig")
+            except UnicodeDecodeError as e:
+                bad = Location(str(path), line_no, byte_position(raw, e.start)[1])
+                yield Record(bad, source(line_no), problems=[Problem(bad, "E003", "not valid UTF-8 text",
+                                                                      "save it as UTF-8")])
+                continue
+            if not line.strip():
+                continue
+            try:
+                data = _fast_json(line)
+            except (ValueError, RecursionError):  # let the YAML loader say exactly what and where
+                data = _NOT_JSON
+            try:
+                if data is _NOT_JSON:
+                    data = load_text(line, f"{path}:{line_no}").data
+            except CheckerError as e:
+                yield Record(where, source(line_no), problems=[Problem(where, p.code, p.message, p.hint)
+                                                                for p in e.problems])
+                continue
+            yield Record(where, source(line_no), data)
+
+
+_NOT_JSON = object()
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise ValueError("duplicate key")
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def _fast_json(line: str) -> Any:
+    """Strict JSON (no duplicate keys, no NaN): the common case, several times faster than YAML.
+    Data nested too deep is left to the YAML loader, which says where."""
+    data = json.loads(line, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    if nested_too_deep(data):
+        raise ValueError("nested too deep")
+    return data
+
+
+_TRUE = {"true", "1", "yes", "y", "是"}
+_FALSE = {"false", "0", "no", "n", "否"}  # for bool columns only: "1" in a number column is 1
+
+
+def typed(text: str | None, kind: str) -> Any:
+    """A CSV cell read as the declared type; a cell that does not read stays text, so the
+    application schema names the field and what it expects."""
+    if text is None or not text.strip():
+        return None
+    text = text.strip()
+    low = text.lower()
+    if kind == "bool":
+        return True if low in _TRUE else False if low in _FALSE else text
+    try:
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            return float(text)
+        if kind == "list":
+            return json.loads(text)
+    except ValueError:
+        return text
+    return text
+
+
+_ATTRIBUTE_KINDS = {"copies": "integer", "signed": "bool", "sealed": "bool"}
+
+
+def _materials(text: str) -> list[dict]:
+    out = []
+    for item in filter(None, (s.strip() for s in text.split(";"))):
+        mid, *attrs = item.split(":")
+        entry: dict[str, Any] = {"id": mid.strip()}
+        for a in attrs:
+            k, _, v = a.partition("=")
+            entry[k.strip()] = typed(v, _ATTRIBUTE_KINDS.get(k.strip(), "string"))
+        out.append(entry)
+    return out
+
+
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, read with errors="surrogateescape"
+
+
+def _undecodable(texts) -> bool:
+    return any(isinstance(t, str) and _UNDECODABLE.search(t) for t in texts)
+
+
+def read_csv(path: Path) -> Iterator[Record]:
+    # bytes that are not UTF-8 (a spreadsheet saved as GBK) are kept as surrogates, so that the
+    # row holding them is reported and the rest of the file is still read
+    source = _source(path)
+    with io.TextIOWrapper(open_regular(path), encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
+        reader = csv.DictReader(f)
+        try:
+            header = reader.fieldnames or []
+        except csv.Error as e:
+            where = Location(str(path), 1, 1)
+            yield Record(where, source(1), problems=[_csv_problem(where, e)])
+            return
+        if _undecodable(header):
+            where = Location(str(path), 1, 1)
+            yield Record(where, source(1), problems=[Problem(where, "E003", "the header row is not valid UTF-8 text",
+                                                                    "save the file as CSV UTF-8")])
+            return
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:  # the row is lost, not the batch: the reader goes on at the next line
+                line = reader.line_num + 1  # the line it stopped in (not counted yet)
+                where = Location(str(path), line, 1)
+                yield Record(where, source(line), problems=[_csv_problem(where, e)])
+                continue
+            line = reader.line_num
+            where = Location(str(path), line, 1)
+            if _undecodable(t for v in row.values() for t in (v if isinstance(v, list) else [v])):
+                yield Record(where, source(line), problems=[Problem(where, "E003", "not valid UTF-8 text",
+                                                                            "save the file as CSV UTF-8")])
+                continue
+            data: dict[str, Any] = {"facts": {}}
+            applicant: dict[str, str] = {}
+            for column, value in row.items():
+                if column is None or value is None:
+                    continue
+                col = column.strip()
+                if col == "matter" or col == "date" or col == "reference":
+                    if value.strip():
+                        data[col] = value.strip()
+                elif col.startswith("fact."):
+                    if value.strip():
+                        data["facts"][col[5:]] = value  # typed once the matter is known
+                elif col == "materials":
+                    data["materials"] = _materials(value)
+                elif col == "promised":
+                    data["promised"] = [s.strip() for s in value.split(";") if s.strip()]
+                elif col == "rongque":
+                    data["rongque"] = typed(value, "bool") is True
+                elif col.startswith("applicant_"):
+                    if value.strip():
+                        applicant[col[len("applicant_"):]] = value.strip()
+                else:
+                    data.setdefault("_unknown_columns", []).append(col)
+            if applicant:
+                data["applicant"] = applicant
+            unknown = data.pop("_unknown_columns", [])
+            if unknown:
+                yield Record(where, source(line), problems=[Problem(
+                    where, "A002", f"unknown column(s) {', '.join(unknown)}", "see `checker screen --help` for the columns")])
+                continue
+            yield Record(where, source(line), data, from_csv=True)
+
+
+def _csv_problem(where: Location, error: csv.Error) -> Problem:
+    if "field larger than field limit" in str(error):
+        return Problem(where, "E002", f"a cell is larger than the {csv.field_size_limit()} character limit",
+                       "a cell holds one value; put long lists in a JSON Lines batch")
+    return Problem(where, "E001", f"not valid CSV: {error}", "save the file as CSV UTF-8")
+
+
+def read(source: Path, follow_links: bool = False) -> Iterator[Record]:
+    if source.is_dir():
+        return read_folder(source, follow_links)
+    if source.suffix == ".jsonl":
+        return read_jsonl(source)
+    if source.suffix == ".csv":
+        return read_csv(source)
+    raise CheckerError(Problem(Location(str(source)), "E001", "not a folder, a .jsonl file or a .csv file",
+                               "give a folder of applications, a JSON Lines file or a CSV file"))
+
+
+@dataclass
+class Summary:
+    """Counts kept while screening: outcomes per matter and the most frequently missing materials."""
+
+    outcomes: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    missing: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    names: dict[str, str] = field(default_factory=dict)
+    unusable: int = 0
+    total: int = 0
+
+    def add(self, matter: str, name: str, notice: Notice) -> None:
+        self.total += 1
+        self.names[matter] = name
+        self.outcomes[matter][notice.outcome] += 1
+        for item in notice.missing + notice.defective + notice.possibly_required:
+            self.missing[matter][item.id] += 1
+
+    def rows(self) -> list[dict]:
+        out = []
+        for matter in sorted(self.outcomes):
+            c = self.outcomes[matter]
+            row = {"matter": matter, "name": self.names[matter], "applications": sum(c.values())}
+            row.update({k: c.get(k, 0) for k in OUTCOMES})
+            row["most_missing"] = "; ".join(f"{mid} ({n})" for mid, n in self.missing[matter].most_common(5))
+            out.append(row)
+        return out
+
+    def line(self) -> str:
+        total = Counter()
+        for c in self.outcomes.values():
+            total.update(c)
+        parts = ", ".join(f"{k} {v}" for k, v in sorted(total.items()))
+        return f"{self.total + self.unusable} application(s): {parts or 'none checked'}; unusable {self.unusable}"
+
+    def write(self, folder: Path) -> None:
+        rows = self.rows()
+        fields = ["matter", "name", "applications", *OUTCOMES, "most_missing"]
+        with (folder / "summary.csv").open("w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=fields)
+            w.writeheader()
+            w.writerows(rows)
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in fields)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(str(r[h]))}</td>" for h in fields) + "</tr>" for r in rows)
+        (folder / "summary.html").write_text(
+            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>预审汇总 Screening summary</title>'
+            "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+            "td,th{border:1px solid #999;padding:.3em .6em}</style></head><body>"
+            f"<h1>预审汇总 / Screening summary</h1><p>{html.escape(self.line())}</p>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>\n",
+            encoding="utf-8")
+
+
+class Screener:
+    """Checks records one by one; compiled matters are cached, nothing else is kept per record."""
+
+    def __init__(self, root: Path, default_matter: str | None = None, local: str | Path | None = None,
+                 office: Office | None = None):
+        self.root, self.default, self.local, self.office = root, default_matter, local, office
+        self.compiled: dict[tuple[str, str], CompiledMatter | CheckerError] = {}
+        self.localities: dict[str, Path | None | CheckerError] = {}  # by the locality a record names
+
+    def matter(self, matter_id: str, locality: Path | None = None) -> CompiledMatter:
+        """The matter compiled under a locality's rules (None: the national rules), once per run."""
+        key = (matter_id, str(locality or ""))
+        found = self.compiled.get(key)
+        if found is None:
+            path = self.root / "matters" / f"{matter_id}.yaml"
+            try:
+                if not re.fullmatch(r"[a-z][a-z0-9-]*", matter_id) or not path.is_file():
+                    raise CheckerError(Problem(Location(matter_id), "E020", f"unknown matter '{matter_id}'",
+                                               "see `checker list`"))
+                found = compile_matter(load_matter(path, self.root / "rules", locality))
+            except CheckerError as e:
+                found = e
+            self.compiled[key] = found
+        if isinstance(found, CheckerError):
+            raise found
+        return found
+
+    def locality(self, named: str, where: Location) -> Path | None:
+        """The locality file for a record that names `named` ("": none), chosen once per run (the
+        file system is not asked again for every record)."""
+        if named not in self.localities:
+            try:
+                self.localities[named] = choose_locality(self.root, office=self.office, local=self.local,
+                                                         application=named)
+            except CheckerError as e:
+                self.localities[named] = e
+        found = self.localities[named]
+        if isinstance(found, CheckerError):  # said at this record: where it names the locality
+            raise CheckerError([Problem(where, p.code, p.message, p.hint) for p in found.problems])
+        return found
+
+    def check(self, record: Record) -> tuple[CompiledMatter, Notice]:
+        data = record.data
+        if not isinstance(data, dict):
+            raise CheckerError(Problem(record.where, "A001", "an application must be a mapping"))
+        matter_id = data.get("matter") or self.default
+        if not matter_id:
+            raise CheckerError(Problem(record.where, "A002", "the application names no matter",
+                                       "add `matter:` or give --matter"))
+        named = data.get("locality")
+        named = named if isinstance(named, str) else ""
+        compiled = self.matter(str(matter_id), self.locality(named, record.where))
+        if record.from_csv:
+            facts = compiled.matter.facts
+            data = dict(data, facts={k: typed(v, facts[k].type.kind) if k in facts else v
+                                     for k, v in data.get("facts", {}).items()})
+        return compiled, check(compiled, dict(data, matter=compiled.matter.id), where=record.where, office=self.office)
+
+
+class _Keys:
+    """The keys screened so far in this run and where each was read, kept on disk (a temporary
+    SQLite database, deleted when closed) so that a batch of any size runs in constant memory."""
+
+    def __init__(self):
+        self.db = sqlite3.connect("")
+        self.db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, at TEXT NOT NULL)")
+
+    def earlier(self, key: str, at: str) -> str | None:
+        """Where `key` was seen before in this run; None the first time (and it is kept)."""
+        row = self.db.execute("SELECT at FROM seen WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO seen VALUES (?, ?)", (key, at))
+        return row[0] if row else None
+
+
+def screen(records: Iterator[Record], screener: Screener, out: Path, lang: str = "zh",
+           on_notice: Callable[[Record, CompiledMatter, Notice], None] | None = None,
+           on_problem: Callable[[Problem], None] | None = None,
+           progress: Callable[[], None] | None = None, write_notices: bool = True) -> Summary:
+    """Screen every record, writing out/notices/MATTER/NAME.html and .json (unless write_notices
+    is false: a summary only), and return the summary. A bad record is reported through
+    `on_problem` and the batch goes on; a RegisterError from `on_notice` (the register is lost)
+    stops it: it is raised, and nothing more is screened."""
+    notices = out / "notices"
+    notices.mkdir(parents=True, exist_ok=True)
+    summary = Summary()
+    keys = _Keys()
+    try:
+        for record in records:
+            try:
+                if record.problems:
+                    raise CheckerError(record.problems)
+                compiled, notice = screener.check(record)
+                record.key, record.file = submission_key(compiled.matter.id, record)
+                earlier = keys.earlier(record.key, str(record.where))
+                if earlier is not None:
+                    raise CheckerError(Problem(record.where, "E024", f"the submission key '{record.key}' is "
+                                               f"already used in this batch, by the record at {earlier}",
+                                               "give each application its own reference"))
+                if on_notice is not None:
+                    on_notice(record, compiled, notice)
+                if write_notices:
+                    (notices / compiled.matter.id).mkdir(exist_ok=True)
+                    (notices / f"{record.file}.json").write_text(render(notice, "json"), encoding="utf-8")
+                    (notices / f"{record.file}.html").write_text(render(notice, "html", lang), encoding="utf-8")
+                summary.add(compiled.matter.id, compiled.matter.name["zh"], notice)
+            except RegisterError:
+                raise  # the register is lost: not a problem of this record
+            except CheckerError as e:
+                summary.unusable += 1
+                for p in e.problems:
+                    if on_problem is not None:
+                        on_problem(p if p.location.line else Problem(record.where, p.code, p.message, p.hint))
+            if progress is not None:
+                progress()
+    finally:
+        keys.db.close()
+    summary.write(out)
+    return summary

@@ -1,0 +1,1 @@
+"""Rule files → Matter: safe YAML with positions, schemas, includes, localities, the workspace."""

@@ -1,0 +1,1 @@
+"""Authoring tools: problem codes, lint, fmt, examples as tests."""

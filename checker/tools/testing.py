@@ -1,0 +1,180 @@
+"""Examples as tests (YAML test cases beside the rules, and case files under tests/cases/), and
+rule coverage: which rules, conditional materials, alternatives and derived facts no example
+exercises — the `opa test --coverage` of this project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checker.run.application import parse_application
+from checker.run.compiler import CompiledMatter
+from checker.run.decide import decide
+from checker.errors import CheckerError, Problem
+from checker.run.evaluate import Findings, evaluate
+from checker.source.model import Example
+from checker.notice.notice import Notice
+from checker.source.yamlsource import load_file
+
+@dataclass
+class ExampleResult:
+    example: Example
+    notice: Notice | None
+    differences: list[str]
+    findings: Findings | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.differences
+
+
+def observed(notice: Notice) -> dict:
+    """The notice reduced to what an example's `expect` can state."""
+    return {
+        "outcome": notice.outcome,
+        "missing": sorted(i.id for i in notice.missing),
+        "defective": sorted(i.id for i in notice.defective),
+        "deferred": sorted(i.id for i in notice.deferred),
+        "exempt": sorted(i.id for i in notice.exempt),
+        "info_needed": sorted(i.fact for i in notice.info_needed),
+        "declared": sorted(d.fact for d in notice.declared),
+        "verified": sorted(f for v in notice.to_verify for f in v.facts),
+        "reasons": sorted(r.rule for r in notice.reasons),
+    }
+
+
+def compare(expect: dict, notice: Notice) -> list[str]:
+    """Differences between what an example expects and the notice, as '- expected / + actual'."""
+    got = observed(notice)
+    out = []
+    for key, want in expect.items():
+        if key == "derived":
+            for name, value in want.items():
+                if notice.derived.get(name) != value:
+                    out.append(f"derived.{name}:\n  - {value!r}\n  + {notice.derived.get(name)!r}")
+            continue
+        if key == "time_limit":  # days of each limit the notice cites (None: it cites none)
+            for kind, days in want.items():
+                cited = (notice.time_limit.get(kind) or {}).get("days")
+                if cited != days:
+                    out.append(f"time_limit.{kind}:\n  - {days!r}\n  + {cited!r}")
+            continue
+        want_cmp = sorted(want) if isinstance(want, list) else want
+        if got[key] != want_cmp:
+            if isinstance(want_cmp, list):
+                lines = [f"  - {x}" for x in sorted(set(want_cmp) - set(got[key]))]
+                lines += [f"  + {x}" for x in sorted(set(got[key]) - set(want_cmp))]
+                out.append(f"{key}:\n" + "\n".join(lines))
+            else:
+                out.append(f"{key}:\n  - {want_cmp}\n  + {got[key]}")
+    return out
+
+
+def _with_locality(compiled: CompiledMatter, locality: str) -> CompiledMatter:
+    """The matter compiled with a locality's settings, once per matter and locality."""
+    key = ("locality", locality)
+    if key not in compiled.matter.cache:
+        from checker.run.compiler import compile_matter
+        from checker.source.loader import load_matter
+        path = Path(compiled.matter.path)
+        root = path.resolve().parent.parent
+        compiled.matter.cache[key] = compile_matter(load_matter(path, root / "rules", root / "local" / f"{locality}.yaml"))
+    return compiled.matter.cache[key]
+
+
+def run_example(compiled: CompiledMatter, ex: Example) -> ExampleResult:
+    if ex.locality and ex.locality != compiled.matter.local:
+        compiled = _with_locality(compiled, ex.locality)
+    try:
+        app = parse_application(ex.application, compiled.matter, where=ex.location)
+    except CheckerError as e:
+        return ExampleResult(ex, None, [f"invalid application: {p}" for p in e.problems])
+    app.parameters = dict(ex.parameters)
+    findings = evaluate(compiled, app)
+    notice = decide(compiled, app, findings)
+    return ExampleResult(ex, notice, compare(ex.expect, notice), findings)
+
+
+def run_examples(compiled: CompiledMatter, examples: list[Example] | None = None) -> list[ExampleResult]:
+    return [run_example(compiled, ex) for ex in (compiled.matter.examples if examples is None else examples)]
+
+
+def load_cases(path: Path) -> tuple[str, list[Example]]:
+    """A case file: `matter: ID` and `examples:` in the matter file's example format."""
+    doc = load_file(path)
+    data = doc.data
+    if not isinstance(data, dict) or set(data) - {"matter", "examples"} or "matter" not in data \
+            or not isinstance(data.get("examples"), list):
+        raise CheckerError(Problem(doc.where(()), "S001", "a case file has `matter:` and `examples:` only",
+                                   "see tests/cases/ for the form"))
+    from checker.source.loader import schema
+    import jsonschema
+    validator = jsonschema.Draft202012Validator({**schema("matter")["$defs"]["example"],
+                                                 "$defs": schema("matter")["$defs"]})
+    problems = []
+    examples = []
+    for i, e in enumerate(data["examples"]):
+        for err in validator.iter_errors(e):
+            problems.append(Problem(doc.where(("examples", i) + tuple(err.absolute_path)), "S001",
+                                    f"examples.{i}: {err.message}"))
+        if not problems:
+            examples.append(Example(name=e["name"], application=e["application"], expect=e["expect"],
+                                    source=e.get("source", ""), location=doc.where(("examples", i)), index=i,
+                                    parameters=e.get("parameters", {}), locality=e.get("locality", "")))
+    if problems:
+        raise CheckerError(problems)
+    return data["matter"], examples
+
+
+@dataclass
+class Coverage:
+    """What the examples exercised: each item is covered when some example shows it happening."""
+
+    matter: str
+    items: dict[str, bool] = field(default_factory=dict)  # "rule:x", "material:IB-04", ...
+    both_ways: dict[str, bool] = field(default_factory=dict)  # condition seen TRUE and FALSE
+
+    @property
+    def covered(self) -> int:
+        return sum(self.items.values())
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.covered / len(self.items) if self.items else 100.0
+
+    def missing(self) -> list[str]:
+        return [k for k, v in self.items.items() if not v]
+
+
+def coverage(compiled: CompiledMatter, results: list[ExampleResult]) -> Coverage:
+    m = compiled.matter
+    cov = Coverage(m.id)
+    seen_true: set[str] = set()
+    seen_false: set[str] = set()
+    derived: set[str] = set()
+    for r in results:
+        if r.findings is None:
+            continue
+        for cid, status in r.findings.status.items():
+            if status is True:
+                seen_true.add(cid)
+            elif status is False:
+                seen_false.add(cid)
+        derived |= {n for n in m.derived if r.findings.values.get(n) is not None}
+    for rule in m.rules:
+        cov.items[f"rule:{rule.id}"] = f"rule:{rule.id}" in seen_true
+    for mat in m.materials:
+        if mat.when is not None or mat.effective_from or mat.effective_until:
+            cov.items[f"material:{mat.id}"] = f"req:{mat.id}" in seen_true
+        for o in mat.options:
+            if o.when is not None:
+                key = f"opt:{mat.id}/{o.key}"
+                cov.items[f"alternative:{mat.id}/{o.key}"] = key in seen_true
+    for name in m.derived:
+        cov.items[f"derived:{name}"] = name in derived
+    for cid in compiled.conditions:
+        if cid.startswith(("rule:", "req:", "opt:")) and compiled.conditions[cid].needs_false:
+            cov.both_ways[cid] = cid in seen_true and cid in seen_false
+    return cov
+
