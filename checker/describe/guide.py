@@ -13,7 +13,7 @@ from html import escape
 from checker.notice.notice import FORM_TEXT
 from checker.describe.flow import limit_text, mermaid, svg
 from checker.source.model import Matter, cite_kind
-from checker.notice.render.layout import tx
+from checker.texts import tx
 
 _L = {
     "code": ("事项编码", "Matter code"), "department": ("实施机关", "Agency"),

@@ -21,7 +21,8 @@ from checker.run.application import application_schema
 from checker.run.engine import EngineError
 from checker import __version__
 from checker.errors import CheckerError, Location, Problem, printable
-from checker.source.loader import check_root, find_root, load_matter, load_ruleset_file, shipped_root
+from checker.source.loader import load_matter, load_ruleset_file
+from checker.workspace import Workspace
 from checker.source.model import Matter
 
 app = typer.Typer(no_args_is_help=True,
@@ -102,16 +103,7 @@ def _locality(root: Path, local: Optional[str], office=None, named: str = "", wh
 
 def _root(root: Optional[Path]) -> Path:
     """The matter library to use; one that is missing or holds no matters is an error (E025)."""
-    wanted = "must name a folder holding matters/*.yaml and rules/"
-    if root is not None:
-        return check_root(root, f"--root {wanted}")
-    env = os.environ.get("CHECKER_ROOT")
-    if env:
-        return check_root(Path(env), f"$CHECKER_ROOT {wanted}")
-    found = find_root()
-    if found == shipped_root():
-        return check_root(found, "the library installed with the checker is incomplete: reinstall it, or use --root")
-    return check_root(found, "the nearest matters/ folder above the current one; add a matter or use --root")
+    return Workspace.find(root).root
 
 
 def _die(problems: list[Problem], code: int = 2) -> None:

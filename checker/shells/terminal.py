@@ -10,7 +10,8 @@ import yaml
 
 from checker.shells import interview as iv
 from checker.run.compiler import CompiledMatter
-from checker.notice.render.layout import item_form, route_form, tx
+from checker.notice.render.layout import item_form, route_form
+from checker.texts import tx
 
 
 def _prompt(q: iv.Question, lang: str, prefix: str = "") -> object:

@@ -73,7 +73,8 @@ from checker.source.model import Matter
 from checker.shells.privacy import mask_logs
 from checker.notice.render import render
 from checker.source.local import Office, choose_locality
-from checker.notice.render.layout import item_form, route_form, t as notice_text, tx
+from checker.notice.render.layout import item_form, route_form
+from checker.texts import t as notice_text, tx
 from checker.service import check
 from checker.source.yamlsource import MAX_DEPTH, nested_too_deep
 

@@ -249,38 +249,6 @@ def _offset(doc: Document, path: tuple, offset: int) -> Location:
     return Location(loc.file, loc.line, loc.column + offset + (1 if quoted else 0))
 
 
-def shipped_root() -> Path:
-    """The matter library that comes with the package: checker/library/ in an installed wheel
-    (pyproject.toml maps matters/, rules/ and local/ there), the repository in a source checkout."""
-    package = Path(__file__).resolve().parent.parent
-    installed = package / "library"
-    return installed if (installed / "matters").is_dir() else package.parent
-
-
-def find_root(start: Path | None = None) -> Path:
-    """The folder holding matters/ and rules/: from start upwards, else the shipped library."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "matters").is_dir():
-            return folder
-    return shipped_root()
-
-
-def check_root(root: Path, hint: str) -> Path:
-    """A root must hold matter files: a wrong or empty root is an error (E025), never a run over
-    nothing that looks like success. The hint says where the root came from."""
-    if not root.is_dir():
-        wrong = "no such folder" if not root.exists() else "not a folder"
-    elif not (root / "matters").is_dir():
-        wrong = "no matters/ folder in it"
-    elif not any((root / "matters").glob("*.yaml")):
-        wrong = "no matter files (matters/*.yaml) in it"
-    else:
-        return root
-    raise CheckerError(Problem(Location(str(root)), "E025", f"not a matter library: {wrong}",
-                               hint))
-
-
 def load_matter(path: Path | str, rules_dir: Path | str | None = None,
                 local: Path | str | None = None) -> Matter:
     """Load, validate, parse and type-check one matter file with the rule sets it includes,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from checker.notice.notice import Notice
-from checker.notice.render.layout import layout, t
+from checker.notice.render.layout import layout
+from checker.texts import t
 
 _NUMERALS = "一二三四五六七八九十"
 
