@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from checker.run.application import application_schema
 from checker.shells.cli import app as cli
 from checker.source.loader import load_matter
-from checker.shells.web import MAX_BODY, MAX_FIELDS, _NoQuery, create_app, running
+from checker.shells.web import MAX_BODY, MAX_FIELDS, NoQueryInAccessLog, create_app, running
 from conftest import MATTERS, REPO, RULES
 
 IB = "individual-business-registration"
@@ -467,7 +467,7 @@ def test_the_access_log_leaves_out_the_answers():
     record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
                                ("127.0.0.1:5000", "GET", f"/matters/{IB}?operator_id_number=11010519491231002X",
                                 "1.1", 200), None)
-    assert _NoQuery().filter(record)
+    assert NoQueryInAccessLog().filter(record)
     assert record.getMessage() == f'127.0.0.1:5000 - "GET /matters/{IB} HTTP/1.1" 200'
 
 
@@ -503,7 +503,7 @@ def test_concurrent_checks_give_the_single_threaded_answers():
 def test_server_logs_never_show_a_full_id_number(monkeypatch, caplog):
     # an engine failure is logged with its traceback; an exception's text may quote an application's
     # value: the message and the traceback are both masked
-    import checker.shells.web as web
+    import checker.shells.web.api as web
     from checker.run.engine import EngineError
 
     def failing(*args, **kwargs):
