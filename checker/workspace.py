@@ -94,11 +94,13 @@ class Workspace:
         return self.root / "rules"
 
     def files(self, folder: str) -> list[Path]:
-        """The rule files in one of the library's folders, sorted by name."""
+        """The rule files in one of the library's folders, sorted by name: every entry named *.yaml
+        or *.yml that is not a folder (one that is not a regular file, such as a named pipe, is
+        listed so that reading it says what is wrong, instead of the matter vanishing)."""
         base = self.root / folder
         if not base.is_dir():
             return []
-        return sorted(p for p in base.iterdir() if p.suffix in SUFFIXES and p.is_file())
+        return sorted(p for p in base.iterdir() if p.suffix in SUFFIXES and not p.is_dir())
 
     def rule_files(self) -> list[Path]:
         """Every rule file of the library: matters, rule sets and localities."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from checker.errors import CheckerError
 from checker.run.compiler import CompiledMatter
 from checker.source.model import Matter
-from checker.workspace import MATTER_ID, SUFFIXES, Workspace
+from checker.workspace import Workspace
 
 log = logging.getLogger("checker.web")
 
@@ -33,30 +33,13 @@ class Library:
             self._logged.add((message, matter_id))
         log.error(message, matter_id, error)
 
-    def file(self, matter_id: str) -> Path | None:
-        """The matter's file in matters/, whatever kind of file it is (None: no such matter). The
-        workspace lists regular files only; one that is not (a named pipe, a folder) is still a
-        matter the server knows, and a broken one: its reader says why."""
-        if MATTER_ID.fullmatch(matter_id) is None:
-            return None
-        for suffix in SUFFIXES:
-            path = self.workspace.folder("matters") / f"{matter_id}{suffix}"
-            if path.exists() or path.is_symlink():
-                return path
-        return None
-
     def knows(self, matter_id: str) -> bool:
-        return self.workspace.knows(matter_id) or self.file(matter_id) is not None
-
-    def _name(self, matter_id: str) -> str:
-        """What the workspace is asked for: the id, or the path of a file it does not list."""
-        path = None if self.workspace.knows(matter_id) else self.file(matter_id)
-        return matter_id if path is None else str(path)
+        return self.workspace.knows(matter_id)
 
     def matter(self, matter_id: str) -> Matter:
         """The loaded matter; CheckerError if its files are broken."""
         try:
-            return self.workspace.matter(self._name(matter_id), self.locality)
+            return self.workspace.matter(matter_id, self.locality)
         except CheckerError as e:
             self._log_once("matter %s cannot be loaded:\n%s", matter_id, e)
             raise
@@ -65,7 +48,7 @@ class Library:
         """The compiled matter; CheckerError if it does not load or is beyond the engine's limits
         (M018: then it is never registered, and every other matter is served as before)."""
         try:
-            return self.workspace.compiled(self._name(matter_id), self.locality)
+            return self.workspace.compiled(matter_id, self.locality)
         except CheckerError as e:
             try:
                 self.matter(matter_id)  # a matter that does not load is logged as such first
