@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker.run.application import application_schema, parse_application
+from checker.run.application import application_schema, parse_application, validator_for
 from checker.run.conforms import compile_schema
 from checker.source.loader import load_matter
 from conftest import MATTERS, RULES, complete_test_application
@@ -107,10 +107,11 @@ def test_the_fast_path_parses_exactly_as_the_slow_one(test_licence):
     raw = complete_test_application(members=4, monthly_income=3000, homes=[{"area": 80.5, "from_demolition": True}])
     fast = parse_application(raw, test_licence.matter)
     matter = test_licence.matter
-    saved = matter.cache.get("application_conforms")
-    matter.cache["application_conforms"] = lambda data: False  # force jsonschema
+    checks = validator_for(matter)
+    saved = checks.conforms
+    checks.conforms = lambda data: False  # force jsonschema
     try:
         slow = parse_application(raw, matter)
     finally:
-        matter.cache["application_conforms"] = saved
+        checks.conforms = saved
     assert fast == slow

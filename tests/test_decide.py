@@ -358,7 +358,7 @@ def test_an_answer_that_only_picks_the_route_says_so(test_licence):
 
 
 def test_money_is_shown_to_two_decimals():
-    from checker.run.decide import display
+    from checker.run.why import display
     from checker.source.loader import load_matter
     from conftest import MATTERS, RULES
     m = load_matter(MATTERS / "minimum-living-allowance.yaml", RULES)

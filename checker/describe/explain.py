@@ -9,7 +9,7 @@ from typing import Any
 
 from checker.run.application import Application
 from checker.run.compiler import CompiledMatter
-from checker.run.decide import _unknown_inputs, display
+from checker.run.why import display, unknown_inputs
 from checker.run.evaluate import Findings
 from checker.lang.expr import BoolOp, Node, Not, names_in, unparse
 from checker.lang.kleene import UNKNOWN, evaluate
@@ -70,7 +70,7 @@ def trace(compiled: CompiledMatter, app: Application, findings: Findings, lang: 
         item: dict[str, Any] = {"ref": cid, "condition": unparse(c.source),
                                 "status": "unknown" if status is UNKNOWN else "false"}
         if status is UNKNOWN:
-            item["needs"] = sorted(_unknown_inputs(compiled.matter, c.source, values))
+            item["needs"] = sorted(unknown_inputs(compiled.matter, c.source, values))
         elif not cid.startswith("defect:"):
             item["false_parts"] = [f"{unparse(p)}  ({_values(compiled, p, values, lang)})"
                                    for p in false_parts(c.source, values)]

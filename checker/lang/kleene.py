@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import ChainMap
 from typing import Any, Mapping
 
-from checker.run.engine import LARGEST
 from checker.lang.expr import Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not
+from checker.lang.numbers import LARGEST
 from checker.lang.typecheck import FUNCTIONS
 
 

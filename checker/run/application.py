@@ -12,24 +12,24 @@ import difflib
 import hashlib
 import math
 import json
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jsonschema
 
-from checker.run.compiler import piece_field
 from checker.run.conforms import BAD_TEXT, compile_schema
-from checker.run.engine import LARGEST, engine_value
 from checker.errors import CheckerError, Location, Problem, quoted
 from checker.lang.functions import date_fault, to_date
-from checker.source.model import Matter
+from checker.lang.numbers import LARGEST, held
+from checker.source.model import Matter, piece_field
 from checker.lang.typecheck import Type
 from checker.source.yamlsource import Document, load_file
 
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 PRESENTED_FORMS = ["original", "copy", "original_and_copy", "electronic"]
-# Numbers the engine takes: it refuses magnitudes from LARGEST on (engine.engine_value).
+# Numbers the rules hold: magnitudes from LARGEST on are refused (lang/numbers.py).
 BOUND = int(LARGEST) - 1
 # An integer with more digits than this is no value of any field; it is refused before
 # jsonschema, which would quote it (and Python cannot write an integer of over 4300 digits).
@@ -111,6 +111,34 @@ def application_schema(matter: Matter) -> dict:
 
 
 @dataclass
+class ApplicationValidator:
+    """A matter's application schema, made ready once per matter: the fast check (conforms.py)
+    that says yes to most applications, and jsonschema, which decides the rest and words the
+    problems."""
+
+    conforms: Callable[[Any], bool]
+    validator: jsonschema.Draft202012Validator
+    fields: list[str]  # the top-level keys of an application
+
+    @classmethod
+    def of(cls, matter: Matter) -> "ApplicationValidator":
+        schema = application_schema(matter)
+        return cls(compile_schema(schema), jsonschema.Draft202012Validator(schema), sorted(schema["properties"]))
+
+
+_VALIDATORS: dict[int, ApplicationValidator] = {}  # by the matter's id, while the matter lives
+
+
+def validator_for(matter: Matter) -> ApplicationValidator:
+    """The matter's application validator, made the first time it is asked for."""
+    found = _VALIDATORS.get(id(matter))
+    if found is None:
+        found = _VALIDATORS[id(matter)] = ApplicationValidator.of(matter)
+        weakref.finalize(matter, _VALIDATORS.pop, id(matter), None)
+    return found
+
+
+@dataclass
 class Application:
     date: str
     facts: dict[str, Any]
@@ -172,22 +200,18 @@ def parse_application(data: Any, matter: Matter, doc: Document | None = None,
         raise CheckerError(Problem(loc(()), "A001", "an application must be a mapping",
                                    "see `checker schema MATTER`"))
     problems: list[Problem] = []
-    conforms = matter.cache.get("application_conforms")
-    if conforms is None:
-        schema = application_schema(matter)
-        conforms = matter.cache["application_conforms"] = compile_schema(schema)
-        matter.cache["application_validator"] = jsonschema.Draft202012Validator(schema)
-    fields = sorted(matter.cache["application_validator"].schema["properties"])
+    checks = validator_for(matter)
+    fields = checks.fields
     given = [k for k in data if k != "matter"]  # `checker screen` adds the matter it chose
     if given and not any(k in fields or difflib.get_close_matches(str(k), fields, n=1) for k in given):
         # some other file (a configuration, a password file): its content is not echoed back
         raise CheckerError(Problem(loc(()), "A001", "not an application: none of its top-level keys is "
                                    "an application's", "an application has " + ", ".join(fields)))
-    if not conforms(data):  # the fast check is not sure: jsonschema decides, and words the problems
+    if not checks.conforms(data):  # the fast check is not sure: jsonschema decides, and words the problems
         problems = unprocessable(data, loc)  # first what jsonschema could not even quote
         if problems:
             raise CheckerError(problems)
-        for err in matter.cache["application_validator"].iter_errors(data):
+        for err in checks.validator.iter_errors(data):
             problems.append(_problem(err, matter, loc))
         if problems:
             raise CheckerError(sorted(set(problems)))
@@ -228,7 +252,7 @@ def _normalise(t: Type, value: Any, path: tuple, loc, problems: list[Problem]) -
             problems.append(Problem(loc(path), "A002", f"{'.'.join(map(str, path))}: {value!r} is not a finite number",
                                     "write a number"))
             return None
-        return engine_value(float(value))
+        return held(float(value))
     if t.kind == "date":
         _check_date(value, path, loc, problems)
     if t.kind == "list":

@@ -32,9 +32,9 @@ from typing import Any, Callable
 
 from checker.run.engine import LIMITS, Network, Program, engine_value
 from checker.errors import CheckerError, Location, Problem
-from checker.lang.expr import NEGATED, SWAPPED, BoolOp, Call, Compare, ListLit, Lit, Name, Node, Not, names_in, unparse
+from checker.lang.expr import NEGATED, SWAPPED, BoolOp, Call, Compare, ListLit, Lit, Name, Node, Not, names_in, unparse, walk
 from checker.lang.kleene import UNKNOWN, evaluate
-from checker.source.model import Matter
+from checker.source.model import Matter, piece_field, with_dates
 
 ALWAYS = True
 NEVER = False
@@ -48,13 +48,6 @@ ACCEPTED_FORMS = {
     "electronic": ["electronic"],
     "original_or_electronic": ["original", "original_and_copy", "electronic"],
 }
-
-
-@functools.lru_cache(maxsize=8192)
-def piece_field(piece_id: str, attribute: str = "") -> str:
-    """The application-fact field for a presented material (or one of its attributes)."""
-    base = "mat_" + piece_id.replace("-", "_").replace("/", "_")
-    return f"{base}__{attribute}" if attribute else base
 
 
 @dataclass
@@ -102,6 +95,15 @@ class CompiledMatter:
         only fires on the defect (silence means none was found). Copy it before changing it."""
         return {cid: False if not c.needs_false and not cid.startswith("derive:") else UNKNOWN
                 for cid, c in self.conditions.items()}
+
+    @functools.cached_property
+    def explaining(self) -> dict[int, tuple[list[str], list[Call]]]:
+        """For each condition a notice explains (a rule's, a material's, an alternative's `when`,
+        by the id of its node, which lives as long as the matter): its explaining_plan, found once."""
+        m = self.matter
+        nodes = [r.when for r in m.rules] + [x.when for x in m.materials if x.when is not None]
+        nodes += [o.when for x in m.materials for o in x.options if o.when is not None]
+        return {id(n): explaining_plan(m, n) for n in nodes}
 
     @functools.cached_property
     def ruleset_name(self) -> str:
@@ -185,9 +187,9 @@ class _Compiler:
             self.derived_stage[d.name] = stage
             self.avail[d.name] = stage + 1
         for r in m.rules:
-            self.add(f"rule:{r.id}", _with_dates(r.when, r.effective_from, r.effective_until))
+            self.add(f"rule:{r.id}", with_dates(r.when, r.effective_from, r.effective_until))
         for mat in m.materials:
-            self.add(f"req:{mat.id}", _with_dates(mat.when, mat.effective_from, mat.effective_until))
+            self.add(f"req:{mat.id}", with_dates(mat.when, mat.effective_from, mat.effective_until))
             for o in mat.options:
                 if o.when is not None:
                     self.add(f"opt:{mat.id}/{o.key}", o.when)
@@ -361,17 +363,6 @@ def _steps(conds: list[Any]) -> list[list[int]]:
     return steps
 
 
-def _with_dates(when: Node | None, start: str | None, until: str | None) -> Node:
-    items: list[Node] = [] if when is None else [when]
-    if start:
-        items.append(Compare(">=", Name("application_date"), Lit(start, "date")))
-    if until:
-        items.append(Compare("<", Name("application_date"), Lit(until, "date")))
-    if not items:
-        return Lit(True, "bool")
-    return items[0] if len(items) == 1 else BoolOp("and", tuple(items))
-
-
 def _compute(items: list[tuple[str, Node]]) -> Callable[[dict], dict] | None:
     """The values of `items`, in order (a later one may use an earlier one); UNKNOWN ones left out."""
     if not items:
@@ -507,6 +498,15 @@ def rules_digest(matter: Matter) -> str:
         h.update(Path(path).name.encode() + b"\0")
         h.update(hashlib.sha256(matter.files[path]).digest())
     return h.hexdigest()
+
+
+def explaining_plan(matter: Matter, node: Node) -> tuple[list[str], list[Call]]:
+    """What explains a condition on a notice: the facts, derived facts and application date it
+    names (sorted), and its count/any/all over a list (whose records are then named)."""
+    names = sorted(n for n in names_in(node) if n in matter.facts or n in matter.derived or n == "application_date")
+    aggregates = [n for n in walk(node) if isinstance(n, Call) and n.func in ("count", "any", "all")
+                  and len(n.args) == 2 and isinstance(n.args[0], Name)]
+    return names, aggregates
 
 
 def compile_matter(matter: Matter) -> CompiledMatter:

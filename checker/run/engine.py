@@ -38,18 +38,17 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from checker.lang.numbers import LARGEST, SMALLEST
+
 Action = Callable[[dict], dict]
 
-SMALLEST = 1e-4  # below this magnitude Python writes floats with an exponent
-LARGEST = 1e15   # from 1e16 on too
 _NOT_HANDLED = 1  # durable-rules' ERR_EVENT_NOT_HANDLED
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # made once, not per call
 
 
 def engine_value(value: Any) -> Any:
-    """A value as the engine can take it. Measured: durable-rules rejects JSON numbers written
-    with an exponent (error 204), which Python's json writes for |x| < 1e-4 and |x| >= 1e16.
-    Such tiny magnitudes become 0.0; the application schema keeps numbers below 1e15."""
+    """A value as the engine can take it (see lang/numbers.py): tiny magnitudes become 0.0; the
+    application schema keeps numbers below LARGEST."""
     kind = type(value)
     if kind is str or kind is bool or kind is int:  # most values: nothing to do
         return value

@@ -7,77 +7,18 @@ exist) and raised together, so an author fixes a file in one pass.
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from checker.errors import CheckerError, Location, Problem, suggest
 from checker.lang.expr import Node, ParseError, names_in, parse
+from checker.source.local import locality_file
 from checker.source.model import Derived, Example, Fact, Material, Matter, Option, Parameter, Part, Rule, Step
 from checker.lang.typecheck import DATE, Checker, Type, TypeProblem, a, fact_type
+from checker.source.schemas import schema_problems
 from checker.source.yamlsource import Document, load_file
 
 BUILTIN_FACTS = {"application_date": DATE}
-
-
-@lru_cache(maxsize=None)
-def schema(kind: str) -> dict:
-    """The shipped JSON Schema for 'matter' or 'ruleset' files."""
-    text = resources.files("checker.source").joinpath("schemas", f"{kind}.schema.json").read_text("utf-8")
-    return json.loads(text)
-
-
-@lru_cache(maxsize=None)
-def _validator(kind: str) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(schema(kind))
-
-
-def schema_problems(doc: Document, kind: str) -> list[Problem]:
-    """JSON Schema violations of a document, each at the line and column of the offending value."""
-    validator = _validator(kind)
-    problems = []
-    for err in validator.iter_errors(doc.data):
-        problems.append(_schema_problem(doc, err))
-    return sorted(set(problems))
-
-
-def _schema_problem(doc: Document, err: jsonschema.ValidationError) -> Problem:
-    # With oneOf/anyOf/if-then the most specific sub-error says the most.
-    best = jsonschema.exceptions.best_match([err]) if err.context else err
-    path = tuple(best.absolute_path)
-    where = ".".join(str(p) for p in path) or "(top level)"
-    message, hint = best.message, ""
-    if best.validator == "additionalProperties" and isinstance(best.instance, dict):
-        allowed = sorted(best.schema.get("properties", {}))
-        extra = sorted(set(best.instance) - set(allowed))
-        if extra:
-            path = path + (extra[0],)
-            message = f"unknown key '{extra[0]}'"
-            import difflib
-            close = difflib.get_close_matches(extra[0], allowed, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(allowed)
-            return Problem(doc.where(path, key=True), "S001", f"{where}: {message}", hint)
-    if best.validator == "required":
-        hint = "add it"
-    elif best.validator == "enum":
-        hint = "one of: " + ", ".join(str(v) for v in best.validator_value)
-    elif best.validator == "pattern":
-        hint = _PATTERN_HINTS.get(best.validator_value, f"must match {best.validator_value}")
-        message = f"{best.instance!r} is not well formed"
-    return Problem(doc.where(path), "S001", f"{where}: {message}", hint)
-
-
-_PATTERN_HINTS = {
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "write a date as YYYY-MM-DD",
-    r"^[A-Z]{2,4}-[0-9]{2}$": "a reference material ID such as IB-01",
-    r"^[a-z][a-z0-9_]*$": "snake_case, e.g. filed_by_agent",
-    r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$": "kebab-case, e.g. marriage-registration",
-    r"^[a-z][a-z0-9-]*$": "lower-case letters, digits and '-'",
-}
 
 
 class _Build:
@@ -286,7 +227,6 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None,
                 for i, e in enumerate(data.get("examples", []))]
     for ex in examples:
         if ex.locality:
-            from checker.source.local import locality_file
             try:
                 locality_file(rules_dir.parent, ex.locality)
             except CheckerError as e:
@@ -317,8 +257,8 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None,
               for st in data.get("flow", [])],
         rongque=data.get("rongque", False), handling=overrides.get("handling", data.get("handling", {})),
         licensing=data.get("licensing", data["type"] == "licence"),
-        procedure_basis=data.get("procedure_basis", []), note=data.get("note"), path=str(path), files=b.files)
-    matter.cache["document"] = doc  # positions, for the linter
+        procedure_basis=data.get("procedure_basis", []), note=data.get("note"), path=str(path), files=b.files,
+        document=doc)
     return matter
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.errors import CheckerError, Location, Problem, suggest
+from checker.source.schemas import schema_problems
+from checker.source.yamlsource import load_file
 
 
 def localities(root: Path) -> list[str]:
@@ -60,8 +62,6 @@ class Office:
 def load_office(path: Path, root: Path | None) -> Office:
     """An office file, checked against its schema and against the localities of the library
     (root None: the locality is not looked up, e.g. by the register, which never applies rules)."""
-    from checker.source.loader import schema_problems
-    from checker.source.yamlsource import load_file
     doc = load_file(path)
     if not isinstance(doc.data, dict):
         raise CheckerError(Problem(doc.where(()), "S002", "an office file must be a mapping of keys to values",

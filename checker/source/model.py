@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from checker.errors import Location
-from checker.lang.expr import Node
+from checker.lang.expr import BoolOp, Compare, Lit, Name, Node
 from checker.lang.typecheck import Type
+from checker.source.yamlsource import Document
 
 Text = dict  # {"zh": ..., "en": ...}
 
 OUTCOMES = ("accept", "rongque", "correct", "questions", "refuse", "redirect", "not_required")
+
+
+@functools.lru_cache(maxsize=8192)
+def piece_field(piece_id: str, attribute: str = "") -> str:
+    """The application-fact field for a presented material (or one of its attributes): the
+    application writes it, the compiled conditions read it."""
+    base = "mat_" + piece_id.replace("-", "_").replace("/", "_")
+    return f"{base}__{attribute}" if attribute else base
+
+
+def with_dates(when: Node | None, start: str | None, until: str | None) -> Node:
+    """A rule's or a material's condition with its dates in force: it holds only for applications
+    dated from `start` and before `until`."""
+    items: list[Node] = [] if when is None else [when]
+    if start:
+        items.append(Compare(">=", Name("application_date"), Lit(start, "date")))
+    if until:
+        items.append(Compare("<", Name("application_date"), Lit(until, "date")))
+    if not items:
+        return Lit(True, "bool")
+    return items[0] if len(items) == 1 else BoolOp("and", tuple(items))
 
 
 @dataclass
@@ -241,7 +264,8 @@ class Matter:
     note: Text | None = None
     path: str = ""
     files: dict[str, bytes] = field(default_factory=dict)  # every file read, for the rules hash
-    cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)  # built lazily
+    # the matter file as read, with its positions (the linter points into it); None when built in code
+    document: Document | None = field(default=None, repr=False, compare=False)
 
     def parameter_values(self, day: str) -> dict[str, Any]:
         """The values in force on `day`; a value only a locality sets, and none has, is left out

@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from checker.run.compiler import _with_dates
 from checker.errors import Location, Problem
 from checker.lang.expr import unparse
-from checker.source.model import Matter
+from checker.source.model import Matter, with_dates
 from checker.lang.satisfiable import can_be
 from checker.lang.typecheck import Type
 
@@ -57,7 +56,7 @@ def _unsaid_sources(matter: Matter, used: set[str]) -> Iterator[Problem]:
 
 def _conditions(matter: Matter, types, bounds) -> Iterator[Problem]:
     for r in matter.rules:
-        node = _with_dates(r.when, r.effective_from, r.effective_until)
+        node = with_dates(r.when, r.effective_from, r.effective_until)
         if can_be(node, True, types, bounds) is False:
             yield Problem(_where(r.location, matter), "W002", f"rule '{r.id}' can never apply: `{r.when_text}` is never true",
                           "check the comparison operators and the declared ranges")
@@ -67,7 +66,7 @@ def _conditions(matter: Matter, types, bounds) -> Iterator[Problem]:
     for m in matter.materials:
         if m.when is None:
             continue
-        node = _with_dates(m.when, m.effective_from, m.effective_until)
+        node = with_dates(m.when, m.effective_from, m.effective_until)
         if can_be(node, True, types, bounds) is False:
             yield Problem(_where(m.location, matter), "W002", f"material {m.id} can never be required: `{m.when_text}` is never true",
                           "check the condition and the effective dates")
@@ -86,7 +85,7 @@ def _conditions(matter: Matter, types, bounds) -> Iterator[Problem]:
 def _rule_pairs(matter: Matter) -> Iterator[Problem]:
     seen: dict[str, object] = {}
     for r in matter.rules:
-        key = unparse(_with_dates(r.when, r.effective_from, r.effective_until))
+        key = unparse(with_dates(r.when, r.effective_from, r.effective_until))
         first = seen.get(key)
         if first is None:
             seen[key] = r
@@ -123,7 +122,7 @@ def _materials(matter: Matter) -> Iterator[Problem]:
 
 
 def _languages(matter: Matter) -> Iterator[Problem]:
-    doc = matter.cache.get("document")
+    doc = matter.document
     if doc is None:
         return
 

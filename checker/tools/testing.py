@@ -5,16 +5,18 @@ exercises — the `opa test --coverage` of this project.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.run.application import parse_application
 from checker.run.compiler import CompiledMatter
-from checker.run.decide import decide
 from checker.errors import CheckerError, Problem
-from checker.run.evaluate import Findings, evaluate
+from checker.run.evaluate import Findings
 from checker.source.model import Example
 from checker.notice.notice import Notice
+from checker.service import evaluate_and_decide
+from checker.workspace import Workspace
 from checker.source.yamlsource import load_file
 
 @dataclass
@@ -71,16 +73,17 @@ def compare(expect: dict, notice: Notice) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=None)
+def _library(root: Path) -> Workspace:
+    """The library a matter file is in, one per folder: it compiles each locality's matter once."""
+    return Workspace(root)
+
+
 def _with_locality(compiled: CompiledMatter, locality: str) -> CompiledMatter:
     """The matter compiled with a locality's settings, once per matter and locality."""
-    key = ("locality", locality)
-    if key not in compiled.matter.cache:
-        from checker.run.compiler import compile_matter
-        from checker.source.loader import load_matter
-        path = Path(compiled.matter.path)
-        root = path.resolve().parent.parent
-        compiled.matter.cache[key] = compile_matter(load_matter(path, root / "rules", root / "local" / f"{locality}.yaml"))
-    return compiled.matter.cache[key]
+    path = Path(compiled.matter.path)
+    root = path.resolve().parent.parent
+    return _library(root).compiled(str(path), root / "local" / f"{locality}.yaml")
 
 
 def run_example(compiled: CompiledMatter, ex: Example) -> ExampleResult:
@@ -91,8 +94,7 @@ def run_example(compiled: CompiledMatter, ex: Example) -> ExampleResult:
     except CheckerError as e:
         return ExampleResult(ex, None, [f"invalid application: {p}" for p in e.problems])
     app.parameters = dict(ex.parameters)
-    findings = evaluate(compiled, app)
-    notice = decide(compiled, app, findings)
+    findings, notice = evaluate_and_decide(compiled, app)
     return ExampleResult(ex, notice, compare(ex.expect, notice), findings)
 
 
@@ -108,7 +110,7 @@ def load_cases(path: Path) -> tuple[str, list[Example]]:
             or not isinstance(data.get("examples"), list):
         raise CheckerError(Problem(doc.where(()), "S001", "a case file has `matter:` and `examples:` only",
                                    "see tests/cases/ for the form"))
-    from checker.source.loader import schema
+    from checker.source.schemas import schema
     import jsonschema
     validator = jsonschema.Draft202012Validator({**schema("matter")["$defs"]["example"],
                                                  "$defs": schema("matter")["$defs"]})
