@@ -3,7 +3,9 @@ one `t()`. Texts that come from rule files (names, reasons, standards) are bilin
 read with `tx()`.
 
 Keys are grouped by where the text appears: the notice's labels (title., outcome., sec., ...)
-first, then each other part's under its own prefix (web., guide., flow., ...).
+and each language's punctuation (colon, semicolon, paren, ...) first, then each other part's
+under its own prefix (web., guide., flow., ...). The wording of a matter's time limit and fee
+(`limit_text`, `fee_text`) is here too: the guide, the flow chart and the notice all say them.
 """
 
 from __future__ import annotations
