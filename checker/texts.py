@@ -3,7 +3,9 @@ one `t()`. Texts that come from rule files (names, reasons, standards) are bilin
 read with `tx()`.
 
 Keys are grouped by where the text appears: the notice's labels (title., outcome., sec., ...)
-first, then each other part's under its own prefix (web., guide., flow., ...).
+and each language's punctuation (colon, semicolon, paren, ...) first, then each other part's
+under its own prefix (web., guide., flow., ...). The wording of a matter's time limit and fee
+(`limit_text`, `fee_text`) is here too: the guide, the flow chart and the notice all say them.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "outcome.refuse_review": ("申请人所述情况不符合许可条件，依法将不予许可", "What the applicant states does not meet the conditions of the licence: it would be refused"),
     "sec.reasons_review": ("不符合许可条件的情形", "Conditions of the licence not met"),
     "sec.verify": ("审查或现场核查时将核实是否存在下列情形", "On review or inspection the agency will verify that none of these applies"),
-    "refuse_basis_review": ("《中华人民共和国行政许可法》第三十八条第二款", "Administrative Licensing Law, art. 38 para. 2"),
     "title.questions": ("申请前需说明的情况", "Questions to answer before a decision"),
     "outcome.questions": ("应当提交的材料已齐全；尚有下列情况需要说明，说明后方能确定是否受理及是否还需其他材料（本文书不是补正通知）",
                           "The materials required so far are all here; the questions below must be answered before the agency can decide whether to accept and whether anything else is needed (this is not a notice to supply materials)"),
@@ -65,7 +66,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sec.accepted": ("已收到且符合要求的材料", "Materials received and in order"),
     "sec.limits": ("期限与收费", "Deadlines and fees"),
     "form": ("提交形式", "Form"),
-    "copies": ("份数", "Copies"),
     "standard": ("要求", "Standard"),
     "source": ("获取途径", "Where to obtain it"),
     "why": ("需要的原因", "Why it is required"),
@@ -106,7 +106,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "Decision due by (any lawful extension, and time the law does not count, comes on top)"),
     "supply_by": ("容缺材料补齐最迟日期", "Deferred materials due by"),
     "calendar_note": ("期限说明", "About the deadlines"),
-    "days": ("日", "days"),
     "time_limit": ("办理时限", "Time limit for the decision"),
     "time_limit.statutory": ("法定", "statutory"),
     "time_limit.promised": ("承诺", "promised"),
@@ -124,6 +123,43 @@ TEXTS: dict[str, tuple[str, str]] = {
     "version": ("检查程序版本", "Checker version"),
     "none": ("无", "none"),
     "derived": ("推算结果", "Computed facts"),
+    # punctuation: each language's own colon, separators and brackets
+    "colon": ("：", ": "),
+    "semicolon": ("；", "; "),
+    "comma": ("，", ", "),
+    "enum": ("、", ", "),  # between items of a list
+    "parts": ("、", "; "),  # between the parts of a route, which may carry their own commas
+    "paren": ("（{text}）", " ({text})"),
+    "html_lang": ("zh-CN", "en"),
+    "notice.numerals": ("一二三四五六七八九十", ""),  # a section's number in words, where the language has them
+    "notice.section_no": ("{n}、", "{n}. "),
+    "notice.count": ("（{n}项）", " ({n})"),
+    "notice.days": ("{n}日", "{n} days"),
+    "notice.copies.one": ("{n}份", "{n} copy"),
+    "notice.copies.many": ("{n}份", "{n} copies"),
+    # how a material is to be presented (a material's `form`)
+    "notice.form.original": ("原件", "the original"),
+    "notice.form.copy": ("复印件", "a copy"),
+    "notice.form.original_and_copy": ("原件核验并提交复印件", "the original for checking plus a copy"),
+    "notice.form.electronic": ("电子证照", "an electronic document"),
+    "notice.form.original_or_electronic": ("原件或电子证照", "the original or an electronic document"),
+    # 行政许可法 art. 32 para. 1: the item that governs each outcome (carried in the notice's JSON)
+    "notice.basis.accept": ("《中华人民共和国行政许可法》第三十二条第一款第（五）项",
+                            "Administrative Licensing Law, art. 32 para. 1 item 5"),
+    "notice.basis.rongque": ("《中华人民共和国行政许可法》第三十二条；容缺受理制度",
+                             "Administrative Licensing Law, art. 32; acceptance with deferred secondary materials (容缺受理)"),
+    "notice.basis.correct": ("《中华人民共和国行政许可法》第三十二条第一款第（四）项",
+                             "Administrative Licensing Law, art. 32 para. 1 item 4"),
+    # a condition of the licence not met on review (不予许可); one known at the window cites the
+    # condition's own basis instead (decide._outcome_basis)
+    "notice.basis.refuse": ("《中华人民共和国行政许可法》第三十八条第二款", "Administrative Licensing Law, art. 38 para. 2"),
+    "notice.basis.redirect": ("《中华人民共和国行政许可法》第三十二条第一款第（二）项",
+                              "Administrative Licensing Law, art. 32 para. 1 item 2"),
+    "notice.basis.not_required": ("《中华人民共和国行政许可法》第三十二条第一款第（一）项",
+                                  "Administrative Licensing Law, art. 32 para. 1 item 1"),
+    # not a decision: what the applicant still has to state before one (and it is theirs to state truthfully)
+    "notice.basis.questions": ("《中华人民共和国行政许可法》第三十一条（申请人应当如实提交有关材料和反映真实情况）",
+                               "Administrative Licensing Law, art. 31 (the applicant gives true materials and facts)"),
 
     # --- deciding and explaining (run/decide.py, run/why.py): keys why.* ----------------------
     "why.unknown": ("未知", "unknown"),
@@ -171,10 +207,100 @@ TEXTS: dict[str, tuple[str, str]] = {
     "why.unit.米": ("米", "m|m"),
 
     # --- the guide and the flow chart (describe/guide.py, describe/flow.py): guide.*, flow.* ----
+    "guide.code": ("事项编码", "Matter code"),
+    "guide.department": ("实施机关", "Agency"),
+    "guide.level": ("行使层级", "Level"),
+    "guide.type": ("事项类型", "Type"),
+    "guide.basis": ("设定依据", "Legal basis"),
+    "guide.time": ("办理时限", "Time limit"),
+    "guide.fee": ("收费", "Fee"),
+    "guide.fee.unstated": ("未注明", "not stated"),
+    "guide.fee.amount": ("{amount} 元", "RMB {amount}"),
+    "guide.handling": ("办理地点和方式", "Where and how"),
+    "guide.conditions": ("受理条件与不予受理情形", "Conditions"),
+    "guide.materials": ("申请材料", "Materials"),
+    "guide.facts": ("需要了解的情况", "Facts asked"),
+    "guide.always": ("必须提交", "always required"),
+    "guide.when": ("适用条件", "required when"),
+    "guide.options": ("可选方式", "alternative"),
+    "guide.in_force": ("适用期间", "in force"),
+    "guide.shared": ("免提交（部门共享获取）", "not submitted: obtained by data sharing"),
+    "guide.from_agency": ("由受理机关自行核实，不向申请人询问", "verified by the agency itself, not asked"),
+    "guide.from_declaration": ("未填写时按申请人签署的材料认定", "when not stated, taken from the signed material"),
+    "guide.secondary": ("可容缺", "may be deferred (容缺)"),
+    "guide.promise": ("可告知承诺", "written promise accepted"),
+    "guide.note": ("说明", "note"),
+    "guide.notes": ("说明", "Notes"),
+    "guide.derived": ("推算", "computed"),
+    "guide.outcome.refuse": ("不予受理", "refuse"),
+    "guide.outcome.refuse_review": ("不予许可（审查、核查时认定）", "refused on review or inspection"),
+    "guide.outcome.redirect": ("告知向其他机关申请", "redirect"),
+    "guide.outcome.not_required": ("无需许可", "no licence needed"),
+    "guide.outcome.correct": ("需更正", "to correct"),
+    "guide.examples": ("示例", "Examples"),
+    "guide.parameters": ("参数（可由当地设置）", "Parameters (a local office may set them)"),
+    "guide.law": ("法定，不可本地修改", "set by law, not locally"),
+    "guide.from": ("自", "from"),
+    "guide.local": ("本地设置", "local setting"),
+    "guide.flow": ("办理流程", "Processing flow"),
+    "guide.if": ("条件", "when"),
+    "guide.otherwise": ("否则", "otherwise"),
+    # how far a rule file's item can be trusted (for rule authors: `checker show --notes`)
+    "guide.confidence": ("可信度", "confidence"),
+    "guide.confidence.official": ("官方来源", "official source"),
+    "guide.confidence.mirror": ("转载官方文本", "mirror of an official text"),
+    "guide.confidence.third_party": ("第三方资料，未经官方核实", "third-party source, not verified officially"),
+    "guide.confidence.inferred": ("推断", "inferred"),
+    "guide.confidence.unverified": ("未经核实", "unverified"),
+    # the flow chart's branches at acceptance and decision (行政许可法 art. 32)
+    "flow.accepted": ("材料齐全", "complete"),
+    "flow.incomplete": ("材料不齐全", "incomplete"),
+    "flow.notice": ("出具一次性告知书，申请人补正后重新提交", "one-time notice; the applicant supplies and resubmits"),
+    "flow.not_accepted": ("不予受理", "not accepted"),
+    "flow.not_accepted_box": ("出具不予受理通知书，说明理由", "notice of non-acceptance with reasons"),
+    "flow.granted": ("准予", "granted"),
+    "flow.refused": ("不予准予", "refused"),
+    "flow.refused_box": ("书面决定并说明理由，告知复议、诉讼权利", "written decision with reasons and the right of appeal"),
+    # a time limit in words (limit_text below: the flow chart, the guide and the notice)
+    "flow.spot": ("当场", "on the spot"),
+    "flow.or": ("或", " or "),
+    "flow.working_days": ("{n}个工作日", "{n} working days"),
+    "flow.days": ("{n}日", "{n} days"),
 
     # --- the explanation of a run (describe/explain.py): explain.* ------------------------------
 
     # --- the interview (shells/interview.py, shells/terminal.py): interview.* -------------------
+    "interview.title": ("{name}（自助预审）", "{name} (self-check)"),
+    "interview.skip_hint": ("输入 ? 表示不清楚。", "Answer ? if you do not know."),
+    "interview.yes_no": (" [是/否]", " [yes/no]"),
+    "interview.error": ("  ✗ ", "  x "),
+    "interview.record": ("第{i}条", "record {i}"),
+    "interview.how_many": ("{question}：共几条？", "{question}: how many?"),
+    "interview.saved": ("答案已保存到 {path}", "Answers saved to {path}"),
+    # why an answer is asked again
+    "interview.answer.yes_no": ("请回答“是”或“否”", "answer yes or no"),
+    "interview.answer.integer": ("请输入整数", "enter a whole number"),
+    "interview.answer.number": ("请输入数字", "enter a number"),
+    "interview.answer.minimum": ("不能小于 {n}", "must be at least {n}"),
+    "interview.answer.maximum": ("不能大于 {n}", "must be at most {n}"),
+    "interview.answer.date": ("请按“年-月-日”输入一个真实的日期，例如 2026-03-02", "enter a real date as YYYY-MM-DD, e.g. 2026-03-02"),
+    "interview.answer.date_range": ("日期须在 {first} 至 {last} 之间", "enter a date from {first} to {last}"),
+    "interview.answer.choose": ("请选择：{options}", "choose one of: {options}"),
+    "interview.answer.empty": ("请填写", "please answer"),
+    # the interview's result (the applicant's self-check), in the terminal and on the web
+    "interview.result": ("结论", "Result"),
+    "interview.result.bring": ("请携带以下材料", "Bring these materials"),
+    "interview.result.bring_none": ("无需另外准备材料。", "No materials to prepare."),
+    "interview.result.possibly": ("视情况可能需要的材料", "Materials that may be needed"),
+    "interview.result.route_one": ("方式", "as"),
+    "interview.result.route_any": ("或", "or"),
+    "interview.result.source": ("获取", "where"),
+    "interview.result.why": ("原因", "why"),
+    "interview.result.needed_if": ("如属下列情形则需要", "needed if this applies"),
+    "interview.result.exempt": ("无需提交，由部门共享获取", "not needed, obtained by the agency"),
+    "interview.result.declared": ("按您签署的[{material}]认定", "As you declare on [{material}]"),
+    "interview.result.agency_checks": ("受理机关将自行核实（无需您提供）", "The agency will check itself (nothing to bring)"),
+    "interview.result.unknown": ("尚不清楚的情况", "Not known yet"),
 
     # --- the web pages and the API (shells/web/): web.* ------------------------------------------
     # the pages' texts (the templates get them as `t`, without the prefix)
@@ -270,3 +396,32 @@ def tx(text: dict | None, lang: str) -> str:
     if not text:
         return ""
     return text.get(lang) or text.get("zh") or text.get("en") or ""
+
+
+def limit_text(limit: dict, lang: str, detail: bool = False) -> str:
+    """A time limit in words: "当场或5个工作日" / "on the spot or 5 working days"; with `detail`,
+    the limit's own explanation follows in brackets. A limit given only as text is that text.
+    (Here, not with the flow chart, because the guide, the flow chart and the notice all say it.)"""
+    parts = []
+    if limit.get("on_the_spot"):
+        parts.append(t("flow.spot", lang))
+    if limit.get("days") is not None:
+        parts.append(t("flow.working_days" if limit.get("working_days") else "flow.days", lang, n=limit["days"]))
+    text = t("flow.or", lang).join(parts)
+    explanation = tx(limit.get("text"), lang)
+    if not text:
+        return explanation
+    if detail and explanation:
+        text += t("paren", lang, text=explanation)
+    return text
+
+
+def fee_text(fee: dict, lang: str) -> str:
+    """A matter's fee in words (the guide and the notice)."""
+    if fee.get("text"):
+        return tx(fee["text"], lang)
+    if "amount" not in fee:
+        return t("guide.fee.unstated", lang)
+    if not fee["amount"]:
+        return t("free", lang)
+    return t("guide.fee.amount", lang, amount=fee["amount"])

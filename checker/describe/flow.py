@@ -12,42 +12,7 @@ from dataclasses import dataclass
 from html import escape
 
 from checker.source.model import Matter, Step
-
-_T = {
-    "accepted": ("材料齐全", "complete"),
-    "incomplete": ("材料不齐全", "incomplete"),
-    "notice": ("出具一次性告知书，申请人补正后重新提交", "one-time notice; the applicant supplies and resubmits"),
-    "not_accepted": ("不予受理", "not accepted"),
-    "not_accepted_box": ("出具不予受理通知书，说明理由", "notice of non-acceptance with reasons"),
-    "granted": ("准予", "granted"),
-    "refused": ("不予准予", "refused"),
-    "refused_box": ("书面决定并说明理由，告知复议、诉讼权利", "written decision with reasons and the right of appeal"),
-    "spot": ("当场", "on the spot"),
-    "or": ("或", " or "),
-    "wd": ("个工作日", " working days"),
-    "d": ("日", " days"),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    return _T[key][0 if lang == "zh" else 1]
-
-
-def limit_text(limit: dict, lang: str, detail: bool = False) -> str:
-    """A time limit in words: "当场或5个工作日" / "on the spot or 5 working days"; with `detail`,
-    the limit's own explanation follows in brackets. A limit given only as text is that text."""
-    parts = []
-    if limit.get("on_the_spot"):
-        parts.append(_t("spot", lang))
-    if limit.get("days") is not None:
-        parts.append(f"{limit['days']}{_t('wd' if limit.get('working_days') else 'd', lang)}")
-    text = _t("or", lang).join(parts)
-    explanation = (limit.get("text") or {}).get("zh" if lang == "zh" else "en", "")
-    if not text:
-        return explanation
-    if detail and explanation:
-        text += f"（{explanation}）" if lang == "zh" else f" ({explanation})"
-    return text
+from checker.texts import limit_text, t, tx
 
 
 @dataclass
@@ -59,14 +24,13 @@ class Node:
 
 def _nodes(matter: Matter, lang: str) -> tuple[list[Node], list[tuple[str, str, str]], list[Node]]:
     """Main-column nodes, edges (from, to, label) and side nodes, from the matter's flow."""
-    key = "zh" if lang == "zh" else "en"
     main: list[Node] = []
     side: list[Node] = []
     edges: list[tuple[str, str, str]] = []
     steps: list[Step] = matter.flow
     for i, st in enumerate(steps):
-        lines = [st.name[key]]
-        extra = [st.actor[key]] if st.actor else []
+        lines = [tx(st.name, lang)]
+        extra = [tx(st.actor, lang)] if st.actor else []
         limit = limit_text(st.time_limit, lang)
         if limit:
             extra.append(limit)
@@ -76,18 +40,18 @@ def _nodes(matter: Matter, lang: str) -> tuple[list[Node], list[tuple[str, str, 
         nxt = steps[i + 1].key if i + 1 < len(steps) else None
         if st.kind == "accept":
             first = steps[0].key
-            side.append(Node(f"{st.key}_notice", [_t("notice", lang)]))
-            side.append(Node(f"{st.key}_refuse", [_t("not_accepted_box", lang)]))
+            side.append(Node(f"{st.key}_notice", [t("flow.notice", lang)]))
+            side.append(Node(f"{st.key}_refuse", [t("flow.not_accepted_box", lang)]))
             if nxt:
-                edges.append((st.key, nxt, _t("accepted", lang)))
-            edges.append((st.key, f"{st.key}_notice", _t("incomplete", lang)))
+                edges.append((st.key, nxt, t("flow.accepted", lang)))
+            edges.append((st.key, f"{st.key}_notice", t("flow.incomplete", lang)))
             edges.append((f"{st.key}_notice", first, ""))
-            edges.append((st.key, f"{st.key}_refuse", _t("not_accepted", lang)))
+            edges.append((st.key, f"{st.key}_refuse", t("flow.not_accepted", lang)))
         elif st.kind == "decide":
-            side.append(Node(f"{st.key}_refused", [_t("refused_box", lang)]))
+            side.append(Node(f"{st.key}_refused", [t("flow.refused_box", lang)]))
             if nxt:
-                edges.append((st.key, nxt, _t("granted", lang)))
-            edges.append((st.key, f"{st.key}_refused", _t("refused", lang)))
+                edges.append((st.key, nxt, t("flow.granted", lang)))
+            edges.append((st.key, f"{st.key}_refused", t("flow.refused", lang)))
         elif nxt:
             edges.append((st.key, nxt, ""))
     return main, edges, side
@@ -157,7 +121,7 @@ def svg(matter: Matter, lang: str = "zh") -> str:
     width = x_side + side_w + 30
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{total_h:.0f}" '
            f'viewBox="0 0 {width:.0f} {total_h:.0f}" font-family="Noto Sans CJK SC, Microsoft YaHei, sans-serif" '
-           f'font-size="{_FONT}" role="img" aria-label="{escape(matter.name["zh" if lang == "zh" else "en"])}">',
+           f'font-size="{_FONT}" role="img" aria-label="{escape(tx(matter.name, lang))}">',
            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>']
     for a, b, label in edges:

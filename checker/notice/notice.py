@@ -9,41 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
+from checker.texts import LANGS, t
+
 NOTICE_SCHEMA = "checker.notice/1"
 
 # outcomes that end the matter here, in order of precedence: a park needs no licence, whatever else it lacks
 NOT_GOING_AHEAD = ("redirect", "not_required", "refuse")
 
-# how a material is to be presented, in words (zh, en)
-FORM_TEXT = {
-    "original": ("原件", "the original"),
-    "copy": ("复印件", "a copy"),
-    "original_and_copy": ("原件核验并提交复印件", "the original for checking plus a copy"),
-    "electronic": ("电子证照", "an electronic document"),
-    "original_or_electronic": ("原件或电子证照", "the original or an electronic document"),
-}
+# the forms a material may be presented in, and the outcomes a notice may announce; their words
+# are in checker/texts.py (notice.form.*, notice.basis.*)
+FORMS = ("original", "copy", "original_and_copy", "electronic", "original_or_electronic")
+OUTCOMES = ("accept", "rongque", "correct", "refuse", "redirect", "not_required", "questions")
 
-
-# 行政许可法 art. 32 para. 1: the item that governs each outcome
-OUTCOME_BASIS = {
-    "accept": {"zh": "《中华人民共和国行政许可法》第三十二条第一款第（五）项",
-               "en": "Administrative Licensing Law, art. 32 para. 1 item 5"},
-    "rongque": {"zh": "《中华人民共和国行政许可法》第三十二条；容缺受理制度",
-                "en": "Administrative Licensing Law, art. 32; acceptance with deferred secondary materials (容缺受理)"},
-    "correct": {"zh": "《中华人民共和国行政许可法》第三十二条第一款第（四）项",
-                "en": "Administrative Licensing Law, art. 32 para. 1 item 4"},
-    # a condition of the licence not met on review (不予许可); one known at the window cites the
-    # condition's own basis instead (decide._outcome_basis)
-    "refuse": {"zh": "《中华人民共和国行政许可法》第三十八条第二款",
-               "en": "Administrative Licensing Law, art. 38 para. 2"},
-    "redirect": {"zh": "《中华人民共和国行政许可法》第三十二条第一款第（二）项",
-                 "en": "Administrative Licensing Law, art. 32 para. 1 item 2"},
-    "not_required": {"zh": "《中华人民共和国行政许可法》第三十二条第一款第（一）项",
-                     "en": "Administrative Licensing Law, art. 32 para. 1 item 1"},
-    # not a decision: what the applicant still has to state before one (and it is theirs to state truthfully)
-    "questions": {"zh": "《中华人民共和国行政许可法》第三十一条（申请人应当如实提交有关材料和反映真实情况）",
-                  "en": "Administrative Licensing Law, art. 31 (the applicant gives true materials and facts)"},
-}
+# the same words as (zh, en) and as the notice's {zh, en} (its `outcome_basis`), for the decision
+FORM_TEXT = {form: (t(f"notice.form.{form}", "zh"), t(f"notice.form.{form}", "en")) for form in FORMS}
+OUTCOME_BASIS = {o: {lang: t(f"notice.basis.{o}", lang) for lang in LANGS} for o in OUTCOMES}
 
 
 @dataclass

@@ -24,6 +24,7 @@ from checker.lang.functions import FIRST_DATE, LAST_DATE, date_fault
 from checker.source.model import Fact, Matter
 from checker.notice.notice import NOT_GOING_AHEAD, Notice
 from checker.service import check
+from checker.texts import LANGS, t
 
 SKIP = {"?", "？", "不知道", "不清楚", "skip", "unknown", "don't know"}
 YES = {"y", "yes", "是", "有", "true", "1", "对", "是的"}
@@ -31,11 +32,13 @@ NO = {"n", "no", "否", "无", "没有", "false", "0", "不是"}
 
 
 class AnswerError(ValueError):
-    """An answer that does not fit the question; the message says what would."""
+    """An answer that does not fit the question; the message (`text`, zh and en) says what would.
+    `key` names the message in checker/texts.py; a value given as {zh, en} is filled in per language."""
 
-    def __init__(self, zh: str, en: str):
-        super().__init__(en)
-        self.text = {"zh": zh, "en": en}
+    def __init__(self, key: str, **values):
+        self.text = {lang: t(key, lang, **{k: v[lang] if isinstance(v, dict) else v for k, v in values.items()})
+                     for lang in LANGS}
+        super().__init__(self.text["en"])
 
 
 @dataclass
@@ -67,13 +70,13 @@ class Step:
 
 
 def question(fact: Fact, name: str | None = None) -> Question:
-    t = fact.type
-    q = Question(name or fact.name, t.kind, fact.question, unit=fact.unit, minimum=fact.minimum,
+    fact_type = fact.type
+    q = Question(name or fact.name, fact_type.kind, fact.question, unit=fact.unit, minimum=fact.minimum,
                  maximum=fact.maximum, remark=fact.remark)
-    if t.kind == "enum":
-        q.choices = [(v, fact.value_labels.get(v, {"zh": v, "en": v})) for v in t.values]
-    if t.kind == "list":
-        for fname, ftype in t.fields:
+    if fact_type.kind == "enum":
+        q.choices = [(v, fact.value_labels.get(v, {"zh": v, "en": v})) for v in fact_type.values]
+    if fact_type.kind == "list":
+        for fname, ftype in fact_type.fields:
             spec = fact.field_specs.get(fname, {})
             label = spec.get("label", {"zh": fname, "en": fname})
             sub = Fact(fname, ftype, question=label, label=label, unit=spec.get("unit", ""),
@@ -88,7 +91,7 @@ MAX_RECORDS = 50
 
 def count_question(q: Question) -> Question:
     """For a list (household members, homes, vehicles): how many records there are."""
-    return Question(q.fact, "integer", {"zh": q.text["zh"] + "：共几条？", "en": q.text["en"] + ": how many?"},
+    return Question(q.fact, "integer", {lang: t("interview.how_many", lang, question=q.text[lang]) for lang in LANGS},
                     minimum=0, maximum=MAX_RECORDS)
 
 
@@ -130,40 +133,37 @@ def parse_answer(q: Question, text: str) -> Any:
             return True
         if low in NO:
             return False
-        raise AnswerError("请回答“是”或“否”", "answer yes or no")
+        raise AnswerError("interview.answer.yes_no")
     if q.kind in ("integer", "number"):
         try:
             value: Any = int(raw) if q.kind == "integer" else float(raw.replace(",", ""))
             if not math.isfinite(value) or abs(value) >= LARGEST:
                 raise ValueError
         except ValueError:
-            kind_zh = "整数" if q.kind == "integer" else "数字"
-            raise AnswerError(f"请输入{kind_zh}", f"enter a {'whole ' if q.kind == 'integer' else ''}number") from None
+            raise AnswerError(f"interview.answer.{q.kind}") from None
         if q.minimum is not None and value < q.minimum:
-            raise AnswerError(f"不能小于 {q.minimum:g}", f"must be at least {q.minimum:g}")
+            raise AnswerError("interview.answer.minimum", n=f"{q.minimum:g}")
         if q.maximum is not None and value > q.maximum:
-            raise AnswerError(f"不能大于 {q.maximum:g}", f"must be at most {q.maximum:g}")
+            raise AnswerError("interview.answer.maximum", n=f"{q.maximum:g}")
         return value
     if q.kind == "date":
         m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", raw)
         text_date = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else raw
         fault = date_fault(text_date)
         if fault == "not a real date":
-            raise AnswerError("请按“年-月-日”输入一个真实的日期，例如 2026-03-02",
-                              "enter a real date as YYYY-MM-DD, e.g. 2026-03-02")
+            raise AnswerError("interview.answer.date")
         if fault:
-            raise AnswerError(f"日期须在 {FIRST_DATE} 至 {LAST_DATE} 之间",
-                              f"enter a date from {FIRST_DATE} to {LAST_DATE}")
+            raise AnswerError("interview.answer.date_range", first=FIRST_DATE, last=LAST_DATE)
         return text_date
     if q.kind == "enum":
         for i, (value, label) in enumerate(q.choices, 1):
             if raw in (str(i), value, label.get("zh"), label.get("en")):
                 return value
-        options = "、".join(f"{i}. {label['zh']}" for i, (_, label) in enumerate(q.choices, 1))
-        options_en = ", ".join(f"{i}. {label['en']}" for i, (_, label) in enumerate(q.choices, 1))
-        raise AnswerError(f"请选择：{options}", f"choose one of: {options_en}")
+        options = {lang: t("enum", lang).join(f"{i}. {label[lang]}" for i, (_, label) in enumerate(q.choices, 1))
+                   for lang in LANGS}
+        raise AnswerError("interview.answer.choose", options=options)
     if not raw:
-        raise AnswerError("请填写", "please answer")
+        raise AnswerError("interview.answer.empty")
     return raw
 
 

@@ -6,6 +6,7 @@ from html import escape
 
 from checker.notice.notice import Notice
 from checker.notice.render.layout import layout
+from checker.texts import t
 
 _STYLE = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;max-width:48em;margin:2em auto;line-height:1.6;color:#111}
@@ -25,7 +26,7 @@ table.lines td{vertical-align:top;padding:0 .6em .2em 0}
 def render(notice: Notice, lang: str = "zh") -> str:
     lay = layout(notice, lang)
     e = escape
-    html_lang = "zh-CN" if lang == "zh" else "en"
+    html_lang = t("html_lang", lang)
     out = [f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">',
            f"<title>{e(lay.title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>",
            f"<h1>{e(lay.title)}</h1>", '<dl class="header">']

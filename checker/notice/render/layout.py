@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from checker.describe.flow import limit_text
-from checker.texts import t, tx
-from checker.notice.notice import FORM_TEXT, NOT_GOING_AHEAD, FactValue, MaterialItem, Notice, Reason
+from checker.notice.notice import NOT_GOING_AHEAD, FactValue, MaterialItem, Notice, Reason
+from checker.texts import fee_text, limit_text, t, tx
+
 
 @dataclass
 class Entry:
@@ -43,18 +43,16 @@ class Layout:
 
 
 def _facts(facts: list[FactValue], lang: str) -> str:
-    sep = "；" if lang == "zh" else "; "
-    eq = "：" if lang == "zh" else ": "
+    sep, eq = t("semicolon", lang), t("colon", lang)
     return sep.join(f"{tx(f.label, lang)}{eq}{tx(f.display, lang)}" for f in facts)
 
 
 def _basis(basis: list[dict], lang: str) -> str:
-    return ("；" if lang == "zh" else "; ").join(tx(b, lang) for b in basis)
+    return t("semicolon", lang).join(tx(b, lang) for b in basis)
 
 
 def _form(item: MaterialItem, lang: str) -> str:
-    zh, en = FORM_TEXT[item.form]
-    return zh if lang == "zh" else en
+    return t(f"notice.form.{item.form}", lang)
 
 
 def item_form(item: MaterialItem, lang: str) -> str:
@@ -67,17 +65,17 @@ def item_form(item: MaterialItem, lang: str) -> str:
 
 def route_form(alt, lang: str) -> str:
     """Each part of a route with its form: "产权证（复印件）、租约（原件，2份）"."""
-    opening, closing, sep = ("（", "）", "、") if lang == "zh" else (" (", ")", "; ")
-    return sep.join(f"{tx(p.name, lang)}{opening}{FORM_TEXT[p.form][0 if lang == 'zh' else 1]}"
-                    f"{copies_text(p.copies, lang, sep=True)}{closing}" for p in alt.parts)
+    return t("parts", lang).join(
+        tx(p.name, lang) + t("paren", lang, text=t(f"notice.form.{p.form}", lang) + copies_text(p.copies, lang, sep=True))
+        for p in alt.parts)
 
 
 def copies_text(copies: int | None, lang: str, *, sep: bool = False) -> str:
     """"2份" / "2 copies"; nothing where the sources give no number."""
     if copies is None:
         return ""
-    text = f"{copies}份" if lang == "zh" else f"{copies} cop{'y' if copies == 1 else 'ies'}"
-    return (("，" if lang == "zh" else ", ") + text) if sep else text
+    text = t("notice.copies.one" if copies == 1 else "notice.copies.many", lang, n=copies)
+    return t("comma", lang) + text if sep else text
 
 
 def _material(item: MaterialItem, lang: str, *, detail: bool = True, why_label: str = "why") -> Entry:
@@ -100,11 +98,11 @@ def _material(item: MaterialItem, lang: str, *, detail: bool = True, why_label: 
             lack = [tx(p.name, lang) for p in alt.parts if not p.presented]
             text = tx(alt.name, lang) + (t("route_applies", lang) if alt.applies else "")
             if not form:
-                text += ("：" if lang == "zh" else ": ") + route_form(alt, lang)
+                text += t("colon", lang) + route_form(alt, lang)
             if have:
-                sep = "、" if lang == "zh" else ", "
-                text += f"（{t('presented', lang)}：{sep.join(have)}；{t('still_missing', lang)}：{sep.join(lack)}）" \
-                    if lang == "zh" else f" ({t('presented', lang)}: {sep.join(have)}; {t('still_missing', lang)}: {sep.join(lack)})"
+                colon, sep = t("colon", lang), t("enum", lang)
+                text += t("paren", lang, text=f"{t('presented', lang)}{colon}{sep.join(have)}{t('semicolon', lang)}"
+                                               f"{t('still_missing', lang)}{colon}{sep.join(lack)}")
             routes.append(text)
     if item.standard:
         e.lines.append((t("standard", lang), tx(item.standard, lang)))
@@ -121,7 +119,7 @@ def _material(item: MaterialItem, lang: str, *, detail: bool = True, why_label: 
     if item.promise_allowed:
         flags.append(t("promise_ok", lang))
     if flags:
-        e.lines.append((t("note", lang), ("；" if lang == "zh" else "; ").join(flags)))
+        e.lines.append((t("note", lang), t("semicolon", lang).join(flags)))
     if item.remark:
         e.lines.append((t("note", lang), tx(item.remark, lang)))
     return e
@@ -201,9 +199,8 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
             entries.append(e)
         sections.append(Section("info", t("sec.info", lang), entries))
     if n.declared:
-        sep = "：" if lang == "zh" else ": "
         sections.append(Section("declared", t("sec.declared", lang), [
-            Entry(f"{tx(d.label, lang)}{sep}{tx(d.display, lang)}",
+            Entry(f"{tx(d.label, lang)}{t('colon', lang)}{tx(d.display, lang)}",
                   [(t("declared_on", lang), f"[{d.material}] {tx(d.material_name, lang)}")])
             for d in n.declared]))
     on_review_checks, agency_checks = n.review_checks, n.agency_checks
@@ -234,12 +231,11 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
         limits.append((t("calendar_note", lang), tx(note, lang)))
     if n.outcome == "rongque" and n.deadline.get("supply_within_days"):
         days = n.deadline["supply_within_days"]
-        limits.append((t("supply_within", lang), f"{days}{t('days', lang)}" if lang == "zh" else f"{days} {t('days', lang)}"))
+        limits.append((t("supply_within", lang), t("notice.days", lang, n=days)))
     for key in ("statutory", "promised"):
         if n.time_limit.get(key):
-            limits.append((f"{t('time_limit', lang)}（{t('time_limit.' + key, lang)}）" if lang == "zh"
-                           else f"{t('time_limit', lang)} ({t('time_limit.' + key, lang)})", limit_text(n.time_limit[key], lang, detail=True)))
-    from checker.describe.guide import fee_text
+            limits.append((t("time_limit", lang) + t("paren", lang, text=t("time_limit." + key, lang)),
+                           limit_text(n.time_limit[key], lang, detail=True)))
     limits.append((t("fee", lang), fee_text(n.fee, lang)))
     sections.append(Section("limits", t("sec.limits", lang), [Entry("", limits)]))
 
@@ -256,7 +252,7 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
                (t("version", lang), n.checker_version)]
     key, basis = n.outcome, tx(n.outcome_basis, lang)
     if n.outcome == "refuse" and on_review and not refusals:
-        key, basis = "refuse_review", t("refuse_basis_review", lang)
+        key, basis = "refuse_review", t("notice.basis.refuse", lang)
     if official:
         title, outcome = t(f"title.{key}", lang), t(f"outcome.{key}", lang)
     else:

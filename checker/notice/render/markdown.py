@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from checker.notice.notice import Notice
 from checker.notice.render.layout import layout
+from checker.texts import t
 
 
 def _md(text: str) -> str:
@@ -15,7 +16,7 @@ def _md(text: str) -> str:
 
 def render(notice: Notice, lang: str = "zh") -> str:
     lay = layout(notice, lang)
-    colon = "：" if lang == "zh" else ": "
+    colon = t("colon", lang)
     out = [f"# {_md(lay.title)}", ""]
     out += [f"- **{_md(k)}**{colon}{_md(v)}" for k, v in lay.header]
     out += ["", f"> **{_md(lay.outcome)}**", ">", f"> {_md(lay.outcome_basis)}"]

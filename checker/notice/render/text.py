@@ -6,12 +6,10 @@ from checker.notice.notice import Notice
 from checker.notice.render.layout import layout
 from checker.texts import t
 
-_NUMERALS = "一二三四五六七八九十"
-
 
 def render(notice: Notice, lang: str = "zh") -> str:
     lay = layout(notice, lang)
-    colon = "：" if lang == "zh" else ": "
+    colon, numerals = t("colon", lang), t("notice.numerals", lang)
     out = [lay.title, "=" * 40]
     out += [f"{k}{colon}{v}" for k, v in lay.header]
     out.append("")
@@ -19,10 +17,10 @@ def render(notice: Notice, lang: str = "zh") -> str:
     out.append(f"{t('outcome_basis', lang)}{colon}{lay.outcome_basis}")
     for i, section in enumerate(lay.sections):
         out.append("")
-        number = f"{_NUMERALS[i]}、" if lang == "zh" and i < len(_NUMERALS) else f"{i + 1}. "
+        number = t("notice.section_no", lang, n=numerals[i]) if i < len(numerals) else f"{i + 1}. "
         count = len(section.entries)
         numbered = any(entry.title for entry in section.entries)  # as the HTML renderer decides
-        suffix = "" if not numbered else (f"（{count}项）" if lang == "zh" else f" ({count})")
+        suffix = t("notice.count", lang, n=count) if numbered else ""
         out.append(f"{number}{section.title}{suffix}")
         for j, entry in enumerate(section.entries, 1):
             indent = "   "
