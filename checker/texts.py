@@ -162,6 +162,14 @@ TEXTS: dict[str, tuple[str, str]] = {
                                "Administrative Licensing Law, art. 31 (the applicant gives true materials and facts)"),
 
     # --- deciding and explaining (run/decide.py, run/why.py): keys why.* ----------------------
+    "why.calendar.before": ("节假日数据不包含{year}年（覆盖{start}年起），无法按工作日计算期限",
+                            "the holiday data does not cover {year} (it starts in {start}): "
+                            "the working-day deadline cannot be computed"),
+    "why.calendar.beyond": ("无法推算{year}年的节假日，无法按工作日计算期限",
+                            "the holidays of {year} cannot be reckoned: the working-day deadline cannot be computed"),
+    "why.calendar.provisional": ("{year}年节假日安排尚未公布：此日期按法定节假日（含补假）推算，以国务院公布的安排为准",
+                                 "the {year} holiday schedule is not published yet: this date is reckoned from the statutory "
+                                 "holidays (with their make-up days) and may change when the schedule is published"),
     "why.unknown": ("未知", "unknown"),
     "why.yes": ("是", "yes"),
     "why.no": ("否", "no"),
@@ -389,6 +397,11 @@ def t(key: str, lang: str, **values) -> str:
     zh, en = TEXTS[key]
     text = zh if lang == "zh" else en
     return text.format(**values) if values else text
+
+
+def both(key: str, **values) -> dict[str, str]:
+    """The text `key` in both languages, as a notice carries it ({"zh": ..., "en": ...})."""
+    return {lang: t(key, lang, **values) for lang in LANGS}
 
 
 def tx(text: dict | None, lang: str) -> str:

@@ -125,3 +125,14 @@ def test_select_ignore_and_json(tmp_path):
     assert runner.invoke(app, ["validate", "--root", str(tmp_path), "--ignore", "W008,W011"]).exit_code == 0
     assert runner.invoke(app, ["validate", "--root", str(tmp_path), "--select", "M"]).exit_code == 0
     assert runner.invoke(app, ["validate", "--root", str(tmp_path), "--select", "W"]).exit_code == 1
+
+
+def test_every_lint_code_has_one_registered_check_and_its_doc():
+    """A lint check and its code's documentation are found from either side (checker/tools/lint.py
+    registers the checks; codes.py documents each code with the examples this file runs)."""
+    from checker.tools.lint import CHECKS
+    registered = [code for c in CHECKS for code in c.codes]
+    assert len(registered) == len(set(registered)), "a code is registered by two checks"
+    warnings = sorted(code for code, c in CODES.items() if code.startswith("W"))
+    assert sorted(registered) == warnings
+    assert all(CODES[code].severity == "warning" for code in registered)

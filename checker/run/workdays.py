@@ -38,6 +38,7 @@ from functools import lru_cache
 import chinese_calendar
 
 from checker.lang.functions import to_date
+from checker.texts import both
 
 # The next year's New Year arrangement can reach back to this day of December (month, day).
 _NEXT_YEAR_REACHES_BACK_TO = (12, 29)
@@ -51,26 +52,15 @@ class CalendarGap(ValueError):
         self.year = year
         years = covered_years()
         if year < years.start:
-            self.text = {
-                "zh": f"节假日数据不包含{year}年（覆盖{years.start}年起），无法按工作日计算期限",
-                "en": f"the holiday data does not cover {year} (it starts in {years.start}): "
-                      "the working-day deadline cannot be computed",
-            }
+            self.text = both("why.calendar.before", year=year, start=years.start)
         else:
-            self.text = {
-                "zh": f"无法推算{year}年的节假日，无法按工作日计算期限",
-                "en": f"the holidays of {year} cannot be reckoned: the working-day deadline cannot be computed",
-            }
+            self.text = both("why.calendar.beyond", year=year)
         super().__init__(self.text["en"])
 
 
 def provisional_note(year: int) -> dict:
     """What a notice says beside a date counted through a year whose schedule is not published."""
-    return {
-        "zh": f"{year}年节假日安排尚未公布：此日期按法定节假日（含补假）推算，以国务院公布的安排为准",
-        "en": f"the {year} holiday schedule is not published yet: this date is reckoned from the statutory "
-              "holidays (with their make-up days) and may change when the schedule is published",
-    }
+    return both("why.calendar.provisional", year=year)
 
 
 @dataclass(frozen=True)

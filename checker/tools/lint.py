@@ -1,13 +1,19 @@
 """Lint checks on a matter that loaded cleanly: things that are legal but almost certainly wrong.
 
-Each check has a code (W0xx) documented in `codes.py` with a bad and a good example; `checker
-validate` runs them after the schema and semantic checks, and `--select` / `--ignore` pick them.
+Each check is one function here, registered with `@check(codes...)`; each code it reports
+(W0xx) is documented in `checker/tools/codes.py` with a bad and a good example, which
+tests/test_codes.py runs. `checker validate` runs every registered check after the schema and
+semantic checks, and `--select` / `--ignore` pick them by code.
+
+To add one: write `@check("W0NN") def name(ctx: Context) -> Iterator[Problem]` below, and
+give W0NN its entry (summary, explanation, bad, good) in codes.py.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Callable, Iterator
 
 from checker.errors import Location, Problem
 from checker.lang.expr import unparse
@@ -19,25 +25,55 @@ _CJK = re.compile(r"[\u2e80-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
+@dataclass(frozen=True)
+class Context:
+    """What every check reads about one matter, worked out once."""
+
+    matter: Matter
+    types: dict[str, Type]  # every name a condition may read, with its type
+    bounds: dict[str, tuple]  # declared (minimum, maximum) of the facts that have them
+    used: set[str]  # the names some condition reads
+
+    @classmethod
+    def of(cls, matter: Matter) -> "Context":
+        types: dict[str, Type] = {n: f.type for n, f in matter.facts.items()}
+        types.update({n: d.type for n, d in matter.derived.items()})
+        types.update({n: p.type for n, p in matter.parameters.items()})
+        bounds = {n: (f.minimum, f.maximum) for n, f in matter.facts.items()
+                  if f.minimum is not None or f.maximum is not None}
+        return cls(matter, types, bounds, matter.referenced_names())
+
+
+@dataclass(frozen=True)
+class Check:
+    codes: tuple[str, ...]  # the codes it may report
+    run: Callable[[Context], Iterator[Problem]]
+
+
+CHECKS: list[Check] = []
+
+
+def check(*codes: str):
+    """Register a lint check that reports `codes`."""
+    def register(func: Callable[[Context], Iterator[Problem]]):
+        CHECKS.append(Check(codes, func))
+        return func
+    return register
+
+
 def lint(matter: Matter) -> list[Problem]:
     """Every lint problem of a matter, in file order."""
-    types: dict[str, Type] = {n: f.type for n, f in matter.facts.items()}
-    types.update({n: d.type for n, d in matter.derived.items()})
-    types.update({n: p.type for n, p in matter.parameters.items()})
-    bounds = {n: (f.minimum, f.maximum) for n, f in matter.facts.items()
-              if f.minimum is not None or f.maximum is not None}
-    used = matter.referenced_names()
-    problems = [*_unused_facts(matter, used), *_unsaid_sources(matter, used), *_conditions(matter, types, bounds),
-                *_rule_pairs(matter), *_materials(matter), *_languages(matter), *_uncited(matter),
-                *_unlabelled(matter, used)]
-    return sorted(set(problems))
+    ctx = Context.of(matter)
+    return sorted({p for c in CHECKS for p in c.run(ctx)})
 
 
 def _where(loc: Location | None, matter: Matter) -> Location:
     return loc or Location(matter.path)
 
 
-def _unused_facts(matter: Matter, used: set[str]) -> Iterator[Problem]:
+@check("W001")
+def unused_facts(ctx: Context) -> Iterator[Problem]:
+    matter, used = ctx.matter, ctx.used
     own = f"matter {matter.id}"
     for f in matter.facts.values():
         if f.origin == own and f.name not in used and not f.record_only:
@@ -45,8 +81,10 @@ def _unused_facts(matter: Matter, used: set[str]) -> Iterator[Problem]:
                           "remove it, or use it in a rule, a material's when, or a derived fact")
 
 
-def _unsaid_sources(matter: Matter, used: set[str]) -> Iterator[Problem]:
+@check("W010")
+def unsaid_sources(ctx: Context) -> Iterator[Problem]:
     """Facts read by a rule or material (directly or through derived facts) whose `from` is unsaid."""
+    matter, used = ctx.matter, ctx.used
     for f in matter.facts.values():
         if f.name in used and not f.source:
             yield Problem(_where(f.location, matter), "W010",
@@ -54,7 +92,9 @@ def _unsaid_sources(matter: Matter, used: set[str]) -> Iterator[Problem]:
                           "add `from: applicant`, `from: {declaration: ID, value: ...}` or `from: {agency: {zh, en}}`")
 
 
-def _conditions(matter: Matter, types, bounds) -> Iterator[Problem]:
+@check("W002", "W003")
+def never_or_always(ctx: Context) -> Iterator[Problem]:
+    matter, types, bounds = ctx.matter, ctx.types, ctx.bounds
     for r in matter.rules:
         node = with_dates(r.when, r.effective_from, r.effective_until)
         if can_be(node, True, types, bounds) is False:
@@ -82,7 +122,9 @@ def _conditions(matter: Matter, types, bounds) -> Iterator[Problem]:
             yield Problem(_where(d.location, matter), "W002", f"derived fact '{d.name}' is never computed: `{d.when_text}` is never true")
 
 
-def _rule_pairs(matter: Matter) -> Iterator[Problem]:
+@check("W004", "W005")
+def rule_pairs(ctx: Context) -> Iterator[Problem]:
+    matter = ctx.matter
     seen: dict[str, object] = {}
     for r in matter.rules:
         key = unparse(with_dates(r.when, r.effective_from, r.effective_until))
@@ -99,7 +141,9 @@ def _rule_pairs(matter: Matter) -> Iterator[Problem]:
                           "one condition cannot lead to two outcomes: correct one of them")
 
 
-def _materials(matter: Matter) -> Iterator[Problem]:
+@check("W006", "W007", "W008")
+def materials(ctx: Context) -> Iterator[Problem]:
+    matter = ctx.matter
     for m in matter.materials:
         if m.shared is True and (m.secondary or m.promise_allowed is not False or m.checks):
             flags = [k for k, v in (("secondary", m.secondary), ("promise_allowed", m.promise_allowed is not False),
@@ -121,7 +165,9 @@ def _materials(matter: Matter) -> Iterator[Problem]:
                               f"set {m.id}'s effective_from to {old.id}'s effective_until")
 
 
-def _languages(matter: Matter) -> Iterator[Problem]:
+@check("W009")
+def languages(ctx: Context) -> Iterator[Problem]:
+    matter = ctx.matter
     doc = matter.document
     if doc is None:
         return
@@ -148,8 +194,10 @@ def _languages(matter: Matter) -> Iterator[Problem]:
     yield from walk(doc.data, ())
 
 
-def _uncited(matter: Matter) -> Iterator[Problem]:
+@check("W011")
+def uncited(ctx: Context) -> Iterator[Problem]:
     """Every rule, material, parameter and computed fact says where the reference gives it (W011)."""
+    matter = ctx.matter
     items = [("rule", r.id, r) for r in matter.rules] + [("material", m.id, m) for m in matter.materials]
     items += [("parameter", p.name, p) for p in matter.parameters.values()]
     items += [("derived fact", d.name, d) for d in matter.derived.values()]
@@ -160,9 +208,11 @@ def _uncited(matter: Matter) -> Iterator[Problem]:
                           "or `cite: {inferred: why}` if no source states it")
 
 
-def _unlabelled(matter: Matter, used: set[str]) -> Iterator[Problem]:
+@check("W012")
+def unlabelled(ctx: Context) -> Iterator[Problem]:
     """Every value a citizen may choose has words (W012): a fact's or a record field's enum values
     are offered by their labels, never by their internal names."""
+    matter, used = ctx.matter, ctx.used
     for f in matter.facts.values():
         if f.name not in used and not f.record_only:
             continue
