@@ -98,7 +98,7 @@ class Workspace:
         base = self.root / folder
         if not base.is_dir():
             return []
-        return sorted(p for p in base.iterdir() if p.suffix in SUFFIXES and p.is_file())
+        return sorted(p for p in base.iterdir() if p.suffix in SUFFIXES and not p.is_dir())  # a FIFO too: its reader says what it is
 
     def rule_files(self) -> list[Path]:
         """Every rule file of the library: matters, rule sets and localities."""
