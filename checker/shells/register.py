@@ -564,3 +564,36 @@ def _iso_date(text, name: str) -> date:
         except ValueError:
             pass
     raise ValueError(f"{name} must be a date written YYYY-MM-DD, not {text!r}")
+
+
+def agency_of(agency: str, abbr: str, office) -> tuple[str, str]:
+    """The register's agency and abbreviation: those given, else the office's, else X."""
+    if office is not None:
+        agency, abbr = agency or office.name["zh"], abbr or office.abbr
+    abbr = abbr or "X"
+    return agency or abbr, abbr
+
+
+def issue_notice(register: Register, matter_id: str, application_key: str, notice) -> Entry | None:
+    """Number a notice in the register, with its deadline, applicant and locality, and write the
+    number (and the one it supersedes) onto the notice; None for questions before a decision,
+    which are no notice of the agency."""
+    from checker.notice.render import render
+    if notice.outcome not in KIND_WORD:
+        return None
+    d = notice.deadline
+    due = d.get("notice_by") or d.get("supply_by") or d.get("decision_by")
+    applicant = notice.application.get("applicant") or {}
+
+    def as_issued(number: str, earlier: str) -> str:
+        notice.number, notice.supersedes = number, earlier
+        return render(notice, "json")
+
+    entry = register.issue(matter=matter_id, kind=notice.outcome, application_key=application_key,
+                           application_digest=notice.application_sha256,
+                           application_date=notice.application["date"], outcome=notice.outcome,
+                           notice_json=as_issued, deadline=due,
+                           applicant=applicant.get("name", ""), applicant_id=applicant.get("id_number", ""),
+                           locality=notice.locality.get("id", ""))
+    notice.number, notice.supersedes = entry.number, entry.supersedes or ""
+    return entry

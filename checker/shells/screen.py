@@ -33,9 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from checker.run.compiler import CompiledMatter, compile_matter
+from checker.run.compiler import CompiledMatter
 from checker.errors import CheckerError, Location, Problem
-from checker.source.loader import load_matter
 from checker.source.local import Office, choose_locality
 from checker.source.model import OUTCOMES
 from checker.notice.notice import Notice
@@ -43,6 +42,7 @@ from checker.shells.privacy import pseudonymise_ids
 from checker.shells.register import RegisterError
 from checker.notice.render import render
 from checker.service import check
+from checker.workspace import MATTER_ID, Workspace
 from checker.source.yamlsource import MAX_BYTES, byte_position, load_file, load_text, nested_too_deep, open_regular
 
 
@@ -387,38 +387,27 @@ class Summary:
 
 
 class Screener:
-    """Checks records one by one; compiled matters are cached, nothing else is kept per record."""
+    """Checks records one by one; the workspace compiles each matter once, nothing else is kept per record."""
 
-    def __init__(self, root: Path, default_matter: str | None = None, local: str | Path | None = None,
+    def __init__(self, ws: Workspace, default_matter: str | None = None, local: str | Path | None = None,
                  office: Office | None = None):
-        self.root, self.default, self.local, self.office = root, default_matter, local, office
-        self.compiled: dict[tuple[str, str], CompiledMatter | CheckerError] = {}
+        self.ws, self.default, self.local, self.office = ws, default_matter, local, office
         self.localities: dict[str, Path | None | CheckerError] = {}  # by the locality a record names
+        self.known = {m for m in ws.matter_ids() if MATTER_ID.fullmatch(m)}  # matters/ is read once, not for every record
 
     def matter(self, matter_id: str, locality: Path | None = None) -> CompiledMatter:
         """The matter compiled under a locality's rules (None: the national rules), once per run."""
-        key = (matter_id, str(locality or ""))
-        found = self.compiled.get(key)
-        if found is None:
-            path = self.root / "matters" / f"{matter_id}.yaml"
-            try:
-                if not re.fullmatch(r"[a-z][a-z0-9-]*", matter_id) or not path.is_file():
-                    raise CheckerError(Problem(Location(matter_id), "E020", f"unknown matter '{matter_id}'",
-                                               "see `checker list`"))
-                found = compile_matter(load_matter(path, self.root / "rules", locality))
-            except CheckerError as e:
-                found = e
-            self.compiled[key] = found
-        if isinstance(found, CheckerError):
-            raise found
-        return found
+        if matter_id not in self.known:
+            raise CheckerError(Problem(Location(matter_id), "E020", f"unknown matter '{matter_id}'",
+                                       "see `checker list`"))
+        return self.ws.compiled(matter_id, locality)
 
     def locality(self, named: str, where: Location) -> Path | None:
         """The locality file for a record that names `named` ("": none), chosen once per run (the
         file system is not asked again for every record)."""
         if named not in self.localities:
             try:
-                self.localities[named] = choose_locality(self.root, office=self.office, local=self.local,
+                self.localities[named] = choose_locality(self.ws.root, office=self.office, local=self.local,
                                                          application=named)
             except CheckerError as e:
                 self.localities[named] = e

@@ -108,3 +108,16 @@ def choose_locality(root: Path, *, office: Office | None = None, local: str | Pa
         return locality_file(root, application)
     except CheckerError as e:
         raise CheckerError([Problem(where or p.location, p.code, p.message, p.hint) for p in e.problems]) from None
+
+
+def locality_rows(paths: list[Path]) -> list[dict]:
+    """What `checker list --localities` shows of each locality file: its id, name, the locality
+    it is part of and the matters whose rules it changes."""
+    from checker.source.yamlsource import load_file
+    rows = []
+    for path in paths:
+        data = load_file(path).data
+        data = data if isinstance(data, dict) else {}
+        rows.append({"id": path.stem, "name": data.get("name"), "part_of": data.get("part_of"),
+                     "matters": sorted(data.get("matters") or {})})
+    return rows

@@ -18,6 +18,7 @@ from checker.notice.notice import Notice
 from checker.service import evaluate_and_decide
 from checker.workspace import Workspace
 from checker.source.yamlsource import load_file
+from checker.workspace import Workspace
 
 @dataclass
 class ExampleResult:
@@ -180,3 +181,19 @@ def coverage(compiled: CompiledMatter, results: list[ExampleResult]) -> Coverage
             cov.both_ways[cid] = cid in seen_true and cid in seen_false
     return cov
 
+
+
+def example_suites(ws: Workspace, paths: list[str] | None = None) -> dict[str, list[Example]]:
+    """What `checker test` runs, in order: each matter (an id or a matter file) with the extra
+    examples of the case files that name it. Default: every matter and every case file."""
+    if not paths:
+        paths = ws.matter_ids() + [str(p) for p in ws.case_files()]
+    suites: dict[str, list[Example]] = {}  # matter id or file -> extra examples from case files
+    for item in paths:
+        p = Path(item)
+        if p.is_file() and ws.kind_of(p) != "matter":
+            matter_id, examples = load_cases(p)
+            suites.setdefault(matter_id, []).extend(examples)
+            continue
+        suites.setdefault(str(p) if p.suffix in (".yaml", ".yml") else item, [])
+    return suites

@@ -1,0 +1,100 @@
+"""The commands that check one application: check (the notice), ask (the interview), explain (the trace)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from checker.errors import Location, Problem
+from checker.shells.cli.common import (ApplicationArgument, Lang, LangOption, ListedMatterArgument, LocalOption,
+                                       MatterArgument, NoticeFormatOption, OfficeOption, ProblemFormat,
+                                       RootOption, Format, die, emit, guarded, load_compiled, locality, office_of,
+                                       workspace)
+from checker.workspace import Workspace
+
+
+@guarded
+def check(matter: MatterArgument,
+          application: ApplicationArgument,
+          fmt: NoticeFormatOption = Format.text,
+          lang: LangOption = Lang.zh,
+          output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the notice to this file."),
+          local: LocalOption = None,
+          office: OfficeOption = None,
+          root: RootOption = None) -> None:
+    """The one-time notice for an application. Exit 0: acceptable as it is; 1: see the notice."""
+    from checker.notice.render import render
+    from checker.service import check as run_check
+    ws = workspace(root)
+    the_office = office_of(office, ws)
+    compiled, app_ = _compiled_and_application(ws, matter, application, local, the_office)
+    notice = run_check(compiled, app_, office=the_office)
+    emit(render(notice, fmt.value, lang.value), output)
+    raise typer.Exit(0 if notice.acceptable else 1)
+
+
+def _compiled_and_application(ws: Workspace, matter: str, application: Path, local: Optional[str], office=None):
+    """The compiled matter under the locality that applies to this application (the office's or
+    --local's, which the application may name but not contradict; else the one it names), and the
+    application."""
+    from checker.run.application import parse_application
+    from checker.source.yamlsource import load_file
+    doc = load_file(application)
+    named = doc.data.get("locality") if isinstance(doc.data, dict) else None
+    named = named if isinstance(named, str) else ""
+    chosen = locality(ws, local, office, named, doc.where(("locality",)) if named else None)
+    compiled = ws.compiled(matter, chosen)
+    return compiled, parse_application(doc.data, compiled.matter, doc)
+
+
+@guarded
+def ask(matter: ListedMatterArgument,
+        lang: LangOption = Lang.zh,
+        resume: Optional[Path] = typer.Option(None, "--resume", help="Continue from a saved answers file."),
+        save: Optional[Path] = typer.Option(None, "--save", help="Where to save the answers (default: MATTER-answers.yaml)."),
+        on: Optional[str] = typer.Option(None, "--date", help="The application date, YYYY-MM-DD (default: today)."),
+        local: LocalOption = None,
+        root: RootOption = None) -> None:
+    """A guided interview: only the questions that can still change the result, then what to bring
+    (or why the application cannot succeed). The answers are saved as an application file."""
+    import datetime
+
+    from checker.lang.functions import date_fault
+    from checker.run.application import load_application
+    from checker.shells.terminal import interview
+    compiled = load_compiled(workspace(root), matter, local)
+    answers: dict = {}
+    if resume is not None:
+        app_ = load_application(resume, compiled.matter)
+        answers = {k: v for k, v in app_.facts.items() if v is not None}
+        on = on or app_.date
+    on = on or datetime.date.today().isoformat()
+    fault = date_fault(on)
+    if fault:
+        die([Problem(Location("--date"), "A003" if fault == "not a real date" else "A005",
+                     f"'{on}' is {fault}", "write YYYY-MM-DD")])
+    target = save or Path(f"{compiled.matter.id}-answers.yaml")
+    try:
+        interview(compiled, answers, on, lang.value, target)
+    except OSError as e:
+        die([Problem(Location(str(target)), "E004", f"cannot write: {e.strerror}")])
+
+
+@guarded
+def explain(matter: MatterArgument,
+            application: ApplicationArgument,
+            fmt: ProblemFormat = typer.Option(ProblemFormat.text, "--format", "-f", help="text or json"),
+            lang: LangOption = Lang.en,
+            local: LocalOption = None,
+            root: RootOption = None) -> None:
+    """The trace of an evaluation: which rules fired, in order, with the facts that made each fire and
+    the values derived; and for each condition that did not hold, why not."""
+    from checker.describe import explain as ex
+    from checker.run.evaluate import evaluate
+    compiled, app_ = _compiled_and_application(workspace(root), matter, application, local)
+    data = ex.trace(compiled, app_, evaluate(compiled, app_), lang.value)
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2) if fmt is ProblemFormat.json else ex.render(data),
+               nl=fmt is ProblemFormat.json)
