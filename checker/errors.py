@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from checker.codes import CODES
+
 # C0 and C1 control characters (newline, carriage return, tab, ESC and with it every ANSI escape
 # sequence, the 8-bit CSI...), DEL, the Unicode line and paragraph separators and the bidi
 # embedding, override and isolate controls: in a file name or a quoted value they could forge a
@@ -58,13 +60,11 @@ class Problem:
 
     @property
     def name(self) -> str:
-        from checker.tools.codes import CODES
         found = CODES.get(self.code)
         return found.name if found else ""
 
     @property
     def severity(self) -> str:
-        from checker.tools.codes import CODES
         found = CODES.get(self.code)
         return found.severity if found else "error"
 

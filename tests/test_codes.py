@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from checker.run.application import parse_application
 from checker.shells.cli import app
-from checker.tools.codes import CODES, TINY, describe
+from checker.codes import CODES, TINY, describe
 from checker.errors import CheckerError
 from checker.tools.lint import lint
 from checker.source.loader import load_matter, load_ruleset_file

@@ -1,7 +1,7 @@
 """Lint checks on a matter that loaded cleanly: things that are legal but almost certainly wrong.
 
 Each check is one function here, registered with `@check(codes...)`; each code it reports
-(W0xx) is documented in `checker/tools/codes.py` with a bad and a good example, which
+(W0xx) is documented in `checker/codes.py` with a bad and a good example, which
 tests/test_codes.py runs. `checker validate` runs every registered check after the schema and
 semantic checks, and `--select` / `--ignore` pick them by code.
 

@@ -41,7 +41,7 @@ def validate(paths: list[Path] = typer.Argument(None, help="Matter, rule-set, lo
 def rule(code: Optional[str] = typer.Argument(None, help="A problem code such as W002; none lists them all.")) -> None:
     """Explain a problem code, with a bad and a good example (like `ruff rule`)."""
     from checker.errors import suggest
-    from checker.tools.codes import CODES, describe
+    from checker.codes import CODES, describe
     if code is None:
         for c in CODES.values():
             typer.echo(f"{c.code}  {c.name:28} {c.severity:8} {c.summary}")

@@ -17,6 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from checker.errors import CheckerError, Location, Problem, printable
+from checker.notice.render import FORMATS
 from checker.run.engine import EngineError
 from checker.run.compiler import CompiledMatter
 from checker.source.model import Matter
@@ -24,11 +25,8 @@ from checker.source.local import Office, choose_locality, load_office
 from checker.workspace import Workspace
 
 
-class Format(str, Enum):
-    text = "text"
-    markdown = "markdown"
-    html = "html"
-    json = "json"
+# the notice's output formats: the renderers' registry (checker/notice/render), not a copy of it
+Format = Enum("Format", {name: name for name in FORMATS}, type=str)
 
 
 class Lang(str, Enum):
