@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from checker.tools.codes import matter_head  # the smallest valid matter head, shared with the codes' examples
+from checker.codes import matter_head  # the smallest valid matter head, shared with the codes' examples
 
 TIMEOUT = 20  # seconds; a probe that takes longer is a hang (the engine loops on a full hashset)
 PREFIX = [{"t": "app"}, {"stage": 0}]
