@@ -215,6 +215,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "why.unit.米": ("米", "m|m"),
 
     # --- the guide and the flow chart (describe/guide.py, describe/flow.py): guide.*, flow.* ----
+    "guide.catalogue": ("事项目录", "Matters"),
+    "guide.matter": ("事项", "matter"),
     "guide.code": ("事项编码", "Matter code"),
     "guide.department": ("实施机关", "Agency"),
     "guide.level": ("行使层级", "Level"),
@@ -383,6 +385,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "web.api.bad_lang": ("lang 只能是 zh 或 en", "lang must be zh or en"),
     "web.api.engine": ("规则引擎内部错误", "internal error in the rules engine"),
     "web.api.broken": ("该事项的规则文件有错误，暂时无法使用", "the rule files of this matter have errors"),
+
+    # --- batch pre-screening (shells/screen.py): screen.* ----------------------------------------
+    "screen.summary": ("预审汇总", "Screening summary"),
 
     # --- the command line (shells/cli/): cli.* ----------------------------------------------------
 

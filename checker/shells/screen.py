@@ -42,6 +42,7 @@ from checker.shells.privacy import pseudonymise_ids
 from checker.shells.register import RegisterError
 from checker.notice.render import render
 from checker.service import check
+from checker.texts import t
 from checker.workspace import MATTER_ID, Workspace
 from checker.source.yamlsource import MAX_BYTES, byte_position, load_file, load_text, nested_too_deep, open_regular
 
@@ -323,6 +324,18 @@ def _csv_problem(where: Location, error: csv.Error) -> Problem:
     return Problem(where, "E001", f"not valid CSV: {error}", "save the file as CSV UTF-8")
 
 
+def prepare_output(out: Path) -> None:
+    """The output folder and its notices/ folder, created if missing (a register file may live
+    in it); one that is a file or cannot be created is E004."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "notices").mkdir(exist_ok=True)
+    except OSError as e:
+        what = "is a file, not a folder" if isinstance(e, FileExistsError) else f"cannot be created: {e.strerror}"
+        raise CheckerError(Problem(Location(str(e.filename or out)), "E004", f"the output folder {what}",
+                                   "give --out a folder (it is created if missing)")) from None
+
+
 def read(source: Path, follow_links: bool = False) -> Iterator[Record]:
     if source.is_dir():
         return read_folder(source, follow_links)
@@ -377,11 +390,12 @@ class Summary:
             w.writerows(rows)
         head = "".join(f"<th>{html.escape(h)}</th>" for h in fields)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(str(r[h]))}</td>" for h in fields) + "</tr>" for r in rows)
+        zh, en = t("screen.summary", "zh"), t("screen.summary", "en")
         (folder / "summary.html").write_text(
-            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>预审汇总 Screening summary</title>'
+            f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{zh} {en}</title>'
             "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
             "td,th{border:1px solid #999;padding:.3em .6em}</style></head><body>"
-            f"<h1>预审汇总 / Screening summary</h1><p>{html.escape(self.line())}</p>"
+            f"<h1>{zh} / {en}</h1><p>{html.escape(self.line())}</p>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>\n",
             encoding="utf-8")
 

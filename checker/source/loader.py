@@ -33,6 +33,18 @@ class _Build:
         self.derived_specs: list[tuple[Document, tuple, str, dict, str]] = []
         self.templates: dict[str, tuple[Document, tuple, dict]] = {}
         self.rule_specs: list[tuple[Document, tuple, dict, str]] = []
+        # what the passes of load_matter read and add, in their order
+        self.path: Path = Path()
+        self.local: Path | None = None
+        self.doc: Document | None = None
+        self.local_id: str = ""
+        self.overrides: dict = {}
+        self.env: dict[str, Type] = {}
+        self.derived: dict[str, Derived] = {}
+        self.checker: Checker = Checker({})
+        self.materials: list[Material] = []
+        self.rules: list[Rule] = []
+        self.examples: list[Example] = []
 
     def problem(self, doc: Document, path: tuple, code: str, message: str, hint: str = "",
                 key: bool = False) -> None:
@@ -193,47 +205,87 @@ def _offset(doc: Document, path: tuple, offset: int) -> Location:
 def load_matter(path: Path | str, rules_dir: Path | str | None = None,
                 local: Path | str | None = None) -> Matter:
     """Load, validate, parse and type-check one matter file with the rule sets it includes,
-    applying a local office's parameter values if a local file is given."""
+    applying a locality's settings if a local file is given: the PASSES below, in order. Every
+    problem is collected with its place and raised together."""
     path = Path(path)
-    rules_dir = Path(rules_dir) if rules_dir else path.resolve().parent.parent / "rules"
-    b = _Build(rules_dir)
-    doc = b.read(path, "matter")
-    if doc is None:
+    b = _Build(Path(rules_dir) if rules_dir else path.resolve().parent.parent / "rules")
+    b.path, b.local = path, Path(local) if local else None
+    for _name, run in PASSES:
+        run(b)
+        if b.doc is None:  # the file itself is unreadable or off its schema: nothing more to say
+            break
+    if b.doc is None:
         raise CheckerError(b.problems)
-    data = doc.data
-    includes: list[str] = data.get("include", [])
-    for i, name in enumerate(includes):
-        _include(b, doc, ("include", i), name)
-    b.add_facts(doc, f"matter {data['matter']}")  # after the includes: a clash is reported here
-    for i, spec in enumerate(data.get("rules", [])):
-        b.rule_specs.append((doc, ("rules", i), spec, ""))
+    if b.problems:
+        raise CheckerError(sorted(set(b.problems)))
+    return _assemble(b)
 
-    material_ids = {spec.get("id") for spec in data.get("materials", [])}
-    local_id, overrides = _apply_local(b, Path(local), data["matter"], material_ids) if local else ("", {})
-    env: dict[str, Type] = dict(BUILTIN_FACTS)
-    env.update({n: f.type for n, f in b.facts.items()})
-    env.update({n: p.type for n, p in b.parameters.items()})
-    derived = _derived(b, env)
-    checker = Checker(env)
-    materials = _materials(b, doc, checker)
-    for m in materials:  # a locality's own standard or remark for a material
-        changes = overrides.get("materials", {}).get(m.id, {})
+
+def _read(b: _Build) -> None:
+    """The matter file: safe YAML, against the matter schema."""
+    b.doc = b.read(b.path, "matter")
+
+
+def _facts(b: _Build) -> None:
+    """The included rule sets first, then the matter's own facts, parameters and rules (a name
+    declared twice is reported at the second)."""
+    for i, name in enumerate(b.doc.data.get("include", [])):
+        _include(b, b.doc, ("include", i), name)
+    b.add_facts(b.doc, f"matter {b.doc.data['matter']}")
+    for i, spec in enumerate(b.doc.data.get("rules", [])):
+        b.rule_specs.append((b.doc, ("rules", i), spec, ""))
+
+
+def _locality(b: _Build) -> None:
+    """A locality's parameter values, time limit, fee, handling, bases and material standards."""
+    if b.local is not None:
+        material_ids = {spec.get("id") for spec in b.doc.data.get("materials", [])}
+        b.local_id, b.overrides = _apply_local(b, b.local, b.doc.data["matter"], material_ids)
+
+
+def _types(b: _Build) -> None:
+    """What every condition may read, with its type: built-in facts, facts, parameters."""
+    b.env = dict(BUILTIN_FACTS)
+    b.env.update({n: f.type for n, f in b.facts.items()})
+    b.env.update({n: p.type for n, p in b.parameters.items()})
+
+
+def _derived_pass(b: _Build) -> None:
+    """Derived facts, in dependency order, each typed (they join what conditions may read)."""
+    b.derived = _derived(b, b.env)
+    b.checker = Checker(b.env)
+
+
+def _materials_pass(b: _Build) -> None:
+    """Materials with their conditions, alternatives and checks; a locality's own standard or remark."""
+    b.materials = _materials(b, b.doc, b.checker)
+    for m in b.materials:
+        changes = b.overrides.get("materials", {}).get(m.id, {})
         m.standard, m.remark = changes.get("standard", m.standard), changes.get("remark", m.remark)
-    rules = _rules(b, checker)
-    _check_declarations(b, materials)
-    examples = [Example(name=e["name"], application=e["application"], expect=e["expect"],
-                        source=e.get("source", ""), location=doc.where(("examples", i)), index=i,
-                        parameters=e.get("parameters", {}), locality=e.get("locality", ""))
-                for i, e in enumerate(data.get("examples", []))]
-    for ex in examples:
+
+
+def _rules_pass(b: _Build) -> None:
+    """Rules (the matter's and the included ones), type-checked; then what declared facts rest on."""
+    b.rules = _rules(b, b.checker)
+    _check_declarations(b, b.materials)
+
+
+def _examples(b: _Build) -> None:
+    """The examples beside the rules: their localities and parameters, and what they expect."""
+    doc = b.doc
+    b.examples = [Example(name=e["name"], application=e["application"], expect=e["expect"],
+                          source=e.get("source", ""), location=doc.where(("examples", i)), index=i,
+                          parameters=e.get("parameters", {}), locality=e.get("locality", ""))
+                  for i, e in enumerate(doc.data.get("examples", []))]
+    for ex in b.examples:
         if ex.locality:
             try:
-                locality_file(rules_dir.parent, ex.locality)
+                locality_file(b.rules_dir.parent, ex.locality)
             except CheckerError as e:
                 b.problem(doc, ("examples", ex.index, "locality"), "M022",
                           f"example names locality '{ex.locality}', which has no file local/{ex.locality}.yaml",
                           e.problems[0].hint)
-    for ex in examples:
+    for ex in b.examples:
         for name, value in ex.parameters.items():
             p = b.parameters.get(name)
             if p is None:
@@ -242,24 +294,31 @@ def load_matter(path: Path | str, rules_dir: Path | str | None = None,
             elif not _value_fits(p.type, value):
                 b.problem(doc, ("examples", ex.index, "parameters", name), "M015",
                           f"{value!r} is not {a(p.type)}, the type of parameter '{name}'")
-    _check_expectations(b, doc, materials, rules, env)
-    if b.problems:
-        raise CheckerError(sorted(set(b.problems)))
-    matter = Matter(
+    _check_expectations(b, doc, b.materials, b.rules, b.env)
+
+
+# The loader as a named list of passes (as OPA's compiler is): each reads and adds to the build.
+PASSES = [("read", _read), ("facts", _facts), ("locality", _locality), ("types", _types),
+          ("derived", _derived_pass), ("materials", _materials_pass), ("rules", _rules_pass),
+          ("examples", _examples)]
+
+
+def _assemble(b: _Build) -> Matter:
+    data, overrides = b.doc.data, b.overrides
+    return Matter(
         id=data["matter"], name=data["name"], department=data["department"], level=data["level"],
         type=data["type"], basis=data["basis"] + overrides.get("basis", []),
         time_limit=dict(data["time_limit"], **overrides.get("time_limit", {})), fee=overrides.get("fee", data["fee"]),
-        facts=b.facts, derived=derived, materials=materials, rules=rules, examples=examples,
-        code=data.get("code", ""), parameters=b.parameters, local=local_id,
+        facts=b.facts, derived=b.derived, materials=b.materials, rules=b.rules, examples=b.examples,
+        code=data.get("code", ""), parameters=b.parameters, local=b.local_id,
         locality_name=overrides.get("locality_name"),
         flow=[Step(key=st["step"], kind=st["kind"], name=st["name"], actor=st.get("actor"),
                    time_limit=st.get("time_limit", {}), note=st.get("note"))
               for st in data.get("flow", [])],
         rongque=data.get("rongque", False), handling=overrides.get("handling", data.get("handling", {})),
         licensing=data.get("licensing", data["type"] == "licence"),
-        procedure_basis=data.get("procedure_basis", []), note=data.get("note"), path=str(path), files=b.files,
-        document=doc)
-    return matter
+        procedure_basis=data.get("procedure_basis", []), note=data.get("note"), path=str(b.path), files=b.files,
+        document=b.doc)
 
 
 def _apply_local(b: _Build, path: Path, matter_id: str, material_ids: set[str]) -> tuple[str, dict]:

@@ -32,7 +32,8 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
     --db numbered notices in a register. Exit 0 all acceptable, 1 findings or unusable records."""
     from checker.shells.privacy import mask_id
     from checker.shells.register import RegisterError, agency_of
-    from checker.shells.screen import Screener, read, screen as run_screen
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from checker.shells.screen import Screener, prepare_output, read, screen as run_screen
     ws = workspace(root)
     the_office = office_of(office, ws)
     locality(ws, local, the_office)  # an unknown locality, or two choices, refused before any record
@@ -40,13 +41,7 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
         die([Problem(Location(str(source)), "E001", "no such file or folder")])
     agency, abbr = agency_of(agency, abbr, the_office)
     screener = Screener(ws, matter, None if the_office else local_choice(local), the_office)
-    try:
-        out.mkdir(parents=True, exist_ok=True)  # a register file may live in the output folder
-        (out / "notices").mkdir(exist_ok=True)
-    except OSError as e:
-        what = "is a file, not a folder" if isinstance(e, FileExistsError) else f"cannot be created: {e.strerror}"
-        die([Problem(Location(str(e.filename or out)), "E004", f"the output folder {what}",
-                     "give --out a folder (it is created if missing)")])
+    prepare_output(out)
     hooks = _Numbering(db, agency, abbr) if db else None
     problems = 0  # counted, not kept: a batch of millions must not grow in memory
 
@@ -55,22 +50,14 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
         problems += 1
         typer.echo(mask_id(str(p)), err=True)  # this output is a batch log: no full ID numbers
 
+    bar = Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   transient=True, disable=not sys.stderr.isatty())
     try:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-        bar = Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                       transient=True, disable=not sys.stderr.isatty())
-    except ImportError:  # pragma: no cover - rich comes with typer
-        bar = None
-    try:
-        if bar is not None:
-            with bar:
-                task = bar.add_task("screen", total=None)
-                summary = run_screen(read(source, follow_links), screener, out, lang.value,
-                                     on_notice=hooks, on_problem=problem, progress=lambda: bar.advance(task),
-                                     write_notices=notices)
-        else:
+        with bar:
+            task = bar.add_task("screen", total=None)
             summary = run_screen(read(source, follow_links), screener, out, lang.value,
-                                 on_notice=hooks, on_problem=problem, write_notices=notices)
+                                 on_notice=hooks, on_problem=problem, progress=lambda: bar.advance(task),
+                                 write_notices=notices)
     except RegisterError as e:  # an operational error: stop at once, and say how far the run got
         for p in e.problems:
             typer.echo(mask_id(str(p)), err=True)
