@@ -15,6 +15,7 @@ from pathlib import Path
 from checker.errors import CheckerError, Location, Problem, suggest
 from checker.run.compiler import CompiledMatter, compile_matter
 from checker.source.loader import load_matter
+from checker.source.local import locality_file
 from checker.source.model import Matter
 
 # folder → the kind of rule file in it (and the schema it follows)
@@ -133,6 +134,10 @@ class Workspace:
         close = suggest(name, sorted(paths))
         hint = f"did you mean '{close}'?" if close else "run `checker list` to see the matters"
         raise CheckerError(Problem(Location(name), "E020", f"unknown matter '{name}' in {self.root / 'matters'}", hint))
+
+    def locality_file(self, name: str | Path) -> Path:
+        """The settings file of a locality named by its id or given as a path (E026 if unknown)."""
+        return locality_file(self.root, name)
 
     def knows(self, matter_id: str) -> bool:
         return MATTER_ID.fullmatch(matter_id) is not None and matter_id in self.matter_ids()

@@ -57,7 +57,12 @@ def sections(matter: Matter, lang: str = "zh", notes: bool = False) -> list[tupl
     materials = []
     for m in matter.materials:
         form = t("notice.form." + m.form, lang)
-        lines = [f"{t('guide.when', lang)}: `{m.when_text}`" if m.when_text else t("guide.always", lang)]
+        if not m.when_text:
+            lines = [t("guide.always", lang)]
+        elif m.why:  # the condition in words; as written, for rule authors only
+            lines = [f"{t('guide.when', lang)}: {tx(m.why, lang)}"] + ([f"`{m.when_text}`"] if notes else [])
+        else:
+            lines = [f"{t('guide.when', lang)}: `{m.when_text}`"]
         if m.effective_from or m.effective_until:
             lines.append(f"{t('guide.in_force', lang)}: {m.effective_from or '…'} – {m.effective_until or '…'}")
         shared = m.shared is True or (isinstance(m.shared, str) and _effective(matter.parameters[m.shared]) is True)
@@ -66,10 +71,12 @@ def sections(matter: Matter, lang: str = "zh", notes: bool = False) -> list[tupl
                 lines.append(t("guide." + key, lang))
         for o in m.options:
             parts = " + ".join(f"{p.id} {tx(p.name, lang)}" for p in o.parts)
-            when = f" (`{o.when_text}`)" if o.when_text else ""
+            when = f" (`{o.when_text}`)" if o.when_text and notes else ""  # the route's name says it in words
             lines.append(f"{t('guide.options', lang)}: {tx(o.name, lang)}{when}: {parts}")
         if m.standard:
             lines.append(tx(m.standard, lang))
+        if m.remark:  # for the applicant (a locality may give its own)
+            lines.append(tx(m.remark, lang))
         lines += _authors(m, lang, notes)
         if m.copies is None:
             copies = ""

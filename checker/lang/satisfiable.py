@@ -10,6 +10,8 @@ is an opaque atom that can be true or false. Too large a normal form gives up (r
 
 from __future__ import annotations
 
+import datetime
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +88,8 @@ def _consistent(conj: list[Atom], types: dict[str, Type], bounds: dict[str, tupl
                 return False
             continue
         t = types.get(a.name)
+        if t is not None and t.kind == "date":  # dates are whole days: no date lies between neighbours
+            a = Atom(a.name, a.op, _day(a.value))
         d = domains.get(a.name)
         if d is None:
             d = domains[a.name] = _Domain()
@@ -93,9 +97,9 @@ def _consistent(conj: list[Atom], types: dict[str, Type], bounds: dict[str, tupl
                 d.allowed = set(t.values)
             elif t is not None and t.kind == "bool":
                 d.allowed = {True, False}
-            if t is not None and t.kind == "integer":
+            if t is not None and t.kind in ("integer", "date"):
                 d.integer = True
-            low, high = bounds.get(a.name, (None, None))
+            low, high = (_day(v) if t is not None and t.kind == "date" else v for v in bounds.get(a.name, (None, None)))
             if low is not None:
                 d.low = low
             if high is not None:
@@ -124,14 +128,25 @@ def _consistent(conj: list[Atom], types: dict[str, Type], bounds: dict[str, tupl
             try:
                 if d.low > d.high or (d.low == d.high and (d.low_open or d.high_open or d.low in d.excluded)):
                     return False
-                if d.integer and isinstance(d.low, (int, float)):
-                    lo = int(d.low) + 1 if d.low_open or d.low != int(d.low) else int(d.low)
-                    hi = int(d.high) - 1 if d.high_open and d.high == int(d.high) else int(d.high)
-                    if lo > hi or all(v in d.excluded for v in range(lo, hi + 1)) and hi - lo < 64:
+                if d.integer and isinstance(d.low, (int, float)) and isinstance(d.high, (int, float)):
+                    # the smallest and largest whole numbers within the bounds
+                    lo = math.floor(d.low) + 1 if d.low_open else math.ceil(d.low)
+                    hi = math.ceil(d.high) - 1 if d.high_open else math.floor(d.high)
+                    if lo > hi or (hi - lo < 64 and all(v in d.excluded for v in range(lo, hi + 1))):
                         return False
             except TypeError:
                 continue
     return True
+
+
+def _day(value: Any) -> Any:
+    """A date as its day number (values as the language writes them: ISO text); else unchanged."""
+    if isinstance(value, frozenset):
+        return frozenset(_day(v) for v in value)
+    try:
+        return datetime.date.fromisoformat(value).toordinal() if isinstance(value, str) else value
+    except ValueError:
+        return value
 
 
 def _within(d: _Domain, v: Any) -> bool:

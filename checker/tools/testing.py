@@ -83,8 +83,8 @@ def _library(root: Path) -> Workspace:
 def _with_locality(compiled: CompiledMatter, locality: str) -> CompiledMatter:
     """The matter compiled with a locality's settings, once per matter and locality."""
     path = Path(compiled.matter.path)
-    root = path.resolve().parent.parent
-    return _library(root).compiled(str(path), root / "local" / f"{locality}.yaml")
+    library = _library(path.resolve().parent.parent)
+    return library.compiled(str(path), library.locality_file(locality))
 
 
 def run_example(compiled: CompiledMatter, ex: Example) -> ExampleResult:
