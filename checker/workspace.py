@@ -144,31 +144,25 @@ class Workspace:
 
     def matter(self, name: str, locality: Path | None = None) -> Matter:
         """The matter loaded with a locality's rules (None: the national rules), once."""
-        key = (name, str(locality or ""))
-        with self._lock:
-            found = self._matters.get(key)
-            if found is None:
-                try:
-                    found = load_matter(self.matter_path(name), self.rules, locality)
-                except CheckerError as e:
-                    found = e
-                self._matters[key] = found
-        if isinstance(found, CheckerError):
-            raise found
-        return found
+        return self._once(self._matters, name, locality,
+                          lambda: load_matter(self.matter_path(name), self.rules, locality))
 
     def compiled(self, name: str, locality: Path | None = None) -> CompiledMatter:
         """The compiled matter; CheckerError if it does not load or is beyond the engine's limits
         (M018: then it is never registered with the engine)."""
+        return self._once(self._compiled, name, locality, lambda: compile_matter(self.matter(name, locality)))
+
+    def _once(self, cache: dict, name: str, locality: Path | None, make):
+        """make() once per (name, locality), under the lock; a CheckerError is kept and raised again."""
         key = (name, str(locality or ""))
         with self._lock:
-            found = self._compiled.get(key)
+            found = cache.get(key)
             if found is None:
                 try:
-                    found = compile_matter(self.matter(name, locality))
+                    found = make()
                 except CheckerError as e:
                     found = e
-                self._compiled[key] = found
+                cache[key] = found
         if isinstance(found, CheckerError):
             raise found
         return found
