@@ -21,7 +21,7 @@ import jsonschema
 
 from checker.run.conforms import BAD_TEXT, compile_schema
 from checker.errors import CheckerError, Location, Problem, quoted
-from checker.lang.functions import date_fault, to_date
+from checker.lang.functions import date_fault
 from checker.lang.numbers import LARGEST, held
 from checker.source.model import Matter, piece_field
 from checker.lang.typecheck import Type

@@ -39,8 +39,19 @@ openapi (its description), jsonbody (strict JSON), answers (reading the form's a
 server (uvicorn, its limits and logs), templates/ (the pages' HTML).
 """
 
+from pathlib import Path
+
 from checker.shells.web.app import create_app
 from checker.shells.web.security import MAX_BODY, MAX_FIELDS
-from checker.shells.web.server import NoQueryInAccessLog, running, serve
+from checker.shells.web.server import MAX_CONNECTIONS, REQUEST_TIMEOUT, NoQueryInAccessLog, run, running
+from checker.source.local import Office
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, local: Path | str | None = None,
+          office: Office | None = None, max_connections: int = MAX_CONNECTIONS,
+          request_timeout: float = REQUEST_TIMEOUT) -> None:
+    """The self-check and the API for the library at `root`, served until interrupted."""
+    run(create_app(root, local, office), host, port, max_connections, request_timeout)
+
 
 __all__ = ["MAX_BODY", "MAX_FIELDS", "NoQueryInAccessLog", "create_app", "running", "serve"]

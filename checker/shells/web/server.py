@@ -8,11 +8,8 @@ import math
 import threading
 import time
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterator
 
-from checker.shells.web.app import create_app
-from checker.source.local import Office
 
 
 class NoQueryInAccessLog(logging.Filter):
@@ -178,12 +175,11 @@ def raise_fd_limit(max_connections: int) -> int:
     return max(1, min(max_connections, soft - FD_RESERVE - 2 * BACKLOG))
 
 
-def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, local: Path | str | None = None,
-          office: Office | None = None, max_connections: int = MAX_CONNECTIONS,
-          request_timeout: float = REQUEST_TIMEOUT) -> None:
-    """Run the web application with uvicorn until interrupted."""
+def run(app, host: str = "127.0.0.1", port: int = 8000, max_connections: int = MAX_CONNECTIONS,
+        request_timeout: float = REQUEST_TIMEOUT) -> None:
+    """Run a web application with uvicorn, within these limits, until interrupted."""
     cap = raise_fd_limit(max_connections)
-    config = _config(create_app(root, local, office), host, port, cap, request_timeout)
+    config = _config(app, host, port, cap, request_timeout)
     logging.getLogger("uvicorn.access").addFilter(NoQueryInAccessLog())
     logging.getLogger("uvicorn.error").addFilter(_Throttle())
     if cap < max_connections:
