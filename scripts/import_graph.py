@@ -137,12 +137,32 @@ def levels(modules: dict[str, Module]) -> dict[str, int]:
     return {m: level(component_of[m], frozenset()) for m in modules}
 
 
+def parts(modules: dict[str, Module]) -> dict[str, Module]:
+    """The graph of the package's parts: each subpackage (lang, source, run ...) or top-level
+    module (errors, texts, workspace ...) as one node."""
+    def part(name: str) -> str:
+        pieces = name.split(".")
+        return ".".join(pieces[:2]) if len(pieces) > 1 else name
+    out: dict[str, Module] = {}
+    for m in modules.values():
+        node = out.setdefault(part(m.name), Module(part(m.name), m.path, 0))
+        node.lines += m.lines
+        node.imports |= {part(i) for i in m.imports} - {node.name, PACKAGE}
+    return out
+
+
 def report(modules: dict[str, Module]) -> str:
     lv = levels(modules)
     code = {n: m for n, m in modules.items() if m.lines > 0}
     out = []
     out.append(f"modules: {len(code)} (with code; {len(modules)} files)")
     out.append(f"levels: {max(lv.values()) + 1}")
+    grouped = parts(modules)
+    plv = levels(grouped)
+    order = sorted(grouped, key=lambda n: (plv[n], n))
+    out.append(f"parts: {len(grouped)} in {max(plv.values()) + 1} levels, cycles among them: {len(cycles(grouped))}; "
+               + " < ".join("/".join(n.removeprefix(PACKAGE + '.') for n in order if plv[n] == k)
+                            for k in range(max(plv.values()) + 1)))
     packages = sorted({n.rsplit('.', 1)[0] for n in modules if '.' in n})
     out.append(f"packages: {', '.join(packages)}")
     out.append(f"lines: {sum(m.lines for m in modules.values())}")
