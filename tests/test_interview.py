@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -143,7 +145,8 @@ def test_terminal_interview_re_asks_a_bad_answer_and_stops_when_ineligible(tmp_p
                    ["maybe", "no", "1", "no", "no", "110105201012310019"], tmp_path)
     assert r.exit_code == 0
     assert "answer yes or no" in r.output
-    assert "Result: the operator is under 16" in r.output
+    result = r.output.split("Self-check result\n", 1)[1]  # worded as on the web (interview.result)
+    assert result.startswith("From your answers, the conditions are not met\nReasons:\n  - the operator is under 16")
     assert "Is the operator a civil servant" not in r.output  # not asked after the refusal
 
 
@@ -196,9 +199,9 @@ def test_the_interview_keeps_a_possible_material_conditional_and_names_no_fact(t
     # known is said as the question, never as the fact's name
     r, _ = run_ask(["individual-business-registration"], ["?", "1", "否", "否", "11010519491231002X", "否"], tmp_path)
     assert r.exit_code == 0, r.output
-    result = r.output.split("请携带以下材料：", 1)[1]
-    bring, maybe = result.split("视情况可能需要的材料：", 1)
-    assert "[IB-05]" not in bring and "[IB-05]" in maybe and "如属下列情形则需要：申请由代理人代为办理" in maybe
-    assert "尚不清楚的情况：\n  - 是否委托他人代为办理？" in result
+    result = r.output.split("请携带以下材料到窗口办理：", 1)[1]  # worded as on the web (interview.result)
+    ib05 = re.split(r"\n  \d+\. |\n(?! )", result.split("[IB-05]", 1)[1])[0]  # up to the next entry
+    assert ib05.split("\n")[0].endswith("(视情况可能需要)") and "如属下列情形则需要：申请由代理人代为办理" in ib05
+    assert "尚不清楚的情况（可能影响所需材料）：\n  - 是否委托他人代为办理？" in result
     assert "filed_by_agent" not in r.output and "scope_barred" not in r.output
     assert "受理机关将自行核实" in result  # the business scope, checked by the registry itself

@@ -18,13 +18,14 @@ from datetime import date as Date
 from typing import Any
 
 from checker.run.compiler import CompiledMatter
-from checker.run.engine import LARGEST
+from checker.lang.numbers import LARGEST
 from checker.lang.expr import names_in
 from checker.lang.functions import FIRST_DATE, LAST_DATE, date_fault
 from checker.source.model import Fact, Matter
 from checker.notice.notice import NOT_GOING_AHEAD, Notice
+from checker.notice.render.layout import item_form, route_form
 from checker.service import check
-from checker.texts import LANGS, t
+from checker.texts import LANGS, t, tx
 
 SKIP = {"?", "？", "不知道", "不清楚", "skip", "unknown", "don't know"}
 YES = {"y", "yes", "是", "有", "true", "1", "对", "是的"}
@@ -174,3 +175,53 @@ def is_skip(text: str) -> bool:
 def application(matter: Matter, answers: dict[str, Any], on: str) -> dict:
     """The answers as an application file that `checker check` accepts and `--resume` continues."""
     return {"matter": matter.id, "date": on, "facts": {k: answers[k] for k in matter.facts if k in answers}}
+
+
+# --- the result, worded once for every shell ------------------------------------------------
+
+def route_words(alt, lang: str, per_route: bool = False) -> str:
+    """An alternative in words, with its parts (and their forms, where routes differ in form)."""
+    text = tx(alt.name, lang)
+    if per_route:
+        return text + t("colon", lang) + route_form(alt, lang)
+    if len(alt.parts) > 1:
+        parts = t("parts", lang).join(tx(p.name, lang) for p in alt.parts)
+        text += t("paren", lang, text=parts)
+    return text
+
+
+def result(m: Matter, st: Step, skipped: set[str], lang: str) -> dict:
+    """The result as the applicant reads it, in the terminal (`checker ask`) and on the web: why
+    the application cannot succeed, or what to bring and what else the agency will look at;
+    `skipped`: the questions answered "don't know"."""
+    n = st.notice
+    sep = t("semicolon", lang)
+
+    def basis(items: list[dict]) -> str:
+        return sep.join(tx(b, lang) for b in items)
+
+    out: dict[str, Any] = {"eligible": st.eligible, "outcome": n.outcome}
+    if not st.eligible:
+        out["headline"] = t(f"result.outcome.{n.outcome}", lang)
+        out["reasons"] = [{"text": tx(r.text, lang), "basis": basis(r.basis),
+                           "redirect_to": tx(r.redirect_to, lang) if r.redirect_to else "",
+                           "qualifies_on": r.qualifies_on or ""}
+                          for r in n.reasons if r.outcome != "correct"]
+        return out
+    items = []
+    for item, possibly in [(i, False) for i in n.missing] + [(i, True) for i in n.possibly_required]:
+        form = item_form(item, lang)
+        items.append({
+            "id": item.id, "name": tx(item.name, lang), "form": form, "possibly": possibly,
+            "alternatives": [route_words(alt, lang, not form) for alt in item.alternatives],
+            "routes_label": t("result.route_one", lang) if len(item.alternatives) == 1 else t("result.route_any", lang),
+            "source": tx(item.source, lang), "why": tx(item.why, lang)})
+    out["items"] = items
+    out["corrections"] = [tx(r.text, lang) for r in n.reasons if r.outcome == "correct"]
+    out["exempt"] = [{"id": i.id, "name": tx(i.name, lang)} for i in n.exempt]
+    out["to_verify"] = [{"text": tx(v.text, lang), "basis": basis(v.basis)} for v in n.review_checks]
+    out["agency_checks"] = [tx(v.text, lang) for v in n.agency_checks]
+    out["declared"] = [{"text": f"{tx(d.label, lang)}{t('colon', lang)}{tx(d.display, lang)}",
+                        "material": f"[{d.material}] {tx(d.material_name, lang)}"} for d in n.declared]
+    out["unknown"] = [tx(m.facts[f].question, lang) for f in m.facts if f in skipped]
+    return out

@@ -10,7 +10,6 @@ import yaml
 
 from checker.shells import interview as iv
 from checker.run.compiler import CompiledMatter
-from checker.notice.render.layout import item_form, route_form
 from checker.texts import t, tx
 
 
@@ -77,46 +76,46 @@ def interview(compiled: CompiledMatter, answers: dict, on: str, lang: str, targe
 
 
 def _result(st: iv.Step, lang: str, skipped: set[str], matter) -> None:
-    n, colon = st.notice, t("colon", lang)
-    if not st.eligible:
-        typer.echo(t("interview.result", lang) + colon + (tx(n.reasons[0].text, lang) if n.reasons else ""))
-        for r in n.reasons:
-            basis = t("semicolon", lang).join(tx(b, lang) for b in r.basis)
-            typer.echo(f"  - {tx(r.text, lang)}" + t("paren", lang, text=basis))
-            if r.redirect_to:
-                typer.echo("    " + t("redirect_to", lang) + colon + tx(r.redirect_to, lang))
+    """The interview's result (interview.result, as the web shows it), as lines of text."""
+    r, colon = iv.result(matter, st, skipped, lang), t("colon", lang)
+    echo = typer.echo
+    echo(t("result.heading", lang))
+    if not r["eligible"]:
+        echo(r["headline"])
+        echo(t("result.reasons", lang) + colon.rstrip())
+        for x in r["reasons"]:
+            echo(f"  - {x['text']}")
+            if x["redirect_to"]:
+                echo("    " + t("result.apply_to", lang) + colon + x["redirect_to"])
+            if x["qualifies_on"]:
+                echo("    " + t("result.qualifies_on", lang) + colon + x["qualifies_on"])
+            echo("    " + t("result.basis", lang) + colon + x["basis"])
         return
-    for title, items, possibly in (("interview.result.bring", n.missing, False),
-                                   ("interview.result.possibly", n.possibly_required, True)):
-        if not items:
-            continue
-        typer.echo(t(title, lang) + colon.rstrip())
-        for item in items:
-            form = item_form(item, lang)
-            typer.echo(f"  [{item.id}] {tx(item.name, lang)}" + (f" — {form}" if form else ""))
-            single = len(item.alternatives) == 1
-            for alt in item.alternatives:
-                word = t("interview.result.route_one" if single else "interview.result.route_any", lang)
-                typer.echo(f"      {word}: {tx(alt.name, lang)}" + ("" if form else f" — {route_form(alt, lang)}"))
-            if item.source:
-                typer.echo("      " + t("interview.result.source", lang) + colon + tx(item.source, lang))
-            # a possibly required item is conditional: its reason is what would make it needed
-            why = t("interview.result.needed_if" if possibly else "interview.result.why", lang)
-            typer.echo("      " + why + colon + tx(item.why, lang))
-    if not n.missing and not n.possibly_required:
-        typer.echo(t("interview.result.bring_none", lang))
-    for item in n.exempt:
-        typer.echo(f"  ({item.id} {tx(item.name, lang)}: {t('interview.result.exempt', lang)})")
-    for d in n.declared:
-        typer.echo(t("interview.result.declared", lang, material=d.material) + colon
-                   + f"{tx(d.label, lang)}{colon}{tx(d.display, lang)}")
-    checks = n.agency_checks
-    if checks:
-        typer.echo(t("interview.result.agency_checks", lang) + colon.rstrip())
-        for v in checks:
-            typer.echo(f"  - {tx(v.text, lang)}")
-    if skipped:  # the questions, never the facts' internal names
-        typer.echo(t("interview.result.unknown", lang) + colon.rstrip())
-        for name in sorted(skipped):
-            f = matter.facts.get(name)
-            typer.echo(f"  - {tx(f.question, lang) if f else name}")
+    if r["corrections"]:
+        echo(t("result.corrections", lang) + colon.rstrip())
+        for line in r["corrections"]:
+            echo(f"  - {line}")
+    echo(t("result.bring", lang) if r["items"] else t("result.bring_none", lang))
+    for i, item in enumerate(r["items"], 1):
+        tag = f" ({t('result.possibly', lang)})" if item["possibly"] else ""
+        echo(f"  {i}. [{item['id']}] {item['name']}{tag}")
+        if item["form"]:
+            echo("      " + t("result.form", lang) + colon + item["form"])
+        if item["alternatives"]:
+            echo("      " + item["routes_label"] + colon.rstrip())
+            for alt in item["alternatives"]:
+                echo(f"        - {alt}")
+        if item["source"]:
+            echo("      " + t("result.source", lang) + colon + item["source"])
+        if item["why"]:
+            echo("      " + t("result.needed_if" if item["possibly"] else "result.why", lang) + colon + item["why"])
+    for key, lines in (("result.exempt", [f"[{e['id']}] {e['name']}" for e in r["exempt"]]),
+                       ("result.verify", [v["text"] for v in r["to_verify"]]),
+                       ("result.agency_checks", r["agency_checks"]),
+                       ("result.declared", [f"{d['text']} ({t('result.declared_on', lang)}{colon}{d['material']})"
+                                            for d in r["declared"]]),
+                       ("result.unknown", r["unknown"])):  # the questions, never the facts' internal names
+        if lines:
+            echo(t(key, lang) + colon.rstrip())
+            for line in lines:
+                echo(f"  - {line}")

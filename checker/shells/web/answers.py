@@ -121,7 +121,7 @@ def run_step(compiled: CompiledMatter, a: Answers) -> iv.Step:
                 if not m or m.group(1) not in a.answers:
                     continue
                 fact, rest = m.group(1), m.group(2)
-                text = {lang: t("web.unusable", lang) + t("web.colon", lang) + p.message for lang in LANGS}
+                text = {lang: t("web.unusable", lang) + t("colon", lang) + p.message for lang in LANGS}
                 if rest:
                     _, index, sub = rest.split(".")
                     records = a.answers[fact]

@@ -114,7 +114,7 @@ class Pages:
                          matter={"id": m.id, "name": tx(m.name, lang),
                                  "other": tx(m.name, other_language(lang)),
                                  "department": self.agency(m, lang),
-                                 "locality": (f"{t('locality', lang)}{t('web.colon', lang)}{tx(m.locality_name, lang)}"
+                                 "locality": (f"{t('locality', lang)}{t('colon', lang)}{tx(m.locality_name, lang)}"
                                               if m.locality_name else "")},
                          date_error=tx(a.date_error, lang) if a.date_error else "",
                          date_value=a.date_raw or a.date, view=view, remaining=len(view["new"]), order=a.order,

@@ -49,12 +49,13 @@ def other_language(lang: str) -> str:
 
 
 def page_texts(lang: str) -> dict[str, str]:
-    """The pages' texts in one language, for the templates (`t.key`): TEXTS' web.* keys without
-    the prefix. Built once per language; shared: read, do not change."""
+    """The pages' texts in one language, for the templates (`t.key`): TEXTS' web.* and result.*
+    keys without the prefix, and the punctuation. Built once per language; shared: read, do not change."""
     return _PAGE_TEXTS[language(lang)]
 
 
-_PAGE_TEXTS = {lang: {key[len("web."):]: t(key, lang) for key in TEXTS if key.startswith("web.")} for lang in LANGS}
+_PAGE_TEXTS = {lang: {key.split(".", 1)[1]: t(key, lang) for key in TEXTS if key.startswith(("web.", "result."))}
+               | {key: t(key, lang) for key in ("colon", "semicolon")} for lang in LANGS}
 
 
 def _html_id(name: str) -> str:
@@ -135,51 +136,4 @@ def form_view(compiled: CompiledMatter, a: Answers, st: iv.Step, lang: str) -> d
     if target is not None:
         target.focus = True
     return {"answered": answered, "new": new, "skipped": skipped,
-            "result": result_view(m, st, a, lang) if st.done else None}
-
-
-def _route(alt, lang: str, per_route: bool = False) -> str:
-    """An alternative in words, with its parts (and their forms, where routes differ in form)."""
-    text = tx(alt.name, lang)
-    if per_route:
-        return text + t("web.colon", lang) + route_form(alt, lang)
-    if len(alt.parts) > 1:
-        parts = t("web.parts_sep", lang).join(tx(p.name, lang) for p in alt.parts)
-        text += t("web.parts", lang, parts=parts)
-    return text
-
-
-def result_view(m: Matter, st: iv.Step, a: Answers, lang: str) -> dict:
-    """The result: why the application cannot succeed, or what to bring and what else the agency
-    will look at."""
-    n = st.notice
-    sep = t("web.basis_sep", lang)
-
-    def basis(items: list[dict]) -> str:
-        return sep.join(tx(b, lang) for b in items)
-
-    out: dict[str, Any] = {"eligible": st.eligible, "outcome": n.outcome}
-    if not st.eligible:
-        out["headline"] = t(f"web.outcome.{n.outcome}", lang)
-        out["reasons"] = [{"text": tx(r.text, lang), "basis": basis(r.basis),
-                           "redirect_to": tx(r.redirect_to, lang) if r.redirect_to else "",
-                           "qualifies_on": r.qualifies_on or ""}
-                          for r in n.reasons if r.outcome != "correct"]
-        return out
-    items = []
-    for item, possibly in [(i, False) for i in n.missing] + [(i, True) for i in n.possibly_required]:
-        form = item_form(item, lang)
-        items.append({
-            "id": item.id, "name": tx(item.name, lang), "form": form, "possibly": possibly,
-            "alternatives": [_route(alt, lang, not form) for alt in item.alternatives],
-            "routes_label": t("web.route_one", lang) if len(item.alternatives) == 1 else t("web.route_any", lang),
-            "source": tx(item.source, lang), "why": tx(item.why, lang)})
-    out["items"] = items
-    out["corrections"] = [tx(r.text, lang) for r in n.reasons if r.outcome == "correct"]
-    out["exempt"] = [{"id": i.id, "name": tx(i.name, lang)} for i in n.exempt]
-    out["to_verify"] = [{"text": tx(v.text, lang), "basis": basis(v.basis)} for v in n.review_checks]
-    out["agency_checks"] = [tx(v.text, lang) for v in n.agency_checks]
-    out["declared"] = [{"text": f"{tx(d.label, lang)}{t('web.colon', lang)}{tx(d.display, lang)}",
-                        "material": f"[{d.material}] {tx(d.material_name, lang)}"} for d in n.declared]
-    out["unknown"] = [tx(m.facts[f].question, lang) for f in m.facts if f in a.skipped]
-    return out
+            "result": iv.result(m, st, a.skipped, lang) if st.done else None}
