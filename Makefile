@@ -13,7 +13,7 @@ PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])
 STAMP := $(VENV)/.installed-python$(PYVER)
 DURABLE := $(wildcard third_party/durable-rules/*)
 
-.PHONY: demo test bench validate wheel lock clean golden
+.PHONY: demo test bench validate wheel lock clean golden mutation
 
 $(STAMP): pyproject.toml requirements.lock $(DURABLE)
 	@if [ -z "$(PYTHON)" ] || ! $(PYTHON) -c 'import sys; sys.exit(not ((3,11) <= sys.version_info[:2] < (3,14)))' 2>/dev/null; then \
@@ -38,6 +38,14 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Mutation testing of the core (scripts/mutation.py, scripts/mutation.toml): run before a release,
+# not in CI; it takes long. Options through ARGS, e.g.
+#   make mutation ARGS="--module checker/run/decide.py --sample 50 --seed 1"
+# The report goes to stdout and mutation-report.md (git-ignored).
+ARGS ?=
+mutation: $(STAMP)
+	$(BIN)/python scripts/mutation.py $(ARGS)
 
 validate: $(STAMP)
 	$(BIN)/checker validate
