@@ -394,6 +394,8 @@ def _check_expectations(b: _Build, doc: Document, materials: list[Material], rul
         "info_needed": set(env) - set(BUILTIN_FACTS), "reasons": {r.id for r in rules},
         "declared": set(b.facts), "verified": set(b.facts) | set(b.parameters),
         "derived": set(env) - set(BUILTIN_FACTS),
+        "accepted": {m.id for m in materials}, "promised": {m.id for m in materials},
+        "promise_offered": {m.id for m in materials}, "computed": set(b.derived),
     }
     for i, e in enumerate(doc.data.get("examples", [])):
         for key, names in known.items():
@@ -401,7 +403,7 @@ def _check_expectations(b: _Build, doc: Document, materials: list[Material], rul
                 if name not in names:
                     import difflib
                     close = difflib.get_close_matches(name, sorted(names), n=1)
-                    b.problem(doc, ("examples", i, "expect", key, j) if key != "derived"
+                    b.problem(doc, ("examples", i, "expect", key, j) if key not in ("derived", "computed")
                               else ("examples", i, "expect", key, name), "M013",
                               f"example expects {key} '{name}', which this matter does not define",
                               f"did you mean '{close[0]}'?" if close else "")

@@ -63,7 +63,8 @@ ORDERS: dict[str, tuple[str, ...]] = {
     "application": ("matter", "date", "reference", "applicant", "facts", "materials", "promised",
                     "rongque"),
     "expect": ("outcome", "reasons", "missing", "defective", "deferred", "exempt", "info_needed",
-               "declared", "verified", "derived", "time_limit"),
+               "declared", "verified", "accepted", "promised", "promise_offered", "derived", "computed",
+               "time_limit", "deadline", "rongque_due"),
 }
 TEXT_ORDER = ("zh", "en", "url")
 
@@ -83,7 +84,7 @@ CHILDREN: dict[str, dict[str, str]] = {
     "fact": {"value_labels": "named:text", "fields": "named:text"},
     "example": {"parameters": "data", "application": "application", "expect": "expect"},
     "application": {"applicant": "data", "facts": "data", "materials": "data", "promised": "data"},
-    "expect": {"derived": "data"},
+    "expect": {"derived": "data", "computed": "data", "deadline": "data"},
 }
 
 

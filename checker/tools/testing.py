@@ -44,7 +44,28 @@ def observed(notice: Notice) -> dict:
         "declared": sorted(d.fact for d in notice.declared),
         "verified": sorted(f for v in notice.to_verify for f in v.facts),
         "reasons": sorted(r.rule for r in notice.reasons),
+        "accepted": sorted(a["id"] for a in notice.accepted),
+        "promised": sorted(i.id for i in notice.promised),
+        # the materials the notice says a written promise may replace (告知承诺)
+        "promise_offered": sorted(i.id for i in [*notice.missing, *notice.defective, *notice.deferred,
+                                                 *notice.possibly_required] if i.promise_allowed),
+        # whether the notice gives a date or a number of days by which to supply deferred materials
+        "rongque_due": bool(notice.deadline.get("supply_by") or notice.deadline.get("supply_within_days")),
     }
+
+
+# the dates and days of the notice's deadline an example may state (null: the notice gives none)
+DEADLINE_KEYS = ("notice_by", "decision_by", "supply_by", "supply_within_days")
+
+
+def _same_shown(want, got) -> bool:
+    """Equal as the notice shows them: numbers to two decimals (money and ratios), anything else
+    exactly."""
+    def number(v):
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+    if number(want) and number(got):
+        return round(float(want), 2) == round(float(got), 2)
+    return want == got
 
 
 def compare(expect: dict, notice: Notice) -> list[str]:
@@ -56,6 +77,17 @@ def compare(expect: dict, notice: Notice) -> list[str]:
             for name, value in want.items():
                 if notice.derived.get(name) != value:
                     out.append(f"derived.{name}:\n  - {value!r}\n  + {notice.derived.get(name)!r}")
+            continue
+        if key == "computed":  # the computed facts the notice shows (null: it shows no value)
+            shown = {f.fact: f.value for f in notice.computed}
+            for name, value in want.items():
+                if not _same_shown(value, shown.get(name)):
+                    out.append(f"computed.{name}:\n  - {value!r}\n  + {shown.get(name)!r}")
+            continue
+        if key == "deadline":
+            for name, value in want.items():
+                if notice.deadline.get(name) != value:
+                    out.append(f"deadline.{name}:\n  - {value!r}\n  + {notice.deadline.get(name)!r}")
             continue
         if key == "time_limit":  # days of each limit the notice cites (None: it cites none)
             for kind, days in want.items():
