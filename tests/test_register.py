@@ -10,14 +10,18 @@ import hashlib
 import json
 import multiprocessing
 import os
+import threading
 import time
 import uuid
+from contextlib import contextmanager
 
 import pytest
 
 from checker.errors import CheckerError
 from checker.shells.privacy import mask_id
-from checker.shells.register import KIND_WORD, Entry, KeyTaken, Register, RegisterError, database_url
+import checker.shells.register as register_module
+from checker.shells.register import (ATTEMPTS, KIND_WORD, Entry, KeyTaken, Register, RegisterError,
+                                     database_url)
 
 AGENCY, ABBR = "某市市场监督管理局", "X"
 PG_URL = os.environ.get("CHECKER_TEST_PG", "")
@@ -458,3 +462,520 @@ def test_bad_agency_settings(tmp_path):
         Register(str(tmp_path / "r.db"), AGENCY, "X〔")
     with pytest.raises(RegisterError, match="agency's name"):
         Register(str(tmp_path / "r.db"), "", ABBR)
+
+
+# ------------------------------------------------------------------------- clashes with another writer
+#
+# A write lost to a concurrent writer is retried (register.ATTEMPTS tries in all). The clash is
+# either real (another connection holds the lock; two threads race for one key) or injected: the
+# driver's own exception raised in place of the statement, as the database raises it.
+
+NOTICE_INSERT = "INSERT INTO notice_register"
+
+
+@pytest.fixture
+def no_backoff(monkeypatch):
+    """The pause between two attempts is a random few milliseconds: none in these tests."""
+    monkeypatch.setattr(register_module.time, "sleep", lambda seconds: None)
+
+
+def driver_error(dialect: str, clash: str) -> Exception:
+    """The exception the database driver raises for `clash`."""
+    if dialect == "postgresql":
+        import psycopg.errors as pe
+        return {"unique": pe.UniqueViolation, "deadlock": pe.DeadlockDetected,
+                "serialization": pe.SerializationFailure, "lock timeout": pe.LockNotAvailable,
+                "no clash": pe.NumericValueOutOfRange}[clash](f"injected {clash}")
+    import sqlite3
+    return {"unique": sqlite3.IntegrityError("UNIQUE constraint failed: notice_register.number"),
+            "deadlock": sqlite3.OperationalError("database is locked"),
+            "serialization": sqlite3.OperationalError("database table is locked"),
+            "lock timeout": sqlite3.OperationalError("database is busy"),
+            "no clash": sqlite3.OperationalError("disk I/O error")}[clash]
+
+
+@contextmanager
+def clashing(reg: Register, clash: str, times: int, statement: str = NOTICE_INSERT):
+    """The first `times` executions of `statement` fail with the driver's error for `clash`; yields
+    the list of attempts (one item per execution of `statement`)."""
+    from sqlalchemy import event
+    attempts: list[int] = []
+
+    def before(conn, cursor, text, parameters, context, executemany):
+        if text.lstrip().startswith(statement):
+            attempts.append(len(attempts) + 1)
+            if len(attempts) <= times:
+                raise driver_error(reg.dialect, clash)
+
+    event.listen(reg._engine, "before_cursor_execute", before)
+    try:
+        yield attempts
+    finally:
+        event.remove(reg._engine, "before_cursor_execute", before)
+
+
+CLASHES = ["unique", "deadlock", "serialization", "lock timeout"]
+
+
+@pytest.mark.parametrize("clash", CLASHES)
+def test_a_writer_that_clashes_until_the_last_attempt_gets_the_next_number(reg, clash, no_backoff):
+    """Each lost attempt rolls back with its number: the notice recorded on the last attempt gets
+    the number right after the previous notice, and the next one follows without a gap."""
+    issue(reg, "before")
+    with clashing(reg, clash, ATTEMPTS - 1) as attempts:
+        e = issue(reg, "contested", applicant="王小明")
+    assert attempts == list(range(1, ATTEMPTS + 1))
+    assert e.number == "X审补〔2026〕第0002号" and reg.find("contested") == [e]
+    assert issue(reg, "after").number == "X审补〔2026〕第0003号"
+
+
+@pytest.mark.parametrize("clash", CLASHES)
+def test_a_writer_that_always_clashes_gives_up_after_attempts_tries(reg, clash, no_backoff):
+    issue(reg, "before")
+    with clashing(reg, clash, times=10 * ATTEMPTS) as attempts:
+        with pytest.raises(RegisterError) as info:
+            issue(reg, "contested")
+    assert len(attempts) == ATTEMPTS == 8
+    assert info.value.message.startswith("cannot issue a notice: ")
+    assert str(driver_error(reg.dialect, clash)) in info.value.message  # the driver's words, on one line
+    assert "\n" not in str(info.value)
+    assert reg.find("contested") == []  # nothing recorded, no number used up
+    assert issue(reg, "after").number == "X审补〔2026〕第0002号"
+
+
+def test_an_error_that_is_no_clash_is_not_retried(reg, no_backoff):
+    with clashing(reg, "no clash", times=1) as attempts:
+        with pytest.raises(RegisterError, match="cannot issue a notice"):
+            issue(reg, "k")
+    assert attempts == [1]
+    assert issue(reg, "k").number == "X审补〔2026〕第0001号"
+
+
+def test_marking_supplied_is_retried_after_a_clash(reg, no_backoff):
+    e = issue(reg, "case-rq", kind="rongque")
+    with clashing(reg, "deadlock", ATTEMPTS - 1, statement="UPDATE notice_register") as attempts:
+        done = reg.mark_supplied(e.number)
+    assert len(attempts) == ATTEMPTS and done.status == "supplied"
+    assert reg.show(e.number).status == "supplied"
+
+
+def _with_options(url: str, extra: str) -> str:
+    """The PostgreSQL URL `url` with `extra` added to its server options."""
+    from sqlalchemy.engine import make_url
+    u = make_url(url)
+    return u.update_query_dict({"options": f"{u.query.get('options', '')} {extra}".strip()}) \
+        .render_as_string(hide_password=False)
+
+
+@contextmanager
+def a_writer_holding_the_counter(url: str, dialect: str):
+    """Another connection in the middle of a write: on PostgreSQL it holds the counter rows locked
+    (SELECT … FOR UPDATE), on SQLite the write lock (BEGIN IMMEDIATE). Yields `release`."""
+    if dialect == "postgresql":
+        import sqlalchemy as sa
+        engine = sa.create_engine(url)
+        conn = engine.connect()
+        tx = conn.begin()
+        conn.execute(sa.text("SELECT * FROM notice_counter FOR UPDATE")).all()
+        release = tx.commit
+    else:
+        import sqlite3
+        conn = sqlite3.connect(url, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        release = lambda: conn.in_transaction and conn.execute("COMMIT")  # noqa: E731
+    try:
+        yield release
+    finally:
+        if dialect == "postgresql":
+            if tx.is_active:
+                tx.rollback()
+            conn.close()
+            engine.dispose()
+        else:
+            release()
+            conn.close()
+
+
+@contextmanager
+def impatient_register(url: str, monkeypatch):
+    """A register that waits for a lock only briefly (PostgreSQL: lock_timeout; SQLite: the busy
+    timeout), so that a writer holding the lock makes it fail for real."""
+    if url.startswith("postgresql"):
+        url = _with_options(url, "-clock_timeout=50")
+    else:
+        monkeypatch.setattr(register_module, "BUSY_TIMEOUT_MS", 50)
+    with Register(url, AGENCY, ABBR) as r:
+        yield r
+
+
+def _count_errors(reg: Register, then=None) -> list:
+    from sqlalchemy import event
+    errors: list = []
+
+    def on_error(context):
+        errors.append(context.original_exception)
+        if then is not None:
+            then()
+
+    event.listen(reg._engine, "handle_error", on_error)
+    return errors
+
+
+def test_a_writer_waiting_for_a_lock_retries_and_gets_the_next_number(url, monkeypatch, no_backoff):
+    """A real clash: another writer holds the lock, the register's wait runs out (PostgreSQL 55P03
+    lock timeout, SQLite 'database is locked'); once the other writer is done the retry succeeds."""
+    with impatient_register(url, monkeypatch) as reg:
+        issue(reg, "before")
+        with a_writer_holding_the_counter(url, reg.dialect) as release:
+            errors = _count_errors(reg, then=release)
+            e = issue(reg, "waiting")
+        assert len(errors) == 1
+        assert e.number == "X审补〔2026〕第0002号"
+        assert [x.number for x in reg.list(limit=None)] == ["X审补〔2026〕第0002号", "X审补〔2026〕第0001号"]
+
+
+def test_a_writer_that_never_gets_the_lock_gives_up_after_attempts_tries(url, monkeypatch, no_backoff):
+    with impatient_register(url, monkeypatch) as reg:
+        issue(reg, "before")
+        with a_writer_holding_the_counter(url, reg.dialect):
+            errors = _count_errors(reg)
+            with pytest.raises(RegisterError, match="cannot issue a notice: .*(lock timeout|locked)"):
+                issue(reg, "waiting")
+        assert len(errors) == ATTEMPTS
+        assert reg.find("waiting") == []
+        assert issue(reg, "after").number == "X审补〔2026〕第0002号"
+
+
+def _race(reg: Register, calls, *, barrier_on: str | None = None):
+    """Run each of `calls` (functions of the register) in a thread of its own, all at once. With
+    `barrier_on`, every thread first runs that statement, and none goes further before all have:
+    they all read the register before any of them writes. Returns the results in order."""
+    from sqlalchemy import event
+    start = threading.Barrier(len(calls), timeout=30)
+    met = threading.Barrier(len(calls), timeout=30)
+    local = threading.local()
+    results: list = [None] * len(calls)
+
+    def after(conn, cursor, text, parameters, context, executemany):
+        if barrier_on and not getattr(local, "met", False) and barrier_on in text:
+            local.met = True
+            met.wait()
+
+    def worker(i, call):
+        start.wait()
+        try:
+            results[i] = call(reg)
+        except BaseException as e:  # noqa: BLE001 - reported by the test
+            results[i] = e
+
+    event.listen(reg._engine, "after_cursor_execute", after)
+    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    finally:
+        event.remove(reg._engine, "after_cursor_execute", after)
+    assert not any(t.is_alive() for t in threads)
+    return results
+
+
+# every writer reads the key's latest entry before any writer records a notice (PostgreSQL only:
+# SQLite's BEGIN IMMEDIATE lets one writer at a time in, so there no two writers can interleave)
+LATEST_READ = "ORDER BY notice_register.id DESC"
+
+
+def test_writers_racing_on_one_key_make_one_history(reg, no_backoff):
+    """Four changed submissions of one application at once: one chain of four notices, each
+    superseding the one before; never two first notices (two parallel histories) for one key."""
+    errors = _count_errors(reg)
+    results = _race(reg, [lambda r, v=v: issue(r, "case-race", f"version {v}", applicant="王小明")
+                          for v in range(4)],
+                    barrier_on=LATEST_READ if reg.dialect == "postgresql" else None)
+    assert all(isinstance(e, Entry) for e in results), results
+    history = reg.find("case-race")
+    assert [e.seq for e in history] == [1, 2, 3, 4]
+    assert [e.supersedes for e in history] == [None] + [e.number for e in history[:-1]]
+    assert [e.status for e in history] == ["closed", "closed", "closed", "open"]
+    assert {e.number for e in results} == {e.number for e in history}
+    if reg.dialect == "postgresql":  # the race was real: losers hit the one-history constraint
+        assert any("ux_notice_register_first" in str(e) or "supersedes" in str(e) for e in errors), errors
+
+
+def test_writers_racing_with_the_same_submission_number_it_once(reg, no_backoff):
+    errors = _count_errors(reg)
+    results = _race(reg, [lambda r: issue(r, "case-same", "one content", applicant="王小明")] * 3,
+                    barrier_on=LATEST_READ if reg.dialect == "postgresql" else None)
+    assert all(isinstance(e, Entry) for e in results), results
+    assert len({e for e in results}) == 1 and results[0].number == "X审补〔2026〕第0001号"
+    assert reg.find("case-same") == [results[0]]
+    assert issue(reg, "next").number == "X审补〔2026〕第0002号"
+    if reg.dialect == "postgresql":
+        assert errors, "the writers did not clash"
+
+
+def test_writers_racing_for_numbers_of_several_kinds_and_years_get_gap_free_sequences(reg, no_backoff):
+    """Threads issuing at once into each (kind word, year): every sequence is 1..n, unique."""
+    plan = [("correct", "2026-03-02"), ("refuse", "2026-05-01"), ("redirect", "2026-05-01"),
+            ("correct", "2025-12-31"), ("not_required", "2026-01-02"), ("accept", "2026-07-07")]
+
+    def batch(n):
+        def run(r):
+            return [issue(r, f"t{n}-{i}", kind=kind, date=day) for i, (kind, day) in enumerate(plan * 3)]
+        return run
+
+    errors = _count_errors(reg)
+    results = _race(reg, [batch(n) for n in range(4)],
+                    barrier_on=LATEST_READ if reg.dialect == "postgresql" else None)
+    assert all(isinstance(r, list) for r in results), results
+    # the counter is read under a lock (FOR UPDATE; BEGIN IMMEDIATE): writers of different
+    # applications wait for each other and never draw the same number, so none had to retry
+    assert errors == []
+    entries = reg.list(limit=None)
+    assert len(entries) == 4 * 18 and len({e.number for e in entries}) == 72
+    seqs: dict = {}
+    for e in entries:
+        seqs.setdefault((e.kind_word, e.year), []).append(e.seq)
+        assert e.number == f"X{e.kind_word}〔{e.year}〕第{e.seq:04d}号"
+    # per (word, year): 审补 2026 and 2025 12 each; 审不 2026 (refuse, redirect, not_required) 36; 审受 12
+    assert {k: sorted(v) for k, v in seqs.items()} == {
+        ("审补", 2026): list(range(1, 13)), ("审补", 2025): list(range(1, 13)),
+        ("审不", 2026): list(range(1, 37)), ("审受", 2026): list(range(1, 13))}
+
+
+# ------------------------------------------------------------------------- limits, migration, reprint
+
+def test_limits_of_names_keys_and_texts(reg):
+    """Each limit is the width of its column: at the limit accepted, one more refused."""
+    assert issue(reg, "k" * 1000).application_key == "k" * 1000
+    with pytest.raises(ValueError, match="application_key"):
+        issue(reg, "k" * 1001)
+    assert issue(reg, "m1", matter="m" * 255).matter == "m" * 255
+    for bad in ("", "m" * 256):
+        with pytest.raises(ValueError, match="matter"):
+            issue(reg, "m2", matter=bad)
+    e = reg.issue(matter="m", kind="accept", application_key="loc", application_digest=sha("loc"),
+                  application_date="2026-03-02", outcome="accept", notice_json="{}", deadline=None,
+                  locality="l" * 64)
+    assert e.locality == "l" * 64 and reg.show(e.number).locality == "l" * 64
+    with pytest.raises(ValueError, match="locality"):
+        reg.issue(matter="m", kind="accept", application_key="loc2", application_digest=sha("x"),
+                  application_date="2026-03-02", outcome="accept", notice_json="{}", deadline=None,
+                  locality="l" * 65)
+    # a name longer than its column is cut to 1000 characters, not refused
+    assert reg.show(issue(reg, "long-name", applicant="名" * 1200).number).applicant == "名" * 1000
+    with pytest.raises(ValueError, match="limit"):
+        reg.list(limit=-1)
+
+
+def test_a_digest_in_capitals_is_the_same_submission(reg):
+    first = issue(reg, "case-d", "body")
+    again = reg.issue(matter="individual-business-registration", kind="correct", application_key="case-d",
+                      application_digest=sha("body").upper(), application_date="2026-03-02",
+                      outcome="correct", notice_json="{}", deadline=None)
+    assert again == first and first.application_digest == sha("body")
+
+
+def test_agency_name_and_abbreviation_limits(tmp_path):
+    db = str(tmp_path / "r.db")
+    with Register(db, "局" * 255, "A" * 64) as r:
+        assert issue(r, "k").number == "A" * 64 + "审补〔2026〕第0001号"
+    for agency, abbr, message in [("局" * 256, "B", "agency's name"), (AGENCY, "C" * 65, "cannot start"),
+                                  (AGENCY, "X 区", "cannot start"), (AGENCY, "X〕", "cannot start")]:
+        with pytest.raises(RegisterError, match=message):
+            Register(db, agency, abbr)
+
+
+def test_names_differing_only_in_surrounding_spaces_are_one_applicant(reg):
+    first = issue(reg, "case-s", "v1", applicant=" 王小明 ")
+    assert issue(reg, "case-s", "v2", applicant="王小明").supersedes == first.number
+
+
+def test_a_register_from_before_the_applicant_id_and_locality_columns_gets_both(url):
+    """An older register (without the applicant_id and locality columns) is migrated when opened:
+    its notices read with neither, new notices keep both."""
+    import sqlalchemy as sa
+    with Register(url, AGENCY, ABBR) as reg:
+        old = issue(reg, "case-1", "v1", applicant="王小明")
+        with reg._engine.begin() as conn:
+            conn.execute(sa.text("ALTER TABLE notice_register DROP COLUMN applicant_id"))
+            conn.execute(sa.text("ALTER TABLE notice_register DROP COLUMN locality"))
+    with Register(url, AGENCY, ABBR) as reg:
+        got = reg.show(old.number)
+        assert (got.applicant_id, got.locality) == ("", "")
+        new = reg.issue(matter="m", kind="accept", application_key="case-2", application_digest=sha("n"),
+                        application_date="2026-03-02", outcome="accept", notice_json="{}", deadline=None,
+                        applicant_id=ID_A, locality="hunan")
+        assert (new.applicant_id, new.locality) == ("110***********0021", "hunan")
+        assert reg.show(new.number) == new
+    with Register(url, AGENCY, ABBR) as reg:  # opening a migrated register again changes nothing
+        assert reg.show(new.number) == new and reg.show(old.number) == got
+
+
+def test_the_notice_as_issued_is_stored_with_its_number_for_reprinting(reg):
+    """`notice_json` as a function: it receives the drawn number and the superseded one ("" for a
+    first notice); what it returns, ID numbers masked, is what `show` gives back to reprint."""
+    calls = []
+
+    def as_issued(number, earlier):
+        calls.append((number, earlier))
+        return json.dumps({"number": number, "supersedes": earlier, "id": ID_A}, ensure_ascii=False)
+
+    def submit(content):
+        return reg.issue(matter="m", kind="correct", application_key="case-p", application_digest=sha(content),
+                         application_date="2026-03-02", outcome="correct", notice_json=as_issued, deadline=None)
+
+    first = submit("v1")
+    assert calls == [("X审补〔2026〕第0001号", "")]
+    assert json.loads(reg.show(first.number).notice_json) == {
+        "number": "X审补〔2026〕第0001号", "supersedes": "", "id": "110***********0021"}
+    assert submit("v1") == first and len(calls) == 1  # the same submission: nothing made again
+    second = submit("v2")
+    assert calls[-1] == ("X审补〔2026〕第0002号", "X审补〔2026〕第0001号")
+    assert json.loads(reg.show(second.number).notice_json)["supersedes"] == first.number
+    assert reg.show(first.number).notice_json == first.notice_json  # the earlier notice is kept as issued
+
+
+def test_supplied_is_recorded_with_its_time_and_only_for_this_agency(url):
+    with Register(url, AGENCY, ABBR) as x, Register(url, "某区行政审批局", "某审") as y:
+        mine = issue(x, "case-c", kind="correct")
+        theirs = issue(y, "case-c", kind="correct")
+        with pytest.raises(RegisterError, match="no notice numbered"):
+            y.mark_supplied(mine.number)
+        done = x.mark_supplied(mine.number)
+        assert done.status == "supplied" and done.supplied_at[:4].isdigit() and done.supplied_at.endswith("+00:00")
+        assert done.issued_at <= done.supplied_at
+        assert [e.number for e in x.list(status="supplied")] == [mine.number]
+        assert y.show(theirs.number).status == "open" and y.show(theirs.number).supplied_at is None
+        # a later notice for the same key in one agency closes only that agency's open notice
+        issue(y, "case-c", "changed", kind="accept")
+        assert y.show(theirs.number).status == "closed" and x.show(mine.number).status == "supplied"
+
+
+def test_the_connection_timeouts_are_set(monkeypatch, tmp_path):
+    """PostgreSQL: the driver gets connect_timeout=CONNECT_TIMEOUT_S unless the URL names one;
+    SQLite: every connection waits BUSY_TIMEOUT_MS for a lock. No server is needed: the driver's
+    connect is replaced by one that records its arguments and refuses."""
+    import psycopg
+    seen = []
+
+    def refuse(*args, **kwargs):
+        seen.append(kwargs)
+        raise psycopg.OperationalError("connection refused (test)\n\tIs the server running on that host?\n")
+
+    monkeypatch.setattr(psycopg, "connect", refuse)
+    monkeypatch.setattr(psycopg.Connection, "connect", classmethod(lambda cls, *a, **k: refuse(*a, **k)))
+    for url, timeout in [("postgresql://u@127.0.0.1:5/db", 10), ("postgresql://u@127.0.0.1:5/db?connect_timeout=3", "3")]:
+        seen.clear()
+        with pytest.raises(RegisterError) as info:
+            Register(url, AGENCY, ABBR)
+        # the driver's lines joined into one
+        assert "cannot open the register: connection refused (test); Is the server running on that host?" \
+            == info.value.message
+        assert seen and all(str(k.get("connect_timeout")) == str(timeout) for k in seen), seen
+    monkeypatch.undo()
+    with Register(str(tmp_path / "r.db"), AGENCY, ABBR) as reg:
+        with reg._engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_an_unreachable_server_and_a_bad_url_are_one_line_errors():
+    import socket
+    with socket.socket() as s:  # a local port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(RegisterError, match="cannot open the register") as info:
+        Register(f"postgresql://someone:pw9@127.0.0.1:{port}/db?connect_timeout=2", AGENCY, ABBR)
+    assert "\n" not in str(info.value) and "pw9" not in str(info.value)
+    with pytest.raises(RegisterError, match="not a database URL") as info:
+        Register("postgresql://someone:pw9@host:port/db", AGENCY, ABBR)
+    assert "pw9" not in str(info.value) and "someone:***@host" in str(info.value)
+
+
+def test_a_connection_the_server_dropped_is_replaced(reg):
+    """A PostgreSQL server restarted (or a connection cut) between two notices: the register's
+    pooled connection is dead, and the next notice is still numbered, on a fresh connection."""
+    if reg.dialect != "postgresql":
+        pytest.skip("PostgreSQL: connections pooled across notices")
+    import sqlalchemy as sa
+    issue(reg, "before")
+    with reg._engine.connect() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    admin = sa.create_engine(database_url(PG_URL))
+    with admin.begin() as conn:
+        assert conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+    admin.dispose()
+    assert issue(reg, "after").number == "X审补〔2026〕第0002号"
+
+
+def test_a_forked_child_uses_connections_of_its_own(reg):
+    """A register opened before a fork (a pre-forking web server): parent and child issue at the
+    same time, each on its own connections (a shared PostgreSQL socket would mix their
+    conversations), and every notice gets its own number."""
+    issue(reg, "parent-0")  # the pool now holds a connection the child inherits
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(2, timeout=30)
+
+    def child():
+        barrier.wait()
+        for i in range(1, 21):
+            issue(reg, f"child-{i}")
+        os._exit(0)
+
+    p = ctx.Process(target=child)
+    p.start()
+    barrier.wait()
+    for i in range(1, 21):
+        issue(reg, f"parent-{i}")
+    p.join(timeout=60)
+    assert p.exitcode == 0
+    entries = reg.list(limit=None)
+    assert sorted(e.seq for e in entries) == list(range(1, 42))
+    assert len({e.application_key for e in entries}) == 41
+
+
+def test_issue_notice_numbers_a_screened_notice_with_the_deadline_the_applicant_must_meet(reg, test_licence):
+    """issue_notice: a 容缺受理 notice is registered with the day its deferred materials are due
+    (2026-03-02 is a Monday; five working days later is Monday 2026-03-09, not the decision's day),
+    the number and the superseded number are written onto the notice and into the stored JSON,
+    and questions before a decision are no notice of the agency: nothing is registered."""
+    from checker.service import check
+    from checker.shells.register import issue_notice
+    from conftest import complete_test_application as appl
+
+    a = appl(has_car=True)
+    a["rongque"] = True
+    a["applicant"] = {"name": "王小明", "id_number": ID_A}
+    n = check(test_licence, a)
+    entry = issue_notice(reg, "test-licence", "test-licence/1", n)
+    assert (entry.number, entry.kind, entry.deadline, entry.status) == ("X审容〔2026〕第0001号", "rongque", "2026-03-09", "open")
+    assert (entry.applicant, entry.applicant_id) == ("王小明", "110***********0021")
+    assert (n.number, n.supersedes) == ("X审容〔2026〕第0001号", "")
+    stored = reg.show(entry.number).notice_json
+    assert "X审容〔2026〕第0001号" in stored and ID_A not in stored
+
+    a2 = appl()
+    a2["applicant"] = {"name": "王小明", "id_number": ID_A}
+    n2 = check(test_licence, a2)
+    second = issue_notice(reg, "test-licence", "test-licence/1", n2)
+    assert (second.number, second.supersedes) == ("X审受〔2026〕第0001号", "X审容〔2026〕第0001号")
+    assert (n2.number, n2.supersedes) == ("X审受〔2026〕第0001号", "X审容〔2026〕第0001号")
+    assert "X审容〔2026〕第0001号" in reg.show(second.number).notice_json
+    assert reg.show(entry.number).status == "closed"
+
+    q = check(test_licence, appl(has_car=...))
+    assert q.outcome == "questions" and issue_notice(reg, "test-licence", "test-licence/2", q) is None
+    assert reg.find("test-licence/2") == []
+
+
+def test_the_agency_is_the_one_given_else_the_offices_else_x():
+    from types import SimpleNamespace
+
+    from checker.shells.register import agency_of
+    office = SimpleNamespace(name={"zh": "某县行政审批局", "en": "County"}, abbr="某审")
+    assert agency_of("", "", None) == ("X", "X")
+    assert agency_of("某局", "", None) == ("某局", "X")
+    assert agency_of("", "", office) == ("某县行政审批局", "某审")
+    assert agency_of("某局", "某", office) == ("某局", "某")
