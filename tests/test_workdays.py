@@ -406,3 +406,22 @@ def test_a_zero_day_limit_that_moves_into_an_unpublished_stretch_is_provisional(
         assert wd.deadline("2025-12-24", 0, True) == Deadline("2025-12-24", True, 0)  # a Wednesday: itself
     finally:
         wd._day.cache_clear()
+
+
+def test_the_provisional_note_names_the_unpublished_year():
+    assert wd.provisional_note(2027) == {
+        "zh": "2027年节假日安排尚未公布：此日期按法定节假日（含补假）推算，以国务院公布的安排为准",
+        "en": "the 2027 holiday schedule is not published yet: this date is reckoned from the statutory "
+              "holidays (with their make-up days) and may change when the schedule is published",
+    }
+
+
+def test_a_year_in_either_package_counts_as_published(monkeypatch):
+    # with the `holidays` package carrying no notice at all, chinesecalendar's 2026 alone makes
+    # late December 2025 certain: Mon 2025-12-29 received, Tue 12-30 (1)
+    monkeypatch.setattr(wd, "_holidays_published", lambda: frozenset())
+    wd._day.cache_clear()
+    try:
+        assert wd.deadline("2025-12-29", 1, True) == Deadline("2025-12-30", True, 1)
+    finally:
+        wd._day.cache_clear()
