@@ -284,3 +284,41 @@ def test_add_years_is_none_for_fractional_years():
 ])
 def test_parts_of_a_date(func, text, expected):
     assert func(text) == expected
+
+
+# --------------------------------------------------------------------------- issue 19: the edges
+
+@pytest.mark.parametrize("text", ["1900-01-01", "2026-03-02", "2199-12-31"])
+def test_date_fault_accepts_the_dates_the_checker_handles(text):
+    assert fn.date_fault(text) is None
+
+
+@pytest.mark.parametrize("text", ["1899-12-31", "2200-01-01", "0001-01-01", "9999-12-31"])
+def test_date_fault_refuses_dates_outside_1900_to_2199(text):
+    assert fn.date_fault(text) == "outside the dates the checker handles (1900-01-01 to 2199-12-31)"
+
+
+@pytest.mark.parametrize("text", ["2025-02-29", "2025-13-01", "2025-W01-1", None])
+def test_date_fault_refuses_what_is_not_a_date(text):
+    assert fn.date_fault(text) == "not a real date"
+
+
+@pytest.mark.parametrize("start, end", [("2024-02-30", "2024-03-01"), ("2024-03-01", "2024-02-30")])
+def test_days_between_is_none_when_either_date_is_impossible(start, end):
+    assert fn.days_between(start, end) is None
+
+
+@pytest.mark.parametrize("start, months, result", [
+    ("0001-02-01", -1, "0001-01-01"),   # the first year Python's dates hold
+    ("9999-11-30", 1, "9999-12-30"),    # the last
+])
+def test_add_months_reaches_the_first_and_last_representable_years(start, months, result):
+    assert fn.add_months(start, months) == result
+
+
+@pytest.mark.parametrize("letter", "IOZSV")
+def test_uscc_valid_rejects_a_letter_outside_the_alphabet_in_any_position(letter):
+    # 91440300708461136T is valid; each of I O Z S V in each position must be refused
+    code = "91440300708461136T"
+    for i in range(18):
+        assert fn.uscc_valid(code[:i] + letter + code[i + 1:]) is False, (letter, i)

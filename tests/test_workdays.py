@@ -312,3 +312,116 @@ def test_bad_counts():
         wd.add_working_days("2025-03-07", True)
     with pytest.raises(ValueError):
         wd.add_days("9999-12-31", 1)
+
+
+# --------------------------------------------------------------------------- issue 19: the counting rules
+# More cases worked out by hand from the schedules listed at the top, so that a changed constant, a
+# flipped comparison or a dropped rule of the counting fails a test.
+
+def test_a_decision_deadline_across_the_2025_spring_festival():
+    # 20 working days from Monday 2025-01-20: Jan 21-24 (4), Sun 26 worked (5), Mon 27 (6);
+    # 01-28..02-04 off; Feb 5-7 (9), Sat 8 worked (10), Feb 10-14 (15), Feb 17-21 (20)
+    assert wd.add_working_days("2025-01-20", 20) == "2025-02-21"
+    assert wd.deadline("2025-01-20", 20, True) == Deadline("2025-02-21", True, 20)
+
+
+def test_a_decision_deadline_across_the_2026_spring_festival():
+    # 20 working days from Monday 2026-02-02: Feb 3-6 (4), Feb 9-13 (9), Sat 14 worked (10);
+    # 02-15..02-23 off; Feb 24-27 (14), Sat 28 worked (15), Mar 2-6 (20)
+    assert wd.add_working_days("2026-02-02", 20) == "2026-03-06"
+    # 15 from the same day ends on the make-up Saturday itself
+    assert wd.add_working_days("2026-02-02", 15) == "2026-02-28"
+
+
+def test_a_make_up_saturday_is_counted_as_a_working_day():
+    assert wd.add_working_days("2026-02-27", 1) == "2026-02-28"  # Fri -> Sat 02-28 (worked)
+    assert wd.add_working_days("2025-02-07", 1) == "2025-02-08"  # Fri -> Sat 02-08 (worked)
+    assert wd.add_working_days("2025-10-10", 1) == "2025-10-11"  # Fri -> Sat 10-11 (worked)
+    # and the ordinary weekend after it is not: Sat 02-08 (1), Sun 02-09 off, Mon 02-10 (2)
+    assert wd.add_working_days("2025-02-07", 2) == "2025-02-10"
+
+
+def test_the_day_of_receipt_is_not_counted():
+    """民法典 art. 201: a period in days starts on the next day, whatever the first day is."""
+    assert wd.add_working_days("2025-03-05", 1) == "2025-03-06"  # a working Wednesday
+    assert wd.add_working_days("2025-02-08", 1) == "2025-02-10"  # a worked Saturday: Sun off, Mon
+    assert wd.add_working_days("2025-10-01", 1) == "2025-10-09"  # a holiday: first working day after
+    assert wd.add_working_days("2025-10-01", 2) == "2025-10-10"
+    assert wd.add_working_days("2026-02-15", 1) == "2026-02-24"  # first day of the 2026 festival
+
+
+def test_a_limit_of_zero_days_falling_on_a_holiday_moves_to_the_next_working_day():
+    assert wd.add_working_days("2026-02-15", 0) == "2026-02-24"  # inside the Spring Festival
+    assert wd.add_working_days("2026-02-23", 0) == "2026-02-24"  # its last day, a Monday
+    assert wd.add_working_days("2025-01-25", 0) == "2025-01-26"  # Saturday -> worked Sunday
+    assert wd.add_working_days("2026-02-14", 0) == "2026-02-14"  # a worked Saturday: itself
+
+
+def test_the_first_year_of_the_data_2004():
+    # 国务院办公厅关于2004年部分节假日安排的通知: 国庆节 10-01..10-07 off, Sat 10-09 and Sun 10-10
+    # worked. 2004-10-01 is a Friday.
+    assert wd.covered_years().start == 2004
+    assert wd.is_working_day("2004-10-07") is False  # Thursday, off
+    assert wd.is_working_day("2004-10-08") is True   # Friday
+    assert wd.is_working_day("2004-10-09") is True   # Saturday, worked
+    assert wd.is_working_day("2004-10-10") is True   # Sunday, worked
+    # Thu 09-30: 10-01..10-07 off, Fri 10-08 (1), Sat 10-09 (2), Sun 10-10 (3), Mon 10-11 (4)
+    assert wd.add_working_days("2004-09-30", 4) == "2004-10-11"
+
+
+GAP_2003 = {
+    "zh": "节假日数据不包含2003年（覆盖2004年起），无法按工作日计算期限",
+    "en": "the holiday data does not cover 2003 (it starts in 2004): the working-day deadline cannot be computed",
+}
+
+
+def test_the_year_before_the_data_is_a_gap_with_its_own_words():
+    with pytest.raises(CalendarGap) as caught:
+        wd.is_working_day("2003-12-31")
+    assert (caught.value.year, caught.value.text) == (2003, GAP_2003)
+    assert wd.deadline("2003-12-30", 1, True) == Deadline(None, True, 1, GAP_2003)
+    # a limit of 0 days asks whether the day itself is a working day: unknown in 2003
+    with pytest.raises(CalendarGap):
+        wd.add_working_days("2003-12-31", 0)
+
+
+def test_the_last_year_whose_holidays_can_be_reckoned_is_2100():
+    # 2100 is past every published schedule: its days are provisional but not a gap.
+    # 2100-03-10 is a Wednesday with no holiday near it; 2100-03-13 a Saturday.
+    assert wd.is_working_day("2100-03-10") is True
+    assert wd.is_working_day("2100-03-13") is False
+    got = wd.deadline("2100-03-10", 1, True)
+    assert (got.date, got.provisional) == ("2100-03-11", True)
+    with pytest.raises(CalendarGap):
+        wd.is_working_day("2101-01-04")
+
+
+def test_a_zero_day_limit_that_moves_into_an_unpublished_stretch_is_provisional(monkeypatch):
+    # Pretend the 2026 notice is not out: from Saturday 2025-12-27 (published, an ordinary weekend)
+    # the next working day is Monday 12-29, inside the days the next year's New Year arrangement
+    # could move: provisional, though the day received was not.
+    _unpublished(monkeypatch, 2026)
+    try:
+        assert wd.deadline("2025-12-27", 0, True) == Deadline("2025-12-29", True, 0, wd.provisional_note(2026), True)
+        assert wd.deadline("2025-12-24", 0, True) == Deadline("2025-12-24", True, 0)  # a Wednesday: itself
+    finally:
+        wd._day.cache_clear()
+
+
+def test_the_provisional_note_names_the_unpublished_year():
+    assert wd.provisional_note(2027) == {
+        "zh": "2027年节假日安排尚未公布：此日期按法定节假日（含补假）推算，以国务院公布的安排为准",
+        "en": "the 2027 holiday schedule is not published yet: this date is reckoned from the statutory "
+              "holidays (with their make-up days) and may change when the schedule is published",
+    }
+
+
+def test_a_year_in_either_package_counts_as_published(monkeypatch):
+    # with the `holidays` package carrying no notice at all, chinesecalendar's 2026 alone makes
+    # late December 2025 certain: Mon 2025-12-29 received, Tue 12-30 (1)
+    monkeypatch.setattr(wd, "_holidays_published", lambda: frozenset())
+    wd._day.cache_clear()
+    try:
+        assert wd.deadline("2025-12-29", 1, True) == Deadline("2025-12-30", True, 1)
+    finally:
+        wd._day.cache_clear()
