@@ -309,3 +309,18 @@ def test_a_fact_with_more_fields_than_the_engine_takes_is_never_asserted():
     with pytest.raises(EngineError, match=f"{budget + 1} fields, more than the engine takes"):
         rs.evaluate({f"f{i}": 1 for i in range(budget + 1)})  # (t, stage and sid come on top)
     assert rs.live == 0 and len(rs.evaluate({f"f{i}": 1 for i in range(budget)}).fired) == 1
+
+
+def test_the_limits_are_those_measured_in_bench_limits_md():
+    """LIMITS carries each edge measured by bench/limits.py and the budget kept below it: the
+    figures here and in bench/LIMITS.md (the measurement's record) must be the same, and every
+    budget must keep its margin below the edge."""
+    import re
+    from checker.run.engine import LIMITS
+    from conftest import REPO
+    text = (REPO / "bench" / "LIMITS.md").read_text(encoding="utf-8")
+    recorded = {}
+    for row in re.finditer(r"^\| [^|]*\(`(\w+)`\)[^|]* \| (\d+)[^|]* \| [^|]* \| ([\d,]+) \|", text, flags=re.M):
+        recorded[row.group(1)] = (int(row.group(2)), int(row.group(3).replace(",", "")))
+    assert recorded == {name: (limit.edge, limit.budget) for name, limit in LIMITS.items()}
+    assert all(limit.budget < limit.edge for limit in LIMITS.values())
