@@ -172,3 +172,18 @@ def test_an_expression_used_by_several_conditions_is_lifted_once():
     users = [cid for cid, c in compiled.conditions.items() if term in names_in(c.lowered)]
     assert sorted(users) == ["derive:female_birth", "rule:female-id-birth-date-mismatch",
                              "rule:female-id-invalid", "rule:female-id-sex-mismatch"]
+
+
+def test_a_literal_on_the_left_is_turned_round():
+    """`3 < n` is n > 3: the engine's comparisons name the field on the left."""
+    assert to_durable(parse("3 < n"), True) == {"$and": [{"$ex": {"n": 1}}, {"$gt": {"n": 3}}]}
+    assert to_durable(parse("3 < n"), False) == {"$and": [{"$ex": {"n": 1}}, {"$lte": {"n": 3}}]}
+
+
+def test_an_or_sheds_what_can_never_hold_and_a_single_choice_stands_alone():
+    """`x or false` is just x; membership in a one-item list is one equality; an `or` of
+    constants folds (measured shapes: what the engine is handed is the simplest form)."""
+    assert to_durable(parse("x or false"), True) == {"x": True}
+    assert to_durable(parse('region in ["a"]'), True) == {"$and": [{"$ex": {"region": 1}}, {"region": "a"}]}
+    assert to_durable(parse("false or false"), True) is NEVER
+    assert to_durable(parse("x and true"), True) == {"x": True}
