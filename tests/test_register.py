@@ -979,3 +979,32 @@ def test_the_agency_is_the_one_given_else_the_offices_else_x():
     assert agency_of("某局", "", None) == ("某局", "X")
     assert agency_of("", "", office) == ("某县行政审批局", "某审")
     assert agency_of("某局", "某", office) == ("某局", "某")
+
+
+def test_the_tables_hold_what_is_written_into_them(tmp_path):
+    """The register's columns, read back from a SQLite register as created (PostgreSQL enforces
+    the same widths): a digest is a sha256 in hex (64 characters); a superseded number is a
+    number, as wide as `number`; an agency's name and a kind's word are as wide wherever they are
+    stored; dates are YYYY-MM-DD; and every column a notice always fills refuses NULL."""
+    import sqlite3
+    db = tmp_path / "register.sqlite"
+    Register(f"sqlite:///{db}", "某某市市场监督管理局", "X").close()
+    con = sqlite3.connect(db)
+    columns = {(table, row[1]): (row[2], row[3])  # (declared type, not null)
+               for table in ("notice_agency", "notice_counter", "notice_register")
+               for row in con.execute(f"PRAGMA table_info({table})")}
+    con.close()
+    kind = lambda table, name: columns[(table, name)][0]  # noqa: E731
+    assert kind("notice_register", "application_digest") == f"VARCHAR({len(hashlib.sha256().hexdigest())})"
+    assert kind("notice_register", "supersedes") == kind("notice_register", "number")
+    assert kind("notice_agency", "agency") == kind("notice_counter", "agency") == kind("notice_register", "agency")
+    assert kind("notice_counter", "kind_word") == kind("notice_register", "kind_word")
+    assert kind("notice_register", "application_date") == kind("notice_register", "deadline") == f"VARCHAR({len('2026-03-02')})"
+    always = ["number", "agency", "kind", "kind_word", "year", "seq", "matter", "application_key",
+              "application_digest", "application_date", "outcome", "issued_at", "status", "notice_json", "applicant"]
+    assert [c for c in always if not columns[("notice_register", c)][1]] == []
+    assert columns[("notice_agency", "agency")][1] and columns[("notice_counter", "last_seq")][1]
+    # what may be absent: the deadline (none on some notices), the superseded number (the first
+    # notice of an application), the time supplied, the applicant's ID and the locality
+    assert [c for c in ("deadline", "supersedes", "supplied_at", "applicant_id", "locality")
+            if columns[("notice_register", c)][1]] == []
