@@ -1008,3 +1008,15 @@ def test_the_tables_hold_what_is_written_into_them(tmp_path):
     # notice of an application), the time supplied, the applicant's ID and the locality
     assert [c for c in ("deadline", "supersedes", "supplied_at", "applicant_id", "locality")
             if columns[("notice_register", c)][1]] == []
+
+
+def test_a_notice_to_keep_must_be_text_or_make_text(tmp_path):
+    """The register keeps each notice as issued: given neither its text nor a function that
+    writes it with its number, it refuses before numbering anything."""
+    reg = Register(f"sqlite:///{tmp_path / 'r.sqlite'}", "某某市市场监督管理局", "X")
+    with pytest.raises(ValueError):
+        reg.issue(matter="individual-business-registration", kind="correct", application_key="k1",
+                  application_digest="0" * 64, application_date="2026-03-02", outcome="correct", deadline=None,
+                  notice_json=None)
+    assert reg.list() == []
+    reg.close()
