@@ -9,7 +9,7 @@ import pytest
 
 from checker.run.application import parse_application
 from checker.run.compiler import compile_matter, fields_read
-from checker.run.engine import LIMITS, Engine, EngineError, Program, measure
+from checker.run.engine import LIMITS, Engine, EngineError, Program, engine_value, measure
 from checker.run.evaluate import engine_input, evaluate
 from checker.source.loader import load_matter
 from conftest import MATTERS, RULES, complete_test_application
@@ -324,3 +324,14 @@ def test_the_limits_are_those_measured_in_bench_limits_md():
         recorded[row.group(1)] = (int(row.group(2)), int(row.group(3).replace(",", "")))
     assert recorded == {name: (limit.edge, limit.budget) for name, limit in LIMITS.items()}
     assert all(limit.budget < limit.edge for limit in LIMITS.values())
+
+
+def test_values_inside_lists_and_records_are_made_fit_for_the_engine_too():
+    """A household's records reach the engine as a list of mappings: a tiny magnitude inside them
+    becomes 0.0 (the engine refuses numbers written with an exponent, error 204) and one too
+    large is refused, as for a value on its own."""
+    from checker.lang.numbers import LARGEST
+    assert engine_value([1e-7, 2.5, "a"]) == [0.0, 2.5, "a"]
+    assert engine_value([{"income": -1e-9, "age": 40}]) == [{"income": 0.0, "age": 40}]
+    with pytest.raises(EngineError):
+        engine_value([{"income": LARGEST}])
