@@ -140,7 +140,10 @@ class Workspace:
         return locality_file(self.root, name)
 
     def knows(self, matter_id: str) -> bool:
-        return MATTER_ID.fullmatch(matter_id) is not None and matter_id in self.matter_ids()
+        """Whether matters/ has this id (the web asks on every request: a look-up, not a listing)."""
+        return MATTER_ID.fullmatch(matter_id) is not None and any(
+            (p.exists() or p.is_symlink()) and not p.is_dir()
+            for p in (self.root / "matters" / f"{matter_id}{suffix}" for suffix in SUFFIXES))
 
     def matter(self, name: str, locality: Path | None = None) -> Matter:
         """The matter loaded with a locality's rules (None: the national rules), once."""

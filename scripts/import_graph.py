@@ -125,16 +125,16 @@ def levels(modules: dict[str, Module]) -> dict[str, int]:
             component_of[m] = component[0]
     memo: dict[str, int] = {}
 
-    def level(c: str, seen: frozenset) -> int:
+    def level(c: str) -> int:
         if c in memo:
             return memo[c]
         members = [m for m in modules if component_of[m] == c]
         targets = {component_of[t] for m in members for t in modules[m].imports} - {c}
-        value = 0 if not targets else 1 + max(level(t, seen | {c}) for t in targets)
+        value = 0 if not targets else 1 + max(level(t) for t in targets)
         memo[c] = value
         return value
 
-    return {m: level(component_of[m], frozenset()) for m in modules}
+    return {m: level(component_of[m]) for m in modules}
 
 
 def parts(modules: dict[str, Module]) -> dict[str, Module]:

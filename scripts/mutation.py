@@ -152,36 +152,25 @@ class _Finder:
             self.add(qual, node, "continue>break", "break")
         if isinstance(node, ast.Break):
             self.add(qual, node, "break>continue", "continue")
-        # the expressions in the statement, and nested bodies
-        for field, value in ast.iter_fields(node):
-            if field in ("annotation", "returns", "type_comment"):
-                continue
-            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor,
-                                 ast.With, ast.AsyncWith)) and field in ("targets", "target"):
-                continue
-            if isinstance(value, list):
-                if value and isinstance(value[0], ast.stmt):
-                    self.visit_body(value, qual)
-                else:
-                    for v in value:
-                        if isinstance(v, ast.expr):
-                            self.visit_expr(v, qual)
-                        elif isinstance(v, (ast.excepthandler, ast.withitem, ast.match_case)):
-                            self.visit_other(v, qual)
-            elif isinstance(value, ast.expr):
-                self.visit_expr(value, qual)
+        # the expressions in the statement, and nested bodies (not what is assigned to)
+        assigns = isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor,
+                                    ast.With, ast.AsyncWith))
+        self.visit_fields(node, qual, ("annotation", "returns", "type_comment") + (("targets", "target") if assigns else ()))
 
-    def visit_other(self, node: ast.AST, qual: str) -> None:
+    def visit_fields(self, node: ast.AST, qual: str, skip: tuple[str, ...]) -> None:
+        """The expressions and nested bodies of a node, except the fields in `skip`."""
         for field, value in ast.iter_fields(node):
-            if field in ("optional_vars", "pattern"):
+            if field in skip:
                 continue
             if isinstance(value, list):
                 if value and isinstance(value[0], ast.stmt):
                     self.visit_body(value, qual)
-                else:
-                    for v in value:
-                        if isinstance(v, ast.expr):
-                            self.visit_expr(v, qual)
+                    continue
+                for v in value:
+                    if isinstance(v, ast.expr):
+                        self.visit_expr(v, qual)
+                    elif isinstance(v, (ast.excepthandler, ast.withitem, ast.match_case)):
+                        self.visit_fields(v, qual, ("optional_vars", "pattern"))
             elif isinstance(value, ast.expr):
                 self.visit_expr(value, qual)
 

@@ -185,7 +185,7 @@ def test_complete_answers_give_the_checklist_and_the_printable_notice(client):
     assert asked(html) == [] and 'data-outcome="correct"' in html
     assert checklist(html) == ["IB-01", "IB-02", "IB-03"]
     result = section(html, "result")
-    assert "原件核验并提交复印件" in result  # IB-02's form in words (decide.FORM_TEXT)
+    assert "原件核验并提交复印件" in result  # IB-02's form in words (texts notice.form.*)
     assert "网上下载或窗口领取" in result  # where to obtain IB-01
     assert "登记须证明对经营场所享有使用权" in result  # why IB-03
     assert "@media print" in html

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
-from checker.texts import LANGS, t
 
 NOTICE_SCHEMA = "checker.notice/1"
 
@@ -20,10 +19,6 @@ NOT_GOING_AHEAD = ("redirect", "not_required", "refuse")
 # are in checker/texts.py (notice.form.*, notice.basis.*)
 FORMS = ("original", "copy", "original_and_copy", "electronic", "original_or_electronic")
 OUTCOMES = ("accept", "rongque", "correct", "refuse", "redirect", "not_required", "questions")
-
-# the same words as (zh, en) and as the notice's {zh, en} (its `outcome_basis`), for the decision
-FORM_TEXT = {form: (t(f"notice.form.{form}", "zh"), t(f"notice.form.{form}", "en")) for form in FORMS}
-OUTCOME_BASIS = {o: {lang: t(f"notice.basis.{o}", lang) for lang in LANGS} for o in OUTCOMES}
 
 
 @dataclass

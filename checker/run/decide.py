@@ -16,7 +16,7 @@ from typing import Any
 
 from checker import __version__
 from checker.lang.kleene import UNKNOWN, evaluate
-from checker.notice.notice import (NOT_GOING_AHEAD, OUTCOME_BASIS, Alternative, Declared, FactValue, MaterialItem,
+from checker.notice.notice import (NOT_GOING_AHEAD, Alternative, Declared, FactValue, MaterialItem,
                                    Notice, PartStatus, Problem, Reason, ToVerify)
 from checker.run.application import Application
 from checker.run.compiler import CompiledMatter
@@ -24,6 +24,7 @@ from checker.run.evaluate import Findings
 from checker.run.why import (DEFECTS, defect, defect_attribute, display, exempt_why, explaining_facts, info_needed,
                              label, material_why, promise_barred, unknown_inputs, unset_parameter)
 from checker.source.model import Material, Matter, Rule
+from checker.texts import both
 
 CREDIT_FACT = "credit_barred"  # declared by rules/credit.yaml
 
@@ -49,7 +50,7 @@ def _outcome_basis(matter: Matter, outcome: str, reasons: list[Reason], day: str
         return _joined(in_force(matter.procedure_basis or matter.basis, day))
     if outcome == "refuse" and any(r.stage == "acceptance" for r in reasons):
         return _joined(in_force([b for r in reasons for b in r.basis], day))
-    return OUTCOME_BASIS[outcome]
+    return both(f"notice.basis.{outcome}")
 
 
 def _piece_name(matter: Matter, piece_id: str) -> dict:
@@ -271,7 +272,7 @@ def _deadlines(time_limit: dict, on: str, outcome: str, promised_days: int | Non
     out: dict[str, Any] = {"notice_within_working_days": 5 if licensing else None,
                            "deemed_accepted_if_not_notified": licensing,
                            "supply_within_days": promised_days if outcome == "rongque" else None,
-                           "basis": OUTCOME_BASIS["correct"] if licensing else None, "notice_by": None,
+                           "basis": both("notice.basis.correct") if licensing else None, "notice_by": None,
                            "decision_by": None, "supply_by": None, "notes": []}
 
     def put(key: str, days: int, working: bool) -> None:

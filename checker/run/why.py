@@ -11,10 +11,10 @@ from typing import Any
 from checker.lang.expr import Arith, BoolOp, Call, Compare, ListLit, Name, Neg, Node, Not, children, names_in
 from checker.lang.kleene import UNKNOWN, evaluate
 from checker.lang.typecheck import AGGREGATES as AGGREGATE_FUNCS
-from checker.notice.notice import FORM_TEXT, FactValue, InfoNeeded, Problem
+from checker.notice.notice import FORMS, FactValue, InfoNeeded, Problem
 from checker.run.compiler import CompiledMatter, explaining_plan
 from checker.source.model import Material, Matter
-from checker.texts import TEXTS, t
+from checker.texts import TEXTS, both, t
 
 # a material's defects, in the order the notice lists them (texts why.defect.KIND)
 DEFECTS = ("form", "copies", "unsigned", "unsealed", "expired")
@@ -229,9 +229,10 @@ def unset_parameter(name_label: dict) -> dict:
 def defect(kind: str, form: str, got: Any, copies: int | None, date: str) -> Problem:
     """A defect of a presented material, in words: `form` the form required, `got` what was
     presented (its form, copies or valid-until date)."""
-    fz, fe = FORM_TEXT[form]
-    gz, ge = FORM_TEXT.get(got, (got, got)) if kind == "form" else (got, got)
-    fill = dict(form_zh=fz, form_en=fe, got_zh=gz, got_en=ge, got=got, copies=copies, date=date)
+    required = both(f"notice.form.{form}")
+    given = both(f"notice.form.{got}") if kind == "form" and got in FORMS else {"zh": got, "en": got}
+    fill = dict(form_zh=required["zh"], form_en=required["en"], got_zh=given["zh"], got_en=given["en"],
+                got=got, copies=copies, date=date)
     return Problem(kind, words(f"why.defect.{kind}", **fill))
 
 
