@@ -9,7 +9,8 @@ Operators (on the module's AST; each mutant rewrites the source text of exactly 
 comparison flips (< <=, > >=, == !=, in / not in, is / is not), and <-> or, True <-> False,
 integer constants +1 and -1, continue <-> break, a statement (expression, assignment, augmented
 assignment, raise, if) replaced by `pass`, and `not x` -> `x`. Docstrings, annotations,
-`if TYPE_CHECKING:`, `__all__`, f-strings and logging calls are left alone.
+`if TYPE_CHECKING:`, `__all__`, f-strings, logging calls and cache sizes (`@lru_cache(maxsize=N)`)
+are left alone.
 
 A mutant's id is module:enclosing-function:operator:site#n, where site is the source text of the
 changed node and n counts equal sites in the same function: it survives edits elsewhere in the file.
@@ -81,6 +82,13 @@ def _is_logging_call(node: ast.AST) -> bool:
     return False
 
 
+def _is_cache_decorator(node: ast.AST) -> bool:
+    # a cache's size (lru_cache(maxsize=N)) changes what is remembered, never an answer
+    f = node.func if isinstance(node, ast.Call) else node
+    name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+    return name in ("lru_cache", "cache")
+
+
 def _is_type_checking(test: ast.AST) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or \
         (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
@@ -124,7 +132,8 @@ class _Finder:
             return
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for d in node.decorator_list:
-                self.visit_expr(d, qual)
+                if not _is_cache_decorator(d):
+                    self.visit_expr(d, qual)
             if isinstance(node, ast.ClassDef):
                 for b in node.bases + [k.value for k in node.keywords]:
                     self.visit_expr(b, qual)
