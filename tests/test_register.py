@@ -1020,3 +1020,58 @@ def test_a_notice_to_keep_must_be_text_or_make_text(tmp_path):
                   notice_json=None)
     assert reg.list() == []
     reg.close()
+
+
+# ------------------------------------------------------------------------- the tables, as documented
+
+# README, "The register's tables": (column, type, nullable, part of the primary key), written from
+# the documentation (other systems read these tables); reflected from a new register on each backend.
+DOCUMENTED_TABLES = {
+    "notice_agency": [("abbr", "VARCHAR(64)", False, True), ("agency", "VARCHAR(255)", False, False)],
+    "notice_counter": [("agency", "VARCHAR(255)", False, True), ("kind_word", "VARCHAR(16)", False, True),
+                       ("year", "INTEGER", False, True), ("last_seq", "INTEGER", False, False)],
+    "notice_register": [
+        ("id", "INTEGER", False, True), ("number", "VARCHAR(128)", False, False),
+        ("agency", "VARCHAR(255)", False, False), ("kind", "VARCHAR(16)", False, False),
+        ("kind_word", "VARCHAR(16)", False, False), ("year", "INTEGER", False, False),
+        ("seq", "INTEGER", False, False), ("matter", "VARCHAR(255)", False, False),
+        ("application_key", "VARCHAR(1000)", False, False), ("application_digest", "VARCHAR(64)", False, False),
+        ("application_date", "VARCHAR(10)", False, False), ("outcome", "VARCHAR(16)", False, False),
+        ("deadline", "VARCHAR(10)", True, False), ("issued_at", "VARCHAR(40)", False, False),
+        ("supersedes", "VARCHAR(128)", True, False), ("status", "VARCHAR(16)", False, False),
+        ("notice_json", "TEXT", False, False), ("applicant", "VARCHAR(1000)", False, False),
+        ("supplied_at", "VARCHAR(40)", True, False), ("applicant_id", "VARCHAR(64)", True, False),
+        ("locality", "VARCHAR(64)", True, False)],
+}
+
+
+def test_the_tables_are_as_documented(reg):
+    import sqlalchemy as sa
+    inspector = sa.inspect(reg._engine)
+    assert sorted(inspector.get_table_names()) == sorted(DOCUMENTED_TABLES)
+    for table, columns in DOCUMENTED_TABLES.items():
+        pk = set(inspector.get_pk_constraint(table)["constrained_columns"])
+        got = [(c["name"], str(c["type"]).upper(), c["nullable"], c["name"] in pk) for c in inspector.get_columns(table)]
+        assert got == columns, table
+    uniques = {tuple(u["column_names"]) for u in inspector.get_unique_constraints("notice_register")}
+    unique_indexes = {tuple(i["column_names"]) for i in inspector.get_indexes("notice_register") if i["unique"]}
+    assert {("number",), ("supersedes",), ("agency", "kind_word", "year", "seq")} <= uniques | unique_indexes
+    indexes = sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                     for i in inspector.get_indexes("notice_register") if i["name"].startswith(("ix_", "ux_")))
+    assert indexes == [("ix_notice_register_key", ("agency", "application_key"), False),
+                       ("ix_notice_register_matter", ("agency", "matter"), False),
+                       ("ux_notice_register_first", ("agency", "application_key"), True)]
+    checks = " ".join(" ".join(c["sqltext"].split()) for c in inspector.get_check_constraints("notice_register"))
+    assert "seq > 0" in checks and "'open'" in checks and "'supplied'" in checks and "'closed'" in checks
+
+
+def test_the_first_notice_of_a_submission_is_one(reg):
+    """The unique index on a key's first notice: a second first notice of one key is refused by
+    the database itself, whatever the code above it does."""
+    import sqlalchemy as sa
+    issue(reg, "chain-1")
+    row = dict(reg.find("chain-1")[0].__dict__)
+    row.update(number=row["number"] + "b", seq=row["seq"] + 100, supersedes=None, kind_word=KIND_WORD[row["kind"]])
+    with pytest.raises(sa.exc.IntegrityError):
+        with reg._engine.begin() as conn:
+            conn.execute(sa.insert(reg._entry_t).values(**row))
