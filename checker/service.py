@@ -56,3 +56,22 @@ def evaluate_and_decide(compiled: CompiledMatter, app: Application) -> tuple[Fin
     """A parsed application's findings (what the engine decided, condition by condition) and its notice."""
     findings = evaluate(compiled, app)
     return findings, decide(compiled, app, findings)
+
+
+def check_bundle(bundle, compiled_of, application, where: Location | None = None, office: Office | None = None):
+    """The event's one notice for an application to a bundle (source/bundle.py): raw data, a file
+    path or a parsed Application; `compiled_of(matter_id)` gives each member compiled under the
+    locality that applies. Each member goes the same path as a matter's application."""
+    from checker.run.event import check_event, parse_event
+    from checker.source.yamlsource import load_file
+    if isinstance(application, (str, Path)):
+        doc = load_file(application)
+        app = parse_event(bundle, doc.data, doc)
+    elif isinstance(application, dict):
+        app = parse_event(bundle, application, where=where)
+    else:
+        app = application
+    notice = check_event(bundle, compiled_of, app, lambda compiled, member_app: evaluate_and_decide(compiled, member_app)[1])
+    if office is not None:
+        notice.office = office.header()
+    return notice

@@ -19,7 +19,7 @@ from checker.source.local import locality_file
 from checker.source.model import Matter
 
 # folder → the kind of rule file in it (and the schema it follows)
-FOLDERS = {"matters": "matter", "rules": "ruleset", "local": "local"}
+FOLDERS = {"matters": "matter", "rules": "ruleset", "local": "local", "bundles": "bundle"}
 SUFFIXES = (".yaml", ".yml")
 MATTER_ID = re.compile(r"[a-z][a-z0-9-]*")  # a matter's id: its file's name without the suffix
 CASES = Path("tests") / "cases"  # case files: more examples of a matter, kept beside the tests
@@ -68,6 +68,7 @@ class Workspace:
         self._lock = threading.RLock()
         self._matters: dict[tuple[str, str], Matter | CheckerError] = {}
         self._compiled: dict[tuple[str, str], CompiledMatter | CheckerError] = {}
+        self._bundles: dict[tuple[str, str], "Bundle | CheckerError"] = {}
 
     @classmethod
     def find(cls, root: Path | None = None) -> "Workspace":
@@ -169,6 +170,37 @@ class Workspace:
         if isinstance(found, CheckerError):
             raise found
         return found
+
+    # --- bundles (一件事) ---------------------------------------------------------------------
+
+    def bundle_ids(self) -> list[str]:
+        return [p.stem for p in self.files("bundles")]
+
+    def is_bundle(self, name: str) -> bool:
+        """Whether `name` names a bundle: an id in bundles/ (and not a matter's), or a file there."""
+        as_path = Path(name)
+        if as_path.suffix in SUFFIXES:
+            return self.kind_of(as_path) == "bundle"
+        return name in self.bundle_ids() and not self.knows(name)
+
+    def bundle_path(self, name: str) -> Path:
+        as_path = Path(name)
+        if as_path.suffix in SUFFIXES:
+            if not as_path.exists():
+                raise CheckerError(Problem(Location(name), "E001", "bundle file not found"))
+            return as_path
+        paths = {p.stem: p for p in self.files("bundles")}
+        if name in paths:
+            return paths[name]
+        close = suggest(name, sorted(paths))
+        raise CheckerError(Problem(Location(name), "E020", f"unknown bundle '{name}' in {self.root / 'bundles'}",
+                                   f"did you mean '{close}'?" if close else "run `checker list` to see the bundles"))
+
+    def bundle(self, name: str, locality: Path | None = None) -> "Bundle":
+        """The bundle with its members loaded under a locality's rules (None: national), once."""
+        from checker.source.bundle import load_bundle
+        return self._once(self._bundles, name, locality,
+                          lambda: load_bundle(self.bundle_path(name), lambda mid: self.matter(mid, locality)))
 
     def matters(self) -> tuple[list[Matter], list[Problem]]:
         """Every matter that loads, in id order, and the problems of those that do not."""

@@ -165,26 +165,26 @@ class Notice:
 
     def to_dict(self) -> dict:
         """As dataclasses.asdict, which deep-copies every leaf and took longer than checking."""
-        return _plain(self)
+        return to_plain(self)
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 _LEAVES = (str, int, float, bool, type(None))
 
 
-def _plain(value: Any) -> Any:
+def to_plain(value: Any) -> Any:
     kind = type(value)
     if kind in _LEAVES:
         return value
     if kind is list:
-        return [_plain(v) for v in value]
+        return [to_plain(v) for v in value]
     if kind is dict:
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: to_plain(v) for k, v in value.items()}
     if kind is tuple:
-        return tuple(_plain(v) for v in value)
+        return tuple(to_plain(v) for v in value)
     names = _FIELD_NAMES.get(kind)
     if names is None:
         if not is_dataclass(value):
             raise TypeError(f"a notice holds only dataclasses, lists, dicts and JSON values, not {kind.__name__}")
         names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
-    return {n: _plain(getattr(value, n)) for n in names}
+    return {n: to_plain(getattr(value, n)) for n in names}

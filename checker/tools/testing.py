@@ -215,11 +215,19 @@ def coverage(compiled: CompiledMatter, results: list[ExampleResult]) -> Coverage
 
 
 
+def bundle_suites(ws: Workspace, paths: list[str] | None = None) -> list[str]:
+    """The bundles `checker test` runs: those named (ids or files), else every bundle."""
+    if not paths:
+        return ws.bundle_ids()
+    return [p for p in paths if ws.is_bundle(p)]
+
+
 def example_suites(ws: Workspace, paths: list[str] | None = None) -> dict[str, list[Example]]:
     """What `checker test` runs, in order: each matter (an id or a matter file) with the extra
     examples of the case files that name it. Default: every matter and every case file."""
     if not paths:
         paths = ws.matter_ids() + [str(p) for p in ws.case_files()]
+    paths = [p for p in paths if not ws.is_bundle(p)]
     suites: dict[str, list[Example]] = {}  # matter id or file -> extra examples from case files
     for item in paths:
         p = Path(item)
@@ -229,3 +237,89 @@ def example_suites(ws: Workspace, paths: list[str] | None = None) -> dict[str, l
             continue
         suites.setdefault(str(p) if p.suffix in (".yaml", ".yml") else item, [])
     return suites
+
+
+# ------------------------------------------------------------------ bundles (一件事)
+
+def observed_event(notice) -> dict:
+    """An event's notice reduced to what a bundle example's `expect` can state."""
+    return {
+        "outcome": notice.outcome,
+        "members": {m.matter: m.outcome for m in notice.members},
+        "missing": sorted(i.id for i in notice.missing),
+        "defective": sorted(i.id for i in notice.defective),
+        "produced": sorted(p.material for p in notice.produced),
+        "waiting": {m.matter: sorted(m.waits_on) for m in notice.members if m.waits_on},
+        "info_needed": sorted(q.fact for q in notice.info_needed),
+    }
+
+
+def compare_event(expect: dict, notice) -> list[str]:
+    """Differences between a bundle example's expectation and the event's notice."""
+    got = observed_event(notice)
+    out = []
+    for key, want in expect.items():
+        if key in ("members", "waiting"):
+            want = {k: sorted(v) if isinstance(v, list) else v for k, v in want.items()}
+            for name in sorted(set(want) | (set(got[key]) if key == "waiting" else set())):
+                if want.get(name) != got[key].get(name):
+                    out.append(f"{key}.{name}:\n  - {want.get(name)!r}\n  + {got[key].get(name)!r}")
+            continue
+        want_cmp = sorted(want) if isinstance(want, list) else want
+        if got[key] != want_cmp:
+            if isinstance(want_cmp, list):
+                lines = [f"  - {x}" for x in sorted(set(want_cmp) - set(got[key]))]
+                lines += [f"  + {x}" for x in sorted(set(got[key]) - set(want_cmp))]
+                out.append(f"{key}:\n" + "\n".join(lines))
+            else:
+                out.append(f"{key}:\n  - {want_cmp}\n  + {got[key]}")
+    return out
+
+
+@dataclass
+class EventResult:
+    example: Example
+    notice: object | None
+    differences: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return not self.differences
+
+
+def run_bundle_examples(ws: Workspace, name: str, local: Path | None = None) -> tuple[object, list[EventResult]]:
+    """A bundle's examples, each under its own locality if it names one (else `local`)."""
+    from checker.run.event import check_event, parse_event
+    bundle = ws.bundle(name, local)
+    results = []
+    for ex in bundle.examples:
+        where = ws.locality_file(ex.locality) if ex.locality else local
+        b = ws.bundle(name, where)
+        try:
+            app = parse_event(b, ex.application, where=ex.location)
+        except CheckerError as e:
+            results.append(EventResult(ex, None, [f"invalid application: {p}" for p in e.problems]))
+            continue
+        notice = check_event(b, lambda mid: ws.compiled(mid, where), app,
+                             lambda compiled, member_app: evaluate_and_decide(compiled, member_app)[1])
+        results.append(EventResult(ex, notice, compare_event(ex.expect, notice)))
+    return bundle, results
+
+
+def bundle_coverage(bundle, results: list[EventResult]) -> Coverage:
+    """What a bundle's examples exercised: each conditional member seen applying and not applying,
+    each produced material seen produced, each shared document seen needed by two members or more."""
+    cov = Coverage(bundle.id)
+    notices = [r.notice for r in results if r.notice is not None]
+    for m in bundle.members:
+        if m.when is not None:
+            outcomes = [next(x.outcome for x in n.members if x.matter == m.id) for n in notices]
+            cov.items[f"member:{m.id} applies"] = any(o not in ("not_applicable", "undecided") for o in outcomes)
+            cov.items[f"member:{m.id} does not apply"] = "not_applicable" in outcomes
+        for material_id in m.produced:
+            cov.items[f"produced:{m.id}/{material_id}"] = any(
+                p.material == material_id and p.used_by == m.id for n in notices for p in n.produced)
+    for d in bundle.documents:  # presented once for its members, or asked once of several
+        cov.items[f"document:{d.id}"] = any(a["id"] == d.id for n in notices for a in n.accepted) or any(
+            i.id == d.id and len(i.needs) > 1 for n in notices for i in n.missing)
+    return cov

@@ -52,10 +52,29 @@ def validate(ws: Workspace, paths: list[Path] | None = None, *, lint: bool = Tru
             report.problems += load_ruleset_file(f)
         elif kind == "local":
             report.problems += local_problems(ws, f)
+        elif kind == "bundle":
+            report.problems += bundle_problems(ws, f)
         else:
             _matter_problems(ws, f, report, lint)
     report.problems = sorted(set(report.problems))
     return report
+
+
+def bundle_problems(ws: Workspace, f: Path) -> list[Problem]:
+    """A bundle's problems: its file, its members as the bundle uses them, its examples' applications."""
+    from checker.run.event import parse_event
+    from checker.source.bundle import load_bundle
+    try:
+        b = load_bundle(f, lambda mid: ws.matter(mid))
+    except CheckerError as e:
+        return list(e.problems)
+    problems = []
+    for ex in b.examples:
+        try:
+            parse_event(b, ex.application, where=ex.location)
+        except CheckerError as e:
+            problems += [Problem(ex.location, p.code, f"example '{ex.name}': {p.message}", p.hint) for p in e.problems]
+    return problems
 
 
 def _matter_problems(ws: Workspace, f: Path, report: Report, lint: bool) -> None:

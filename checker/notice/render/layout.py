@@ -140,7 +140,15 @@ def _reason(r: Reason, lang: str) -> Entry:
     return e
 
 
-def layout(notice: Notice, lang: str = "zh") -> Layout:
+def layout(notice, lang: str = "zh") -> Layout:
+    """A matter's notice or an event's (notice/event.py) laid out."""
+    from checker.notice.event import EventNotice
+    if isinstance(notice, EventNotice):
+        return event_layout(notice, lang)
+    return matter_layout(notice, lang)
+
+
+def matter_layout(notice: Notice, lang: str = "zh") -> Layout:
     """The notice laid out. Only a notice issued by the agency (numbered in the register) reads as
     the agency's document, with its title, seal, signature lines and the remedies; anything else is
     a self-check for reference, and says so."""
@@ -258,3 +266,112 @@ def layout(notice: Notice, lang: str = "zh") -> Layout:
     else:
         title, outcome = t("title.self_check", lang), t(f"self.{n.outcome}", lang)
     return Layout(lang, title, header, outcome, n.outcome, basis, sections, footer, digests)
+
+
+def event_layout(notice, lang: str = "zh") -> Layout:
+    """The event's one notice laid out: each member's standing, then one list of what to bring
+    (each item naming the members that need it), what the event produces for itself, the
+    questions each asked once, what was received, and each member's time limits and fees."""
+    from checker.notice.event import NOT_APPLICABLE, UNDECIDED
+    n = notice
+    names = {m.matter: tx(m.name, lang) for m in n.members}
+    sep, colon = t("semicolon", lang), t("colon", lang)
+    applicant = n.application.get("applicant") or {}
+    header = [(t("event.name", lang), tx(n.event["name"], lang)),
+              (t("event.members", lang), sep.join(names.values()))]
+    if n.locality:
+        header.append((t("locality", lang), tx(n.locality["name"], lang)))
+    if applicant.get("name"):
+        header.append((t("applicant", lang), applicant["name"]))
+    header.append((t("date", lang), n.application["date"]))
+    if n.application.get("reference"):
+        header.append((t("reference", lang), n.application["reference"]))
+    header.append((t("event.basis", lang), _basis(n.event["basis"], lang)))
+
+    sections: list[Section] = []
+    entries = []
+    for m in n.members:
+        e = Entry(names[m.matter])
+        if m.outcome in (NOT_APPLICABLE, UNDECIDED):
+            e.lines.append((t("event.member.outcome", lang), t(f"event.member.{m.outcome}", lang)))
+        else:
+            e.lines.append((t("event.member.outcome", lang), t(f"self.{m.outcome}", lang)))
+        if m.applies_when:
+            e.lines.append((t("event.member.applies_when", lang), tx(m.applies_when, lang)))
+        e.lines.append((t("event.member.department", lang), tx(m.department, lang)))
+        if m.waits_on:
+            e.lines.append((t("event.member.waits_on", lang),
+                            t("event.member.waits_text", lang, names=sep.join(names[w] for w in m.waits_on))))
+        if m.notice is not None:
+            reasons = [r for r in m.notice.reasons if r.outcome != "correct"]
+            if reasons:
+                e.lines.append((t("event.member.reasons", lang),
+                                [tx(r.text, lang) + (f"（{_basis(r.basis, lang)}）" if lang == "zh" and r.basis
+                                                     else f" ({_basis(r.basis, lang)})" if r.basis else "")
+                                 for r in reasons]))
+            corrections = [r for r in m.notice.reasons if r.outcome == "correct"]
+            if corrections:
+                e.lines.append((t("sec.corrections", lang), [tx(r.text, lang) for r in corrections]))
+        entries.append(e)
+    sections.append(Section("members", t("event.sec.members", lang), entries))
+
+    for key, items in (("missing", n.missing), ("defective", n.defective), ("possibly", n.possibly_required)):
+        if items:
+            sections.append(Section(key, t(f"event.sec.{key}", lang), [_event_item(i, names, lang) for i in items]))
+    if n.produced:
+        entries = []
+        for p in n.produced:
+            e = Entry(f"[{p.material}] {tx(p.name, lang)}",
+                      [(t("event.needed_by", lang), names[p.used_by]),
+                       (t("event.produced_from", lang), t("event.produced_by", lang, name=names[p.produced_by]))])
+            if not p.ready:
+                e.lines.append((t("event.member.waits_on", lang), t("event.not_ready", lang, name=names[p.produced_by])))
+            entries.append(e)
+        sections.append(Section("produced", t("event.sec.produced", lang), entries))
+    if n.info_needed:
+        sections.append(Section("info", t("event.sec.info", lang), [
+            Entry(tx(q.question, lang), [(t("event.asks_for", lang), sep.join(names[m] for m in q.members))])
+            for q in n.info_needed]))
+    if n.accepted:
+        sections.append(Section("accepted", t("event.sec.accepted", lang),
+                                [Entry(f"[{a['id']}] {tx(a['name'], lang)}") for a in n.accepted]))
+    limits = []
+    for m in n.members:
+        if m.notice is None or m.outcome in NOT_GOING_AHEAD:
+            continue
+        lines = []
+        for key in ("notice_by", "decision_by", "supply_by"):
+            if m.notice.deadline.get(key):
+                lines.append((t(key, lang), m.notice.deadline[key]))
+        for key in ("statutory", "promised"):
+            if m.notice.time_limit.get(key):
+                lines.append((t("time_limit", lang) + t("paren", lang, text=t("time_limit." + key, lang)),
+                              limit_text(m.notice.time_limit[key], lang, detail=True)))
+        lines.append((t("fee", lang), fee_text(m.notice.fee, lang)))
+        limits.append(Entry(names[m.matter], lines))
+    if limits:
+        sections.append(Section("limits", t("event.sec.limits", lang), limits))
+    digests = [(t("rules_sha", lang), n.rules_sha256), (t("app_sha", lang), n.application_sha256),
+               (t("version", lang), n.checker_version)]
+    return Layout(lang, t("event.title", lang), header, t(f"event.outcome.{n.outcome}", lang), n.outcome,
+                  t("event.outcome_basis", lang), sections, [t("event.self_check", lang)], digests)
+
+
+def _event_item(item, names: dict[str, str], lang: str) -> Entry:
+    """One item of the event's list: the first member's requirement, and every member it serves."""
+    first = item.needs[0].item
+    e = _material(first, lang)
+    e.title = f"[{item.id}] {tx(item.name, lang)}"
+    sep = t("semicolon", lang)
+    e.lines.insert(0, (t("event.needed_by", lang),
+                       sep.join(f"{names[need.matter]}（{need.material}）" if lang == "zh"
+                                else f"{names[need.matter]} ({need.material})" for need in item.needs)))
+    if len(item.needs) > 1:  # the other members' reasons, where they differ
+        whys = []
+        for need in item.needs[1:]:
+            why = tx(need.item.why, lang)
+            if why and why != tx(first.why, lang):
+                whys.append(f"{names[need.matter]}{t('colon', lang)}{why}")
+        if whys:
+            e.lines.append((t("why", lang), whys))
+    return e

@@ -9,7 +9,8 @@ from typing import Optional
 import typer
 
 from checker.errors import Location, Problem, printable
-from checker.shells.cli.common import LocalOption, ProblemFormat, RootOption, die, guarded, load_compiled, workspace
+from checker.shells.cli.common import (LocalOption, ProblemFormat, RootOption, die, guarded, load_compiled, locality,
+                                       workspace)
 
 
 @guarded
@@ -62,11 +63,27 @@ def test_examples(paths: list[str] = typer.Argument(None, help="Matter ids, matt
     """Run the examples in matter files and case files; report failures as diffs and rule coverage
     (rules, conditional materials, alternatives and derived facts no example exercises).
     Exit 0 all pass (and coverage is met), 1 otherwise."""
-    from checker.tools.testing import coverage, example_suites, run_examples
+    from checker.tools.testing import (bundle_coverage, bundle_suites, coverage, example_suites, run_bundle_examples,
+                                       run_examples)
     ws = workspace(root)
     failed = total = 0
     covered = items = 0
     uncovered: list[str] = []
+    for key in bundle_suites(ws, paths):
+        bundle, results = run_bundle_examples(ws, key, locality(ws, local))
+        for r in results:
+            total += 1
+            if r.passed:
+                continue
+            failed += 1
+            typer.echo(f"FAIL {r.example.location}: {bundle.id}: {r.example.name}")
+            for d in r.differences:
+                typer.echo("     " + d.replace("\n", "\n     "))
+        cov = bundle_coverage(bundle, results)
+        covered, items = covered + cov.covered, items + len(cov.items)
+        typer.echo(f"{bundle.id:38} {len(results):3d} examples  coverage {cov.percent:5.1f}% "
+                   f"({cov.covered}/{len(cov.items)})")
+        uncovered += [f"{bundle.id}: {k}" for k in cov.missing()]
     for key, extra in example_suites(ws, paths).items():
         compiled = load_compiled(ws, key, local)
         results = run_examples(compiled) + run_examples(compiled, extra)

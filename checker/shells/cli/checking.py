@@ -30,10 +30,28 @@ def check(matter: MatterArgument,
     from checker.service import check as run_check
     ws = workspace(root)
     the_office = office_of(office, ws)
+    if ws.is_bundle(matter):
+        notice = _check_bundle(ws, matter, application, local, the_office)
+        emit(render(notice, fmt.value, lang.value), output)
+        raise typer.Exit(0 if notice.acceptable else 1)
     compiled, app_ = _compiled_and_application(ws, matter, application, local, the_office)
     notice = run_check(compiled, app_, office=the_office)
     emit(render(notice, fmt.value, lang.value), output)
     raise typer.Exit(0 if notice.acceptable else 1)
+
+
+def _check_bundle(ws: Workspace, name: str, application: Path, local: Optional[str], office=None):
+    """An event's one notice: the bundle and its members under the locality that applies."""
+    from checker.service import check_bundle
+    from checker.source.yamlsource import load_file
+    doc = load_file(application)
+    named = doc.data.get("locality") if isinstance(doc.data, dict) else None
+    named = named if isinstance(named, str) else ""
+    chosen = locality(ws, local, office, named, doc.where(("locality",)) if named else None)
+    bundle = ws.bundle(name, chosen)
+    from checker.run.event import parse_event
+    app_ = parse_event(bundle, doc.data, doc)
+    return check_bundle(bundle, lambda mid: ws.compiled(mid, chosen), app_, office=office)
 
 
 def _compiled_and_application(ws: Workspace, matter: str, application: Path, local: Optional[str], office=None):

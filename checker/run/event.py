@@ -1,0 +1,187 @@
+"""An event's application through its bundle: each member checked on its share of the one form,
+then one notice (notice/event.py).
+
+    parse (the one form, run/application) → for each member, in order:
+        applies? (its condition over the event's facts: true, false or unknown)
+        its application: the event's facts under its own names, each shared document as its
+        material, what an earlier member produces as presented → check (service.evaluate_and_decide)
+    → combine: the event's outcome, one deduplicated list of items, what is produced within the
+      event and who waits on it, the questions that can still change some member's result
+
+A material an earlier member produces is never asked of the applicant: the later member is
+checked as if it were presented and waits on the earlier one until that one can go ahead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Callable
+
+from checker import __version__
+from checker.lang.kleene import UNKNOWN, evaluate as kleene
+from checker.notice.event import (NOT_APPLICABLE, UNDECIDED, EventItem, EventNotice, EventQuestion, MemberResult,
+                                  Need, Produced)
+from checker.notice.notice import NOT_GOING_AHEAD, MaterialItem, Notice
+from checker.run.application import Application, parse_application
+from checker.run.compiler import CompiledMatter
+from checker.source.bundle import Bundle, Member
+
+GOING_AHEAD = ("accept", "rongque")  # a member whose result other members can use as it stands
+
+
+def parse_event(bundle: Bundle, data: dict, doc=None, where=None) -> Application:
+    """The event's application, validated against its one form (A-codes as for a matter)."""
+    return parse_application(data, bundle.form, doc, where)
+
+
+def member_application(bundle: Bundle, member: Member, app: Application, produced: list[str]) -> Application:
+    """A member's share of the event's application: its facts under its own names, the shared
+    documents as its materials, its own materials as given, and `produced` as presented."""
+    facts = {name: app.facts.get(event_name) for name, event_name in member.facts.items()}
+    presented: dict[str, dict] = {}
+    for piece_id, attrs in app.presented.items():
+        document = next((d for d in bundle.documents if d.id == piece_id), None)
+        if document is not None:
+            if member.id in document.materials:
+                presented[document.materials[member.id]] = dict(attrs)
+        elif member.matter.piece(piece_id) is not None:
+            presented[piece_id] = dict(attrs)
+    for material_id in produced:
+        material, part = member.matter.piece(material_id)
+        presented.setdefault(material_id, {"form": _presented_form(part.form if part else material.form)})
+    promised = [m for m in app.promised if member.matter.material(m) is not None]
+    return Application(date=app.date, facts=facts, presented=presented, promised=promised, rongque=app.rongque,
+                       applicant=app.applicant, reference=app.reference, locality=app.locality,
+                       digest=app.digest)
+
+
+def _presented_form(required: str) -> str:
+    # a produced material reaches the member as the producer issues it: in the form the member asks
+    return "original" if required == "original_or_electronic" else required
+
+
+def check_event(bundle: Bundle, compiled_of: Callable[[str], CompiledMatter], app: Application,
+                decide_member: Callable[[CompiledMatter, Application], Notice]) -> EventNotice:
+    """The event's notice. `compiled_of` gives a member's compiled matter (under the locality that
+    applies); `decide_member` checks one member's application (service.evaluate_and_decide)."""
+    env = dict(app.facts)
+    env["application_date"] = app.date
+    results: dict[str, MemberResult] = {}
+    produced_items: list[Produced] = []
+    for member in bundle.members:
+        compiled = compiled_of(member.id)
+        applies = True if member.when is None else kleene(member.when, env)
+        words = member.when_words
+        if applies is False or applies is UNKNOWN:
+            results[member.id] = MemberResult(member.id, compiled.matter.name, compiled.matter.department,
+                                              NOT_APPLICABLE if applies is False else UNDECIDED, words, [], None)
+            continue
+        produced, waits = [], []
+        for material_id, producer in member.produced.items():
+            earlier = results.get(producer)
+            if earlier is None or earlier.outcome == NOT_APPLICABLE:
+                continue  # the producer is not part of this event: the applicant brings it
+            produced.append(material_id)
+            ready = earlier.outcome in GOING_AHEAD
+            material, part = member.matter.piece(material_id)
+            produced_items.append(Produced(material_id, (part or material).name, member.id, producer, ready))
+            if not ready and producer not in waits:
+                waits.append(producer)
+        for earlier_id in member.after:
+            earlier = results.get(earlier_id)
+            if earlier is not None and earlier.outcome not in GOING_AHEAD + (NOT_APPLICABLE,) \
+                    and earlier_id not in waits:
+                waits.append(earlier_id)
+        notice = decide_member(compiled, member_application(bundle, member, app, produced))
+        results[member.id] = MemberResult(member.id, compiled.matter.name, compiled.matter.department,
+                                          notice.outcome, words, waits, notice)
+
+    members = [results[m.id] for m in bundle.members]
+    going = [r for r in members if r.notice is not None and r.outcome not in NOT_GOING_AHEAD]
+    lists = {key: _merge(bundle, [(r.matter, getattr(r.notice, key)) for r in going])
+             for key in ("missing", "defective", "possibly_required")}
+    questions = _questions(bundle, members)
+    accepted = _accepted(bundle, going)
+    notice = EventNotice(
+        outcome=_outcome(members, lists, questions), event={"id": bundle.id, "name": bundle.name, "basis": bundle.basis},
+        application={"date": app.date, "reference": app.reference, "applicant": app.applicant},
+        members=members, missing=lists["missing"], defective=lists["defective"],
+        possibly_required=lists["possibly_required"], produced=produced_items, info_needed=questions,
+        accepted=accepted, rules_sha256=_digest(bundle, members), application_sha256=app.digest,
+        checker_version=__version__, locality=next((r.notice.locality for r in members if r.notice), {}))
+    return notice
+
+
+def _outcome(members: list[MemberResult], lists: dict, questions: list[EventQuestion]) -> str:
+    decided = [r for r in members if r.notice is not None]
+    going = [r for r in decided if r.outcome not in NOT_GOING_AHEAD]
+    if not going and not any(r.outcome == UNDECIDED for r in members):
+        if decided and all(r.outcome == "not_required" for r in decided):
+            return "not_required"
+        return "refuse"
+    if lists["missing"] or lists["defective"] or any(r.outcome == "correct" for r in going):
+        return "correct"
+    if questions or any(r.outcome == "questions" for r in going):
+        return "questions"
+    if len(going) < len(decided):
+        return "partial"
+    return "rongque" if any(r.outcome == "rongque" for r in going) else "accept"
+
+
+def _merge(bundle: Bundle, per_member: list[tuple[str, list[MaterialItem]]]) -> list[EventItem]:
+    """One item per shared document (whichever members need it) and per other material, in the
+    members' order."""
+    out: dict[str, EventItem] = {}
+    for matter_id, items in per_member:
+        for item in items:
+            document = bundle.document_of(matter_id, item.id)
+            key = document.id if document is not None else item.id
+            entry = out.get(key)
+            if entry is None:
+                entry = out[key] = EventItem(key, document.name if document is not None else item.name, [])
+            entry.needs.append(Need(matter_id, item.id, item))
+    return list(out.values())
+
+
+def _questions(bundle: Bundle, members: list[MemberResult]) -> list[EventQuestion]:
+    """Each question once, under the event's name of the fact: the members' questions, and the
+    event's own facts that decide whether an undecided member applies."""
+    out: dict[str, EventQuestion] = {}
+    for r in members:
+        member = bundle.member(r.matter)
+        if r.outcome == UNDECIDED:
+            from checker.lang.expr import names_in
+            for name in sorted(names_in(member.when)):
+                fact = bundle.form.facts.get(name)
+                if fact is None:
+                    continue
+                q = out.setdefault(name, EventQuestion(name, fact.question, fact.type.kind, list(fact.type.values), []))
+                if r.matter not in q.members:
+                    q.members.append(r.matter)
+            continue
+        if r.notice is None:
+            continue
+        for info in r.notice.info_needed:
+            name = member.facts.get(info.fact, info.fact)
+            q = out.setdefault(name, EventQuestion(name, info.question, info.type, list(info.values), []))
+            if r.matter not in q.members:
+                q.members.append(r.matter)
+    return list(out.values())
+
+
+def _accepted(bundle: Bundle, going: list[MemberResult]) -> list[dict]:
+    out: dict[str, dict] = {}
+    for r in going:
+        for a in r.notice.accepted:
+            document = bundle.document_of(r.matter, a["id"])
+            key = document.id if document is not None else a["id"]
+            out.setdefault(key, {"id": key, "name": document.name if document is not None else a["name"]})
+    return list(out.values())
+
+
+def _digest(bundle: Bundle, members: list[MemberResult]) -> str:
+    """sha256 over the bundle file and each member notice's rules digest, in the members' order."""
+    h = hashlib.sha256(hashlib.sha256(bundle.files[bundle.path]).digest())
+    for r in members:
+        h.update(r.matter.encode() + b"\0" + (r.notice.rules_sha256 if r.notice else "").encode())
+    return h.hexdigest()
