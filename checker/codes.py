@@ -425,3 +425,68 @@ def describe(code: Code) -> str:
 
 def _indent(text: str) -> str:
     return "".join(f"    {line}\n" for line in text.rstrip("\n").splitlines())
+
+
+# ------------------------------------------------------------------ B: bundles (一件事)
+# Examples are whole bundle files (bundles/unemployment-test.yaml) over two matters of the library.
+
+def bundle_head(members: str, extra: str = "") -> str:
+    """A small bundle file: identity, basis and the given members (and anything after them)."""
+    return f"""bundle: unemployment-test
+name: {{zh: 失业一件事, en: Becoming unemployed}}
+basis: [{{zh: 国发〔2024〕3号, en: "State Council 2024 No. 3"}}]
+members:
+{members}{extra}"""
+
+
+_TWO = """  - matter: unemployment-registration
+  - matter: unemployment-benefit
+    after: [unemployment-registration]
+"""
+
+for _code in [
+    Code("B001", "bundle-id-not-file-name", "error", "A bundle's id differs from its file's name.",
+         "A bundle is named by its file (bundles/ID.yaml); the `bundle:` key must say the same, so that "
+         "`checker check ID` and the file agree.",
+         bundle_head(_TWO).replace("bundle: unemployment-test", "bundle: unemployment"), bundle_head(_TWO), "bundle"),
+    Code("B002", "bundle-listed-twice", "error", "A member, a shared document or a document's material is listed twice.",
+         "Each member matter appears once in a bundle, each shared document once, and a member's material "
+         "belongs to one shared document at most.",
+         bundle_head(_TWO + "  - matter: unemployment-benefit\n"), bundle_head(_TWO), "bundle"),
+    Code("B003", "bundle-member-unknown", "error", "A member matter cannot be loaded.",
+         "Every member is a matter of the library (matters/ID.yaml) that loads without errors.",
+         bundle_head(_TWO.replace("unemployment-benefit\n", "unemployment-benfit\n")), bundle_head(_TWO), "bundle"),
+    Code("B004", "bundle-unknown-fact-or-material", "error", "A bundle names a fact or material its member does not have.",
+         "`facts:` renames a member's own facts, `produced:` and `documents:` name the member's own material "
+         "IDs (a material with alternatives by its part: ID/part).",
+         bundle_head(_TWO, "documents:\n  - id: id-card\n    name: {zh: 居民身份证, en: ID card}\n"
+                     "    materials: {unemployment-registration: UR-01/id_card, unemployment-benefit: UB-09}\n"),
+         bundle_head(_TWO, "documents:\n  - id: id-card\n    name: {zh: 居民身份证, en: ID card}\n"
+                     "    materials: {unemployment-registration: UR-01/id_card, unemployment-benefit: UB-01/id_card}\n"), "bundle"),
+    Code("B005", "bundle-fact-types-differ", "error", "Two members' facts meet under one name with different types.",
+         "The event asks each fact once: a fact two members share must mean the same thing, with one type. "
+         "Rename one under the member's `facts:` to keep two different facts apart.",
+         bundle_head(_TWO, "facts:\n  insured_here:\n    type: integer\n    question: {zh: 参保月数, en: Months insured}\n"),
+         bundle_head(_TWO, "facts:\n  months_insured:\n    type: integer\n    question: {zh: 参保月数, en: Months insured}\n"),
+         "bundle"),
+    Code("B006", "bundle-not-a-member", "error", "A bundle refers to a matter that is not one of its members.",
+         "`after:`, `produced:` and a document's `materials:` name members of the same bundle.",
+         bundle_head(_TWO.replace("after: [unemployment-registration]", "after: [unemployment-registrations]")),
+         bundle_head(_TWO), "bundle"),
+    Code("B007", "bundle-order", "error", "The members' order is impossible or incomplete.",
+         "A member cannot come after itself, the order has no cycle, and a member whose material another "
+         "produces lists that member in `after:`.",
+         bundle_head(_TWO.replace("  - matter: unemployment-registration\n",
+                                  "  - matter: unemployment-registration\n    after: [unemployment-benefit]\n")),
+         bundle_head(_TWO), "bundle"),
+    Code("B008", "bundle-produced-and-presented", "error", "A material produced within the event is also a shared document.",
+         "What one member produces for another is never asked of the applicant, so it cannot be a document "
+         "the applicant presents.",
+         bundle_head(_TWO.replace("after: [unemployment-registration]\n",
+                                  "after: [unemployment-registration]\n    produced: {UB-01/id_card: unemployment-registration}\n"),
+                     "documents:\n  - id: id-card\n    name: {zh: 居民身份证, en: ID card}\n"
+                     "    materials: {unemployment-registration: UR-01/id_card, unemployment-benefit: UB-01/id_card}\n"),
+         bundle_head(_TWO, "documents:\n  - id: id-card\n    name: {zh: 居民身份证, en: ID card}\n"
+                     "    materials: {unemployment-registration: UR-01/id_card, unemployment-benefit: UB-01/id_card}\n"), "bundle"),
+]:
+    CODES[_code.code] = _code
