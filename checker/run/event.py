@@ -21,6 +21,7 @@ from checker import __version__
 from checker.lang.kleene import UNKNOWN, evaluate as kleene
 from checker.notice.event import (NOT_APPLICABLE, UNDECIDED, EventItem, EventNotice, EventQuestion, MemberResult,
                                   Need, Produced)
+from checker.errors import CheckerError, Location, Problem
 from checker.notice.notice import NOT_GOING_AHEAD, MaterialItem, Notice
 from checker.run.application import Application, parse_application
 from checker.run.compiler import CompiledMatter
@@ -30,7 +31,14 @@ GOING_AHEAD = ("accept", "rongque")  # a member whose result other members can u
 
 
 def parse_event(bundle: Bundle, data: dict, doc=None, where=None) -> Application:
-    """The event's application, validated against its one form (A-codes as for a matter)."""
+    """The event's application, validated against its one form (A-codes as for a matter). It may
+    name its bundle (`bundle: ID`), and then must name this one."""
+    if isinstance(data, dict) and "bundle" in data:
+        if data["bundle"] != bundle.id:
+            at = doc.where(("bundle",)) if doc is not None else (where or Location("application"))
+            raise CheckerError(Problem(at, "A002", f"bundle: the application is for '{data['bundle']}', not '{bundle.id}'",
+                                       f"check it with the bundle it names, or write bundle: {bundle.id}"))
+        data = {k: v for k, v in data.items() if k != "bundle"}
     return parse_application(data, bundle.form, doc, where)
 
 
@@ -159,8 +167,8 @@ def _questions(bundle: Bundle, members: list[MemberResult]) -> list[EventQuestio
                 if r.matter not in q.members:
                     q.members.append(r.matter)
             continue
-        if r.notice is None:
-            continue
+        if r.notice is None or r.outcome in NOT_GOING_AHEAD:
+            continue  # a member that cannot go ahead asks nothing more
         for info in r.notice.info_needed:
             name = member.facts.get(info.fact, info.fact)
             q = out.setdefault(name, EventQuestion(name, info.question, info.type, list(info.values), []))

@@ -125,6 +125,51 @@ def step(compiled: CompiledMatter, answers: dict[str, Any], on: str | None = Non
     return Step(wanted, notice)
 
 
+@dataclass
+class EventStep:
+    """A step of an event's interview: the questions left, and the event's notice so far."""
+
+    questions: list[Question]
+    notice: Any  # notice.event.EventNotice
+
+    @property
+    def done(self) -> bool:
+        return not self.questions
+
+
+def event_step(bundle, compiled_of, answers: dict[str, Any], on: str | None = None,
+               skipped: set[str] | frozenset = frozenset()) -> EventStep:
+    """One form for the event (一表申请): the event's notice for these answers, and the questions
+    that can still change some member's result, each fact asked once under its event name; a
+    member that cannot go ahead asks nothing more, the others go on."""
+    from checker.service import check_bundle
+    form = bundle.form
+    app = {"date": on or Date.today().isoformat(), "facts": {k: v for k, v in answers.items() if k in form.facts}}
+    notice = check_bundle(bundle, compiled_of, app)
+    wanted: list[Question] = []
+    for member in notice.members:  # a fixable error in an answer (an ID check digit): ask again
+        if member.notice is None:
+            continue
+        m = bundle.member(member.matter)
+        rules = {x.id: x for x in m.matter.rules}
+        for r in member.notice.reasons:
+            for name in sorted(names_in(rules[r.rule].when)):
+                event_name = m.facts.get(name)
+                f = form.facts.get(event_name or "")
+                if f is not None and f.asked and event_name in answers and event_name not in skipped \
+                        and all(q.fact != event_name for q in wanted):
+                    q = question(f)
+                    q.problem = r.text
+                    wanted.append(q)
+    for item in notice.info_needed:
+        f = form.facts.get(item.fact)
+        if f is None or not f.asked or item.fact in skipped or item.fact in answers:
+            continue
+        if all(q.fact != item.fact for q in wanted):
+            wanted.append(question(f))
+    return EventStep(wanted, notice)
+
+
 def parse_answer(q: Question, text: str) -> Any:
     """Read a typed answer; raises AnswerError with a message in both languages."""
     raw = unicodedata.normalize("NFKC", text).strip()  # full-width digits and letters too
@@ -175,6 +220,11 @@ def is_skip(text: str) -> bool:
 def application(matter: Matter, answers: dict[str, Any], on: str) -> dict:
     """The answers as an application file that `checker check` accepts and `--resume` continues."""
     return {"matter": matter.id, "date": on, "facts": {k: answers[k] for k in matter.facts if k in answers}}
+
+
+def event_application(bundle, answers: dict[str, Any], on: str) -> dict:
+    """An event's answers as an application file for the bundle."""
+    return {"bundle": bundle.id, "date": on, "facts": {k: answers[k] for k in bundle.form.facts if k in answers}}
 
 
 # --- the result, worded once for every shell ------------------------------------------------

@@ -75,6 +75,33 @@ def interview(compiled: CompiledMatter, answers: dict, on: str, lang: str, targe
     return st
 
 
+def event_interview(bundle, compiled_of, answers: dict, on: str, lang: str, target: Path) -> iv.EventStep:
+    """An event's interview: each shared fact asked once; then the event's one notice."""
+    from checker.notice.render import render
+    typer.echo(t("interview.title", lang, name=tx(bundle.name, lang)))
+    typer.echo(t("interview.skip_hint", lang))
+    skipped: set[str] = set()
+    while True:
+        st = iv.event_step(bundle, compiled_of, answers, on, skipped)
+        if st.done:
+            break
+        q = st.questions[0]
+        if q.problem:
+            typer.echo(t("interview.error", lang) + tx(q.problem, lang))
+        value = _records(q, lang) if q.kind == "list" else _prompt(q, lang)
+        if value is iv.SKIP:
+            skipped.add(q.fact)
+            answers.pop(q.fact, None)
+        else:
+            answers[q.fact] = value
+        target.write_text(yaml.safe_dump(iv.event_application(bundle, answers, on), allow_unicode=True,
+                                         sort_keys=False), encoding="utf-8")
+    typer.echo("")
+    typer.echo(render(st.notice, "text", lang))
+    typer.echo(t("interview.saved", lang, path=target))
+    return st
+
+
 def _result(st: iv.Step, lang: str, skipped: set[str], matter) -> None:
     """The interview's result (interview.result, as the web shows it), as lines of text."""
     r, colon = iv.result(matter, st, skipped, lang), t("colon", lang)

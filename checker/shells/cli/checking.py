@@ -83,7 +83,11 @@ def ask(matter: ListedMatterArgument,
     from checker.lang.functions import date_fault
     from checker.run.application import load_application
     from checker.shells.terminal import interview
-    compiled = load_compiled(workspace(root), matter, local)
+    ws = workspace(root)
+    if ws.is_bundle(matter):
+        _ask_bundle(ws, matter, lang.value, resume, save, on, local)
+        return
+    compiled = load_compiled(ws, matter, local)
     answers: dict = {}
     if resume is not None:
         app_ = load_application(resume, compiled.matter)
@@ -97,6 +101,35 @@ def ask(matter: ListedMatterArgument,
     target = save or Path(f"{compiled.matter.id}-answers.yaml")
     try:
         interview(compiled, answers, on, lang.value, target)
+    except OSError as e:
+        die([Problem(Location(str(target)), "E004", f"cannot write: {e.strerror}")])
+
+
+def _ask_bundle(ws: Workspace, name: str, lang: str, resume: Optional[Path], save: Optional[Path], on: Optional[str],
+                local: Optional[str]) -> None:
+    """The event's interview (一表申请): each fact the members share asked once."""
+    import datetime
+
+    from checker.lang.functions import date_fault
+    from checker.run.event import parse_event
+    from checker.shells.terminal import event_interview
+    from checker.source.yamlsource import load_file
+    chosen = locality(ws, local)
+    bundle = ws.bundle(name, chosen)
+    answers: dict = {}
+    if resume is not None:
+        doc = load_file(resume)
+        app_ = parse_event(bundle, doc.data, doc)
+        answers = {k: v for k, v in app_.facts.items() if v is not None}
+        on = on or app_.date
+    on = on or datetime.date.today().isoformat()
+    fault = date_fault(on)
+    if fault:
+        die([Problem(Location("--date"), "A003" if fault == "not a real date" else "A005",
+                     f"'{on}' is {fault}", "write YYYY-MM-DD")])
+    target = save or Path(f"{bundle.id}-answers.yaml")
+    try:
+        event_interview(bundle, lambda mid: ws.compiled(mid, chosen), answers, on, lang, target)
     except OSError as e:
         die([Problem(Location(str(target)), "E004", f"cannot write: {e.strerror}")])
 

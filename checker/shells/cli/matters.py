@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from checker.errors import printable
+from checker.errors import CheckerError, printable
 from checker.shells.cli.common import (Lang, LangOption, ListedMatterArgument, LocalOption, MatterArgument,
                                        RootOption, die, emit, guarded, load, workspace)
 
@@ -32,23 +32,38 @@ class ListFormat(str, Enum):
 def list_matters(fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f"),
                  localities: bool = typer.Option(False, "--localities", help="The localities instead: each one's id, name and the matters whose rules it changes."),
                  root: RootOption = None) -> None:
-    """The matters (事项) in matters/ (or, with --localities, the localities in local/)."""
+    """The matters (事项) in matters/ and the bundles (一件事) in bundles/ (or, with --localities, the localities in local/)."""
     ws = workspace(root)
     if localities:
         _list_localities(ws, fmt)
         return
     matters, problems = ws.matters()
-    rows = [{"id": m.id, "name": m.name, "code": m.code, "department": m.department,
+    rows = [{"id": m.id, "kind": "matter", "name": m.name, "code": m.code, "department": m.department,
              "type": m.type, "materials": len(m.materials), "rules": len(m.rules),
              "examples": len(m.examples)} for m in matters]
+    bundles = []
+    for bundle_id in ws.bundle_ids():
+        try:
+            b = ws.bundle(bundle_id)
+        except CheckerError as e:
+            problems += e.problems
+            continue
+        bundles.append({"id": b.id, "kind": "bundle", "name": b.name, "members": [m.id for m in b.members],
+                        "documents": len(b.documents), "examples": len(b.examples)})
     if fmt is ListFormat.json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(rows + bundles, ensure_ascii=False, indent=2))
     else:
-        width = max([len(r["id"]) for r in rows] + [2])
+        width = max([len(r["id"]) for r in rows + bundles] + [2])
         typer.echo(f"{'ID'.ljust(width)}  {'CODE'.ljust(14)}  MATERIALS  NAME")
         for r in rows:
             typer.echo(f"{r['id'].ljust(width)}  {(r['code'] or '-').ljust(14)}  {str(r['materials']).rjust(9)}  "
                        f"{r['name']['zh']} / {r['name']['en']}")
+        if bundles:
+            typer.echo("")
+            typer.echo(f"{'BUNDLE'.ljust(width)}  MEMBERS  NAME")
+            for r in bundles:
+                typer.echo(f"{r['id'].ljust(width)}  {str(len(r['members'])).rjust(7)}  "
+                           f"{r['name']['zh']} / {r['name']['en']}  ({', '.join(r['members'])})")
     if problems:
         die(problems, 1)
 
@@ -101,7 +116,8 @@ def show(matter: ListedMatterArgument,
 def schema(matter: MatterArgument, root: RootOption = None) -> None:
     """The JSON Schema of a valid application for a matter."""
     from checker.run.application import application_schema
-    m = load(workspace(root), matter)
+    ws = workspace(root)
+    m = ws.bundle(matter).form if ws.is_bundle(matter) else load(ws, matter)
     typer.echo(json.dumps(application_schema(m), ensure_ascii=False, indent=2))
 
 
