@@ -364,6 +364,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     # the pages' texts (the templates get them as `t`, without the prefix)
     "web.site": ("政务服务事项自助预审", "Government services: self-check"),
     "web.all_matters": ("全部事项", "All matters"),
+    "web.events": ("“一件事”：一张表单、一套材料、一次告知", "Life and business events: one form, one set of materials, one notice"),
+    "web.event_members": ("包括", "Covers"),
+    "web.event_intro": ("回答下列问题，一次了解本事件各事项需要准备的全部材料；各事项共用的问题只问一次，同一份材料只需准备一份。", "Answer the questions below to learn, in one go, everything every matter of this event needs; a question the matters share is asked once, and a document is prepared once."),
     "web.search": ("搜索事项（名称或编号）", "Search the matters (name or id)"),
     "web.search_button": ("搜索", "Search"),
     "web.count": ("共 {n} 项", "{n} matters"),
@@ -398,6 +401,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "web.html_lang": ("zh-CN", "en"),  # the pages' <html lang>
     # the JSON API's errors
     "web.api.unknown_matter": ("没有这个事项：{id}", "unknown matter '{id}'"),
+    "web.api.unknown_bundle": ("没有这件“一件事”：{id}", "unknown bundle '{id}'"),
     "web.api.too_large": ("请求体超过 {n} 字节", "the body is larger than {n} bytes"),
     "web.api.bad_length": ("Content-Length 无效", "invalid Content-Length"),
     "web.api.not_json": ("请求体不是有效的 JSON：{why}", "the body is not valid JSON: {why}"),

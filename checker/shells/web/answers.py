@@ -111,9 +111,19 @@ FIELD_PATH = re.compile(r"^facts\.([A-Za-z_][A-Za-z0-9_]*)((?:\.[0-9]+\.[A-Za-z_
 def run_step(compiled: CompiledMatter, a: Answers) -> iv.Step:
     """interview.step over the answers. An answer the application schema still refuses (which
     parse_answer let through) is taken back and shown as an error on its field."""
+    return _blaming(a, lambda: iv.step(compiled, a.answers, a.date, a.skipped))
+
+
+def run_event_step(bundle, compiled_of, a: Answers) -> iv.EventStep:
+    """interview.event_step over the answers, as run_step does for a matter."""
+    return _blaming(a, lambda: iv.event_step(bundle, compiled_of, a.answers, a.date, a.skipped))
+
+
+def _blaming(a: Answers, step):
+    """step(), again without each answer the application schema refuses (shown on its field)."""
     for _ in range(len(a.answers) + 2):
         try:
-            return iv.step(compiled, a.answers, a.date, a.skipped)
+            return step()
         except CheckerError as e:
             blamed = False
             for p in e.problems:

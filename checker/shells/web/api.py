@@ -125,5 +125,64 @@ class Api:
             return error(500, "engine", lang)
         return Response(text, media_type="application/json; charset=utf-8")
 
+    # --- events (一件事)
+
+    def bundles(self, request: Request) -> Response:
+        return JSONResponse([{"id": b.id, "name": b.name, "members": [m.id for m in b.members]}
+                             for b in self.library.bundles()])
+
+    def bundle_schema(self, request: Request) -> Response:
+        lang = language(request.query_params.get("lang"))
+        bundle_id = request.path_params["bundle_id"]
+        if not self.library.knows_bundle(bundle_id):
+            return error(404, "unknown_bundle", lang, id=bundle_id)
+        try:
+            return JSONResponse(application_schema(self.library.bundle(bundle_id).form))
+        except CheckerError:
+            return error(500, "broken", lang)
+
+    def _check_event(self, bundle_id: str, data: Any) -> str:
+        from checker.run.event import parse_event
+        from checker.service import check_bundle
+        try:
+            bundle = self.library.bundle(bundle_id)
+        except CheckerError as e:
+            raise Broken() from e
+        app = parse_event(bundle, data, doc=BodyPaths())
+        try:
+            return render(check_bundle(bundle, self.library.compiled, app, office=self.office), "json")
+        except CheckerError as e:  # a member's files are broken: not the request's fault
+            raise Broken() from e
+
+    async def check_event(self, request: Request) -> Response:
+        """POST an event's application (its one form, as JSON): the event's one notice as JSON."""
+        given = request.query_params.get("lang")
+        lang = language(given)
+        if given not in (None, "zh", "en"):
+            return error(400, "bad_lang", lang)
+        bundle_id = request.path_params["bundle_id"]
+        if not self.library.knows_bundle(bundle_id):
+            return error(404, "unknown_bundle", lang, id=bundle_id)
+        try:
+            body = await read_body(request)
+        except BodyTooLarge:
+            return error(413, "too_large", lang, n=MAX_BODY)
+        except BodyError:
+            return error(400, "bad_length", lang)
+        try:
+            data = parse_json(body)
+        except BodyError as e:
+            return error(400, "not_json", lang, why=str(e))
+        try:
+            text = await run_in_threadpool(self._check_event, bundle_id, data)
+        except Broken:
+            return error(500, "broken", lang)
+        except CheckerError as e:
+            return JSONResponse({"problems": [problem_json(p) for p in e.problems]}, status_code=422)
+        except EngineError:
+            log.exception("engine error on %s", bundle_id)
+            return error(500, "engine", lang)
+        return Response(text, media_type="application/json; charset=utf-8")
+
     def openapi(self, request: Request) -> Response:
         return JSONResponse(OPENAPI)

@@ -57,6 +57,27 @@ class Library:
             self._log_once("matter %s cannot be compiled:\n%s", matter_id, e)
             raise
 
+    def knows_bundle(self, bundle_id: str) -> bool:
+        return bundle_id in self.workspace.bundle_ids()
+
+    def bundle(self, bundle_id: str):
+        """The bundle with its members under this server's locality; CheckerError if broken."""
+        try:
+            return self.workspace.bundle(bundle_id, self.locality)
+        except CheckerError as e:
+            self._log_once("bundle %s cannot be loaded:\n%s", bundle_id, e)
+            raise
+
+    def bundles(self) -> list:
+        """Every bundle that loads, in id order (one that does not is logged and left out)."""
+        out = []
+        for bundle_id in self.workspace.bundle_ids():
+            try:
+                out.append(self.bundle(bundle_id))
+            except CheckerError:
+                continue
+        return out
+
     def all(self) -> list[Matter]:
         """Every matter that loads, in id order (one that does not is logged and left out)."""
         out = []

@@ -22,10 +22,10 @@ from checker.errors import CheckerError
 from checker.notice.render import render
 from checker.run.compiler import CompiledMatter
 from checker.shells import interview as iv
-from checker.shells.web.answers import Answers, read_answers, run_step
+from checker.shells.web.answers import Answers, read_answers, run_event_step, run_step
 from checker.shells.web.library import Library
 from checker.shells.web.security import AUTO_SUBMIT, form_answers
-from checker.shells.web.views import form_view, language, other_language, page_texts
+from checker.shells.web.views import event_view, form_view, language, other_language, page_texts
 from checker.source.local import Office
 from checker.source.model import Matter
 from checker.texts import LANGS, t, tx
@@ -42,6 +42,12 @@ def search(matters: list[Matter], q: str) -> list[Matter]:
     if not q:
         return matters
     return [m for m in matters if any(q in (s or "").casefold() for s in (m.id, m.name.get("zh"), m.name.get("en")))]
+
+
+def search_bundles(bundles: list, q: str) -> list:
+    """The bundles whose id or name contains q (case-insensitive)."""
+    q = q.strip().casefold()
+    return [b for b in bundles if not q or any(q in (s or "").casefold() for s in (b.id, b.name.get("zh"), b.name.get("en")))]
 
 
 def with_query(params, **replace: str | None) -> str:
@@ -83,7 +89,11 @@ class Pages:
                  "department": self.agency(m, lang),
                  "href": "/matters/" + m.id + "?" + urlencode({"lang": lang})}
                 for m in found]
-        return self.page("index.html", lang, q=q, rows=rows, total=len(matters),
+        events = [{"id": b.id, "name": tx(b.name, lang), "other": tx(b.name, other_language(lang)),
+                   "members": t("semicolon", lang).join(tx(m.matter.name, lang) for m in b.members),
+                   "href": "/bundles/" + b.id + "?" + urlencode({"lang": lang})}
+                  for b in self.library.bundles() if not q.strip() or b in search_bundles([b], q)]
+        return self.page("index.html", lang, q=q, rows=rows, total=len(matters), events=events,
                          switch="/?" + with_query(request.query_params, lang=other_language(lang)))
 
     def _matter_or_404(self, matter_id: str, lang: str) -> CompiledMatter:
@@ -149,6 +159,68 @@ class Pages:
             raise HTTPException(400, "format must be html, text, markdown or json")
         params = await form_answers(request)
         return await run_in_threadpool(self._notice_view, request.path_params["matter_id"], lang, fmt, params)
+
+    # --- events (一件事): one form, one set of materials, one notice
+
+    def _bundle_or_404(self, bundle_id: str, lang: str):
+        if not self.library.knows_bundle(bundle_id):
+            raise HTTPException(404)
+        try:
+            return self.library.bundle(bundle_id)
+        except CheckerError:
+            raise HTTPException(500, t("web.api.broken", lang)) from None
+
+    def _event_step_or_422(self, bundle, a: Answers):
+        try:
+            return run_event_step(bundle, self.library.compiled, a)
+        except CheckerError as e:
+            raise HTTPException(422, "; ".join(str(p) for p in e.problems)) from None
+
+    def _bundle_view(self, bundle_id: str, lang: str, params: MultiDict) -> Response:
+        bundle = self._bundle_or_404(bundle_id, lang)
+        a = read_answers(bundle.form, params)
+        st = self._event_step_or_422(bundle, a)
+        view = event_view(bundle, a, st, lang)
+        refused = bool(a.errors or a.date_error)
+        members = t("semicolon", lang).join(tx(m.matter.name, lang) for m in bundle.members)
+        return self.page("matter.html", lang, status=422 if refused else 200,
+                         matter={"id": bundle.id, "name": tx(bundle.name, lang),
+                                 "other": tx(bundle.name, other_language(lang)),
+                                 "department": members, "locality": ""},
+                         intro=t("web.event_intro", lang),
+                         date_error=tx(a.date_error, lang) if a.date_error else "",
+                         date_value=a.date_raw or a.date, view=view, remaining=len(view["new"]), order=a.order,
+                         action=f"/bundles/{bundle.id}?" + urlencode({"lang": lang}),
+                         notice_action=f"/bundles/{bundle.id}/notice?" + urlencode({"format": "html", "lang": lang}),
+                         switch=f"/bundles/{bundle.id}?" + urlencode({"lang": other_language(lang)}),
+                         switch_form="check")
+
+    async def bundle(self, request: Request) -> Response:
+        """GET: an event's empty form; POST: the form with its answers (and the event's result)."""
+        lang = language(request.query_params.get("lang"))
+        params = await form_answers(request)
+        return await run_in_threadpool(self._bundle_view, request.path_params["bundle_id"], lang, params)
+
+    def _bundle_notice_view(self, bundle_id: str, lang: str, fmt: str, params: MultiDict) -> Response:
+        bundle = self._bundle_or_404(bundle_id, lang)
+        a = read_answers(bundle.form, params)
+        refused = ([f"date: {tx(a.date_error, lang)}"] if a.date_error else []) + [
+            f"{name}: {tx(text, lang)}" for name, text in a.errors.items()]
+        if refused:
+            raise HTTPException(422, "; ".join(refused))
+        st = self._event_step_or_422(bundle, a)
+        if self.office is not None:
+            st.notice.office = self.office.header()
+        return Response(render(st.notice, fmt, lang), media_type=f"{FORMATS[fmt]}; charset=utf-8")
+
+    async def bundle_notice(self, request: Request) -> Response:
+        """The event's one notice for the answers so far, to print."""
+        lang = language(request.query_params.get("lang"))
+        fmt = request.query_params.get("format", "html")
+        if fmt not in FORMATS:
+            raise HTTPException(400, "format must be html, text, markdown or json")
+        params = await form_answers(request)
+        return await run_in_threadpool(self._bundle_notice_view, request.path_params["bundle_id"], lang, fmt, params)
 
     async def http_error(self, request: Request, exc: HTTPException) -> Response:
         lang = language(request.query_params.get("lang"))

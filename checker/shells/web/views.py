@@ -114,7 +114,19 @@ def _list_field(q: iv.Question, a: Answers, lang: str) -> Field:
 def form_view(compiled: CompiledMatter, a: Answers, st: iv.Step, lang: str) -> dict:
     """What the matter page shows: the answers given (editable), the questions still relevant,
     the "don't know" answers, and the result when nothing more can change it."""
-    m = compiled.matter
+    return _form_view(compiled.matter, a, st, lang)
+
+
+def event_view(bundle, a: Answers, st: iv.EventStep, lang: str) -> dict:
+    """What an event's page shows: its one form as a matter's, and when nothing more can change
+    a member's result, the event's one notice laid out (each member, one list of materials)."""
+    from checker.notice.render.layout import layout
+    view = _form_view(bundle.form, a, st, lang, result=False)
+    view["event"] = layout(st.notice, lang) if st.done else None
+    return view
+
+
+def _form_view(m: Matter, a: Answers, st, lang: str, result: bool = True) -> dict:
     asked = {q.fact: q for q in st.questions}
     answered, new = [], []
     shown = [n for n in m.facts if n in a.answers or n in a.errors]
@@ -136,4 +148,4 @@ def form_view(compiled: CompiledMatter, a: Answers, st: iv.Step, lang: str) -> d
     if target is not None:
         target.focus = True
     return {"answered": answered, "new": new, "skipped": skipped,
-            "result": iv.result(m, st, a.skipped, lang) if st.done else None}
+            "result": iv.result(m, st, a.skipped, lang) if st.done and result else None}
