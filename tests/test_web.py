@@ -446,14 +446,19 @@ def test_api_check_errors(client):
     assert client.get(url).status_code == 405
 
 
-def test_openapi_lists_the_three_endpoints(client):
+def test_openapi_describes_every_endpoint_of_the_api(client):
     doc = client.get("/api/openapi.json").json()
     assert doc["openapi"].startswith("3.")
-    assert set(doc["paths"]) == {"/api/matters", "/api/matters/{id}/schema", "/api/matters/{id}/check"}
-    post = doc["paths"]["/api/matters/{id}/check"]["post"]
-    assert {"200", "400", "404", "413", "422"} <= set(post["responses"])
-    assert {p["name"] for p in post["parameters"]} == {"id", "lang"}
-    assert "application/json" in post["requestBody"]["content"]
+    assert set(doc["paths"]) == {"/api/matters", "/api/matters/{id}/schema", "/api/matters/{id}/check",
+                                 "/api/bundles", "/api/bundles/{id}/schema", "/api/bundles/{id}/check"}
+    routes = {r.path.replace("{matter_id}", "{id}").replace("{bundle_id}", "{id}")
+              for r in client.app.routes if r.path.startswith("/api/") and r.path != "/api/openapi.json"}
+    assert routes == set(doc["paths"])
+    for path in ("/api/matters/{id}/check", "/api/bundles/{id}/check"):
+        post = doc["paths"][path]["post"]
+        assert {"200", "400", "404", "413", "422"} <= set(post["responses"])
+        assert {p["name"] for p in post["parameters"]} == {"id", "lang"}
+        assert "application/json" in post["requestBody"]["content"]
 
 
 def test_nothing_is_kept_and_pages_are_not_cached(client):
