@@ -43,9 +43,14 @@ def parse_event(bundle: Bundle, data: dict, doc=None, where=None) -> Application
 
 
 def member_application(bundle: Bundle, member: Member, app: Application, produced: list[str]) -> Application:
-    """A member's share of the event's application: its facts under its own names, the shared
-    documents as its materials, its own materials as given, and `produced` as presented."""
+    """A member's share of the event's application: its facts under its own names (those the
+    event settles, with their values), the shared documents as its materials, its own materials as
+    given, and what earlier members produce (`produced`: material IDs and yes/no facts) as presented
+    and true."""
     facts = {name: app.facts.get(event_name) for name, event_name in member.facts.items()}
+    facts.update(member.given)
+    for name in member.produced_facts:
+        facts[name] = True if name in produced else None
     presented: dict[str, dict] = {}
     for piece_id, attrs in app.presented.items():
         document = next((d for d in bundle.documents if d.id == piece_id), None)
@@ -55,6 +60,8 @@ def member_application(bundle: Bundle, member: Member, app: Application, produce
         elif member.matter.piece(piece_id) is not None:
             presented[piece_id] = dict(attrs)
     for material_id in produced:
+        if material_id in member.produced_facts:
+            continue
         material, part = member.matter.piece(material_id)
         presented.setdefault(material_id, {"form": _presented_form(part.form if part else material.form)})
     promised = [m for m in app.promised if member.matter.material(m) is not None]
@@ -85,14 +92,15 @@ def check_event(bundle: Bundle, compiled_of: Callable[[str], CompiledMatter], ap
                                               NOT_APPLICABLE if applies is False else UNDECIDED, words, [], None)
             continue
         produced, waits = [], []
-        for material_id, producer in member.produced.items():
+        for material_id, producer in {**member.produced, **member.produced_facts}.items():
             earlier = results.get(producer)
-            if earlier is None or earlier.outcome == NOT_APPLICABLE:
-                continue  # the producer is not part of this event: the applicant brings it
+            if earlier is None or earlier.outcome in (NOT_APPLICABLE, UNDECIDED):
+                continue  # the producer is not part of this event: the applicant brings it, or says so
             produced.append(material_id)
             ready = earlier.outcome in GOING_AHEAD
-            material, part = member.matter.piece(material_id)
-            produced_items.append(Produced(material_id, (part or material).name, member.id, producer, ready))
+            if material_id in member.produced:
+                material, part = member.matter.piece(material_id)
+                produced_items.append(Produced(material_id, (part or material).name, member.id, producer, ready))
             if not ready and producer not in waits:
                 waits.append(producer)
         for earlier_id in member.after:

@@ -41,6 +41,8 @@ class Member:
     when_words: Text | None = None  # the condition in words, for the applicant
     after: list[str] = field(default_factory=list)  # member matter ids done before this one
     produced: dict[str, str] = field(default_factory=dict)  # this member's material ID -> producing member
+    produced_facts: dict[str, str] = field(default_factory=dict)  # this member's yes/no fact -> producing member
+    given: dict[str, object] = field(default_factory=dict)  # this member's facts the event settles
     facts: dict[str, str] = field(default_factory=dict)  # member fact -> event fact (every fact, renamed or not)
 
     @property
@@ -142,8 +144,24 @@ def load_bundle(path: Path | str, member_of: Callable[[str], Matter]) -> Bundle:
                 problem(("members", i, "facts", member_fact), "B004",
                         f"'{member_fact}' is not a fact of {mid}",
                         f"did you mean '{close}'?" if close else "facts: " + ", ".join(sorted(matter.facts)), key=True)
+        produced_spec = spec.get("produced") or {}
+        produced_facts = {k: v for k, v in produced_spec.items() if not k[0].isupper()}
+        given = dict(spec.get("given") or {})
+        for name in list(produced_facts) + list(given):
+            fact = matter.facts.get(name)
+            where = ("members", i, "produced" if name in produced_facts else "given", name)
+            if fact is None:
+                close = suggest(name, sorted(matter.facts))
+                problem(where, "B004", f"'{name}' is not a fact of {mid}",
+                        f"did you mean '{close}'?" if close else "", key=True)
+            elif name in produced_facts and fact.type.kind != "bool":
+                problem(where, "B004", f"only a yes/no fact can be produced: '{name}' is {a(fact.type)}", key=True)
+            elif name in given and not _fits(fact, given[name]):
+                problem(where, "B004", f"{given[name]!r} is not a value of {mid}'s fact '{name}' ({a(fact.type)})")
         mapping = {}
         for name, fact in matter.facts.items():
+            if name in produced_facts or name in given:
+                continue  # settled within the event: not on the form, never asked
             event_name = renames.get(name, name)
             mapping[name] = event_name
             if event_name in own:
@@ -160,8 +178,9 @@ def load_bundle(path: Path | str, member_of: Callable[[str], Matter]) -> Bundle:
                         f"{mid}'s fact '{name}' is {a(fact.type)}, but '{event_name}' of {first.origin} is {a(first.type)}",
                         f"rename it under facts: ({name}: {mid.replace('-', '_')}_{name}) to keep the two apart")
         members[mid] = Member(matter=matter, when_text=spec.get("when", ""), when_words=spec.get("when_text"),
-                              after=list(spec.get("after", [])), produced=dict(spec.get("produced", {})),
-                              facts=mapping)
+                              after=list(spec.get("after", [])),
+                              produced={k: v for k, v in produced_spec.items() if k[0].isupper()},
+                              produced_facts=produced_facts, given=given, facts=mapping)
 
     # conditions over the event's facts
     env = {"application_date": fact_type({"type": "date"})}
@@ -191,9 +210,9 @@ def load_bundle(path: Path | str, member_of: Callable[[str], Matter]) -> Bundle:
                         f"did you mean '{close}'?" if close else "members: " + ", ".join(matters))
             elif earlier == member.id:
                 problem(("members", i, "after", j), "B007", f"{member.id} cannot come after itself")
-        for material_id, producer in member.produced.items():
+        for material_id, producer in {**member.produced, **member.produced_facts}.items():
             at = ("members", i, "produced", material_id)
-            if member.matter.piece(material_id) is None:
+            if material_id in member.produced and member.matter.piece(material_id) is None:
                 problem(at, "B004", f"'{material_id}' is not a material of {member.id}", key=True)
             if producer not in matters:
                 problem(at, "B006", f"'{producer}' is not a member of this bundle")
@@ -235,6 +254,17 @@ def load_bundle(path: Path | str, member_of: Callable[[str], Matter]) -> Bundle:
                     document=doc)
     bundle.form = _form(bundle, event_facts)
     return bundle
+
+
+def _fits(fact: Fact, value) -> bool:
+    kind = fact.type.kind
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "enum":
+        return value in fact.type.values
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return kind in ("string", "date") and isinstance(value, str)
 
 
 def _in_order(members: dict[str, Member], problem, data: dict) -> list[Member]:
