@@ -130,6 +130,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "event.produced_by": ("由“{name}”办结后产生", "issued by \u201c{name}\u201d once it is done"),
     "event.produced_from": ("来源", "Comes from"),
     "event.not_ready": ("“{name}”尚未齐备：该事项办结后才能产生此材料", "\u201c{name}\u201d is not complete yet: this material comes once it is done"),
+    "event.blocked": ("按所填情况“{name}”不能办理，此项不能在本事件内产生", "from what you state, \u201c{name}\u201d cannot be done, so this is not produced within the event"),
     "event.asks_for": ("影响", "Affects"),
     "event.self_check": ("本单据为“一件事”自助预审结果，仅供参考；各事项以受理机关出具的书面告知为准。", "This is a self-check of the event, for reference only; for each matter, the written notice of the agency that handles it decides."),
     "title.self_check": ("自助预审结果（仅供参考）", "Self-check result (for reference only)"),

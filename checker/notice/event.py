@@ -52,13 +52,16 @@ class EventItem:
 
 @dataclass
 class Produced:
-    """A material one member produces for another within the event: not asked of the applicant."""
+    """What one member produces for another within the event (a material, or a yes/no fact such
+    as "registered as unemployed"): never asked of the applicant."""
 
-    material: str
+    material: str  # the using member's material ID, or its fact's name (kind "fact")
     name: dict
     used_by: str
     produced_by: str
     ready: bool  # the producing member can go ahead as it stands
+    kind: str = "material"  # material | fact
+    blocked: bool = False  # the producing member cannot go ahead at all: it will not be produced
 
 
 @dataclass

@@ -42,15 +42,15 @@ def parse_event(bundle: Bundle, data: dict, doc=None, where=None) -> Application
     return parse_application(data, bundle.form, doc, where)
 
 
-def member_application(bundle: Bundle, member: Member, app: Application, produced: list[str]) -> Application:
-    """A member's share of the event's application: its facts under its own names (those the
-    event settles, with their values), the shared documents as its materials, its own materials as
-    given, and what earlier members produce (`produced`: material IDs and yes/no facts) as presented
-    and true."""
+def member_application(bundle: Bundle, member: Member, app: Application, produced: list[str],
+                       settled: dict[str, bool] | None = None) -> Application:
+    """A member's share of the event's application: its facts under its own names, those the
+    event settles (`given`) and those earlier members produce (`settled`: true once the producer can
+    go ahead, false when it cannot), the shared documents as its materials, its own materials as
+    given, and the materials earlier members produce (`produced`) as presented."""
     facts = {name: app.facts.get(event_name) for name, event_name in member.facts.items()}
     facts.update(member.given)
-    for name in member.produced_facts:
-        facts[name] = True if name in produced else None
+    facts.update(settled or {})
     presented: dict[str, dict] = {}
     for piece_id, attrs in app.presented.items():
         document = next((d for d in bundle.documents if d.id == piece_id), None)
@@ -60,8 +60,6 @@ def member_application(bundle: Bundle, member: Member, app: Application, produce
         elif member.matter.piece(piece_id) is not None:
             presented[piece_id] = dict(attrs)
     for material_id in produced:
-        if material_id in member.produced_facts:
-            continue
         material, part = member.matter.piece(material_id)
         presented.setdefault(material_id, {"form": _presented_form(part.form if part else material.form)})
     promised = [m for m in app.promised if member.matter.material(m) is not None]
@@ -91,16 +89,22 @@ def check_event(bundle: Bundle, compiled_of: Callable[[str], CompiledMatter], ap
             results[member.id] = MemberResult(member.id, compiled.matter.name, compiled.matter.department,
                                               NOT_APPLICABLE if applies is False else UNDECIDED, words, [], None)
             continue
-        produced, waits = [], []
-        for material_id, producer in {**member.produced, **member.produced_facts}.items():
+        produced, settled, waits = [], {}, []
+        for key, producer in {**member.produced, **member.produced_facts}.items():
             earlier = results.get(producer)
             if earlier is None or earlier.outcome in (NOT_APPLICABLE, UNDECIDED):
                 continue  # the producer is not part of this event: the applicant brings it, or says so
-            produced.append(material_id)
+            going = earlier.outcome not in NOT_GOING_AHEAD
             ready = earlier.outcome in GOING_AHEAD
-            if material_id in member.produced:
-                material, part = member.matter.piece(material_id)
-                produced_items.append(Produced(material_id, (part or material).name, member.id, producer, ready))
+            if key in member.produced_facts:
+                settled[key] = going  # a registration that cannot be made is not made
+                name, kind = member.matter.facts[key].label, "fact"
+            else:
+                if going:
+                    produced.append(key)
+                material, part = member.matter.piece(key)
+                name, kind = (part or material).name, "material"
+            produced_items.append(Produced(key, name, member.id, producer, ready, kind, blocked=not going))
             if not ready and producer not in waits:
                 waits.append(producer)
         for earlier_id in member.after:
@@ -108,7 +112,7 @@ def check_event(bundle: Bundle, compiled_of: Callable[[str], CompiledMatter], ap
             if earlier is not None and earlier.outcome not in GOING_AHEAD + (NOT_APPLICABLE,) \
                     and earlier_id not in waits:
                 waits.append(earlier_id)
-        notice = decide_member(compiled, member_application(bundle, member, app, produced))
+        notice = decide_member(compiled, member_application(bundle, member, app, produced, settled))
         results[member.id] = MemberResult(member.id, compiled.matter.name, compiled.matter.department,
                                           notice.outcome, words, waits, notice)
 

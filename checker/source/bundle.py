@@ -78,9 +78,14 @@ class Bundle:
     def member(self, matter_id: str) -> Member | None:
         return next((m for m in self.members if m.id == matter_id), None)
 
-    def document_of(self, matter_id: str, piece_id: str) -> SharedDocument | None:
-        """The shared document that is this member's material (or part), if any."""
-        return next((d for d in self.documents if d.materials.get(matter_id) == piece_id), None)
+    def document_of(self, matter_id: str, item_id: str) -> SharedDocument | None:
+        """The shared document that is this member's material, or one of its parts (a notice's
+        item names the material: the document is then one way to present it), if any."""
+        for d in self.documents:
+            piece = d.materials.get(matter_id)
+            if piece is not None and item_id in (piece, piece.split("/", 1)[0]):
+                return d
+        return None
 
 
 def load_bundle(path: Path | str, member_of: Callable[[str], Matter]) -> Bundle:

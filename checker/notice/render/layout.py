@@ -321,10 +321,12 @@ def event_layout(notice, lang: str = "zh") -> Layout:
     if n.produced:
         entries = []
         for p in n.produced:
-            e = Entry(f"[{p.material}] {tx(p.name, lang)}",
-                      [(t("event.needed_by", lang), names[p.used_by]),
-                       (t("event.produced_from", lang), t("event.produced_by", lang, name=names[p.produced_by]))])
-            if not p.ready:
+            title = f"[{p.material}] {tx(p.name, lang)}" if p.kind == "material" else tx(p.name, lang)
+            e = Entry(title, [(t("event.needed_by", lang), names[p.used_by]),
+                              (t("event.produced_from", lang), t("event.produced_by", lang, name=names[p.produced_by]))])
+            if p.blocked:
+                e.lines.append((t("event.member.waits_on", lang), t("event.blocked", lang, name=names[p.produced_by])))
+            elif not p.ready:
                 e.lines.append((t("event.member.waits_on", lang), t("event.not_ready", lang, name=names[p.produced_by])))
             entries.append(e)
         sections.append(Section("produced", t("event.sec.produced", lang), entries))
@@ -358,20 +360,18 @@ def event_layout(notice, lang: str = "zh") -> Layout:
 
 
 def _event_item(item, names: dict[str, str], lang: str) -> Entry:
-    """One item of the event's list: the first member's requirement, and every member it serves."""
+    """One item of the event's list: the first member's requirement, every member it serves and,
+    where several need it, each one's reason. A shared document goes by its name alone (its id is
+    the form's key, not the citizen's)."""
     first = item.needs[0].item
     e = _material(first, lang)
-    e.title = f"[{item.id}] {tx(item.name, lang)}"
+    shared = item.id != first.id
+    e.title = tx(item.name, lang) if shared else f"[{item.id}] {tx(item.name, lang)}"
     sep = t("semicolon", lang)
     e.lines.insert(0, (t("event.needed_by", lang),
                        sep.join(f"{names[need.matter]}（{need.material}）" if lang == "zh"
                                 else f"{names[need.matter]} ({need.material})" for need in item.needs)))
-    if len(item.needs) > 1:  # the other members' reasons, where they differ
-        whys = []
-        for need in item.needs[1:]:
-            why = tx(need.item.why, lang)
-            if why and why != tx(first.why, lang):
-                whys.append(f"{names[need.matter]}{t('colon', lang)}{why}")
-        if whys:
-            e.lines.append((t("why", lang), whys))
+    if len(item.needs) > 1:  # each member's reason
+        whys = [f"{names[need.matter]}{t('colon', lang)}{tx(need.item.why, lang)}" for need in item.needs]
+        e.lines = [(label, whys if label == t("why", lang) else value) for label, value in e.lines]
     return e
