@@ -231,3 +231,20 @@ def test_a_redirect_states_no_computed_facts_nor_what_the_agency_checks(test_lic
     assert n.computed == [] and n.to_verify == [] and n.declared == []
     n2 = check(test_licence, appl())
     assert {f.fact for f in n2.computed} == {"age", "adult", "per_capita_income", "income_band"}
+
+
+def test_a_fact_declared_on_a_part_is_not_asked_while_its_material_is_to_be_supplied():
+    """birth-registration in Hunan (where an unmarried couple must register the marriage first, so
+    the rule reads `couple_married`): the fact is declared on BR-02/paper (the paper marriage
+    certificate, one way of presenting BR-02). Without BR-02 the notice asks for BR-02, and
+    presenting it answers the question: the fact is not asked besides (decide, settle_declarations)."""
+    from conftest import REPO
+    compiled = compile_matter(load_matter(REPO / "matters" / "birth-registration.yaml", RULES,
+                                          local=REPO / "local" / "hunan.yaml"))
+    notice = check(compiled, {"date": "2026-03-02", "facts": {}, "materials": []})
+    assert "BR-02" in [i.id for i in notice.missing]
+    assert "couple_married" not in [q.fact for q in notice.info_needed]
+    presented = check(compiled, {"date": "2026-03-02", "facts": {},
+                                 "materials": [{"id": "BR-02/paper", "form": "original"}]})
+    assert [d.fact for d in presented.declared] == ["couple_married"]
+    assert [d.material_name["zh"] for d in presented.declared] == [compiled.matter.piece("BR-02/paper")[1].name["zh"]]

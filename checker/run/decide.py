@@ -54,7 +54,8 @@ def _outcome_basis(matter: Matter, outcome: str, reasons: list[Reason], day: str
 
 
 def _piece_name(matter: Matter, piece_id: str) -> dict:
-    material, part = matter.piece(piece_id) or (matter.material(piece_id.split("/", 1)[0]), None)
+    """The name of a material or part (a declared fact's material: the loader checked it exists)."""
+    material, part = matter.piece(piece_id)
     return (part or material).name
 
 
