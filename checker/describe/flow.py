@@ -57,7 +57,7 @@ def _nodes(matter: Matter, lang: str) -> tuple[list[Node], list[tuple[str, str, 
     return main, edges, side
 
 
-def _mermaid_label(lines: list[str]) -> str:
+def mermaid_label(lines: list[str]) -> str:
     return "<br/>".join(line.replace('"', "#quot;") for line in lines)
 
 
@@ -66,7 +66,7 @@ def mermaid(matter: Matter, lang: str = "zh") -> str:
     main, edges, side = _nodes(matter, lang)
     out = ["flowchart TD"]
     for n in main + side:
-        label = _mermaid_label(n.lines)
+        label = mermaid_label(n.lines)
         out.append(f'  {n.id}{{"{label}"}}' if n.decision else f'  {n.id}["{label}"]')
     for a, b, label in edges:
         out.append(f'  {a} -- "{label}" --> {b}' if label else f"  {a} --> {b}")

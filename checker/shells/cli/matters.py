@@ -11,7 +11,7 @@ import typer
 
 from checker.errors import CheckerError, printable
 from checker.shells.cli.common import (Lang, LangOption, ListedMatterArgument, LocalOption, MatterArgument,
-                                       RootOption, die, emit, guarded, load, workspace)
+                                       RootOption, die, emit, guarded, load, locality, workspace)
 
 
 class ShowFormat(str, Enum):
@@ -97,7 +97,15 @@ def show(matter: ListedMatterArgument,
     --local, as that locality publishes it)."""
     from checker.describe import flow
     from checker.describe import guide
-    m = load(workspace(root), matter, local)
+    ws = workspace(root)
+    if ws.is_bundle(matter):
+        from checker.describe import event_guide
+        b = ws.bundle(matter, locality(ws, local))
+        emit({ShowFormat.text: event_guide.guide_text, ShowFormat.markdown: event_guide.guide_markdown,
+              ShowFormat.html: event_guide.guide_html, ShowFormat.json: lambda b, lang: event_guide.guide_json(b),
+              ShowFormat.mermaid: event_guide.mermaid, ShowFormat.svg: event_guide.svg}[fmt](b, lang.value), output)
+        return
+    m = load(ws, matter, local)
     if sources:
         emit(guide.sources_text(m), output)
         return
