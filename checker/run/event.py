@@ -18,6 +18,7 @@ import hashlib
 from typing import Callable
 
 from checker import __version__
+from checker.lang.expr import names_in
 from checker.lang.kleene import UNKNOWN, evaluate as kleene
 from checker.notice.event import (NOT_APPLICABLE, UNDECIDED, EventItem, EventNotice, EventQuestion, MemberResult,
                                   Need, Produced)
@@ -120,7 +121,7 @@ def check_event(bundle: Bundle, compiled_of: Callable[[str], CompiledMatter], ap
     going = [r for r in members if r.notice is not None and r.outcome not in NOT_GOING_AHEAD]
     lists = {key: _merge(bundle, [(r.matter, getattr(r.notice, key)) for r in going])
              for key in ("missing", "defective", "possibly_required")}
-    questions = _questions(bundle, members)
+    questions = _questions(bundle, members, app.facts)
     accepted = _accepted(bundle, going)
     notice = EventNotice(
         outcome=_outcome(members, lists, questions), event={"id": bundle.id, "name": bundle.name, "basis": bundle.basis},
@@ -143,8 +144,8 @@ def _outcome(members: list[MemberResult], lists: dict, questions: list[EventQues
         return "correct"
     if questions or any(r.outcome == "questions" for r in going):
         return "questions"
-    if len(going) < len(decided):
-        return "partial"
+    if any(r.outcome != "not_required" for r in decided if r not in going):
+        return "partial"  # a member that is simply not needed leaves nothing undone
     return "rongque" if any(r.outcome == "rongque" for r in going) else "accept"
 
 
@@ -163,17 +164,16 @@ def _merge(bundle: Bundle, per_member: list[tuple[str, list[MaterialItem]]]) -> 
     return list(out.values())
 
 
-def _questions(bundle: Bundle, members: list[MemberResult]) -> list[EventQuestion]:
+def _questions(bundle: Bundle, members: list[MemberResult], known: dict) -> list[EventQuestion]:
     """Each question once, under the event's name of the fact: the members' questions, and the
     event's own facts that decide whether an undecided member applies."""
     out: dict[str, EventQuestion] = {}
     for r in members:
         member = bundle.member(r.matter)
-        if r.outcome == UNDECIDED:
-            from checker.lang.expr import names_in
+        if r.outcome == UNDECIDED:  # what its condition reads that is not known yet, and is the applicant's to say
             for name in sorted(names_in(member.when)):
                 fact = bundle.form.facts.get(name)
-                if fact is None:
+                if fact is None or not fact.asked or known.get(name) is not None:
                     continue
                 q = out.setdefault(name, EventQuestion(name, fact.question, fact.type.kind, list(fact.type.values), []))
                 if r.matter not in q.members:

@@ -165,8 +165,10 @@ def load_bundle(path: Path | str, member_of: Callable[[str], Matter]) -> Bundle:
                 problem(where, "B004", f"{given[name]!r} is not a value of {mid}'s fact '{name}' ({a(fact.type)})")
         mapping = {}
         for name, fact in matter.facts.items():
-            if name in produced_facts or name in given:
-                continue  # settled within the event: not on the form, never asked
+            if name in given:
+                continue  # settled by the event: not on the form, never asked
+            # a produced fact stays on the form: it is asked only where its producer is not part of
+            # the event (a business registered before), and may be renamed onto an event fact
             event_name = renames.get(name, name)
             mapping[name] = event_name
             if event_name in own:

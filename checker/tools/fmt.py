@@ -35,8 +35,8 @@ from ruamel.yaml.representer import RoundTripRepresenter
 
 from checker.source.yamlsource import load_text, read_text
 
-KINDS = ("matter", "ruleset", "local")
-FOLDER_KINDS = {"matters": "matter", "rules": "ruleset", "local": "local"}
+KINDS = ("matter", "ruleset", "local", "bundle")
+FOLDER_KINDS = {"matters": "matter", "rules": "ruleset", "local": "local", "bundles": "bundle"}
 
 # Canonical key order of each kind of mapping; keys not listed keep their relative order after these.
 ORDERS: dict[str, tuple[str, ...]] = {
@@ -47,6 +47,11 @@ ORDERS: dict[str, tuple[str, ...]] = {
     "ruleset": ("ruleset", "name", "description", "parameters", "facts", "derived", "templates",
                 "rules"),
     "local": ("local", "name", "part_of", "source", "matters"),
+    "bundle": ("bundle", "name", "basis", "sources", "note", "facts", "members", "documents", "examples"),
+    "member": ("matter", "when", "when_text", "after", "produced", "facts", "given", "note"),
+    "document": ("id", "name", "materials", "note"),
+    "bundle_example": ("name", "source", "locality", "application", "expect"),
+    "bundle_expect": ("outcome", "members", "missing", "defective", "produced", "waiting", "info_needed"),
     "fact": ("type", "values", "value_labels", "fields", "unit", "minimum", "maximum", "question",
              "label", "from", "remark", "record_only", "note", "confidence", "cite"),
     "material": ("id", "use", "name", "form", "copies", "when", "why", "standard", "source",
@@ -60,7 +65,7 @@ ORDERS: dict[str, tuple[str, ...]] = {
                   "confidence", "cite"),
     "step": ("step", "kind", "name", "actor", "time_limit", "note"),
     "example": ("name", "source", "locality", "parameters", "application", "expect"),
-    "application": ("matter", "date", "reference", "applicant", "facts", "materials", "promised",
+    "application": ("matter", "bundle", "date", "reference", "applicant", "facts", "materials", "promised",
                     "rongque"),
     "expect": ("outcome", "reasons", "missing", "defective", "deferred", "exempt", "info_needed",
                "declared", "verified", "accepted", "promised", "promise_offered", "derived", "computed",
@@ -81,6 +86,12 @@ CHILDREN: dict[str, dict[str, str]] = {
     "matter": _SECTIONS,
     "ruleset": {**_SECTIONS, "templates": "named:material"},
     "local": {"matters": "data"},
+    "bundle": {"facts": "named:fact", "members": "list:member", "documents": "list:document",
+               "examples": "list:bundle_example"},
+    "member": {"produced": "data", "facts": "data", "given": "data"},
+    "document": {"materials": "data"},
+    "bundle_example": {"application": "application", "expect": "bundle_expect"},
+    "bundle_expect": {"members": "data", "waiting": "data"},
     "fact": {"value_labels": "named:text", "fields": "named:text"},
     "example": {"parameters": "data", "application": "application", "expect": "expect"},
     "application": {"applicant": "data", "facts": "data", "materials": "data", "promised": "data"},
@@ -104,7 +115,7 @@ def format_file(path: Path | str) -> tuple[str, str]:
 
 
 def format_text(text: str, kind: str, *, name: str = "<string>") -> str:
-    """The canonical form of a rule file of `kind` ("matter", "ruleset" or "local").
+    """The canonical form of a rule file of `kind` ("matter", "ruleset", "local" or "bundle").
 
     Raises CheckerError for text the project's loader refuses (syntax errors, duplicate keys,
     anchors, tags), and FormatError if the result would not load to the same data.
