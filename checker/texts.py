@@ -125,6 +125,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "event.member.waits_text": ("{names}办结后方能办理（其结果是本事项的材料）", "can be done once {names} is done (its result is a material of this matter)"),
     "event.member.reasons": ("原因", "Why"),
     "event.member.not_applicable": ("按所填情况，本事项不适用", "From what you state, this matter does not apply"),
+    "event.member.blocked": ("需先办理的事项按所填情况不能办理，本事项在本事件中暂不能办理（所缺材料仍一并列出）", "A matter it needs first cannot be done from what you state, so this one cannot go ahead in this event (what it lacks is still listed)"),
     "event.member.undecided": ("是否需要办理，取决于下列尚需说明的情况", "Whether it is needed depends on a question below"),
     "event.needed_by": ("用于", "Needed for"),
     "event.produced_by": ("由“{name}”办结后产生", "issued by \u201c{name}\u201d once it is done"),

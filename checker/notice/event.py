@@ -17,6 +17,7 @@ EVENT_NOTICE_SCHEMA = "checker.event-notice/1"
 
 # a member's standing in the event, beyond the outcomes of its own notice
 NOT_APPLICABLE, UNDECIDED = "not_applicable", "undecided"
+BLOCKED = "blocked"  # an earlier member whose result it needs cannot go ahead
 # the event's outcomes: those of a notice, and `partial` (what goes ahead is acceptable, some member cannot)
 EVENT_OUTCOMES = ("accept", "rongque", "correct", "questions", "partial", "refuse", "not_required")
 
@@ -26,7 +27,7 @@ class MemberResult:
     matter: str
     name: dict
     department: dict
-    outcome: str  # a notice's outcome, or not_applicable / undecided
+    outcome: str  # a notice's outcome, or not_applicable / undecided / blocked
     applies_when: dict | None  # the member's condition in words, where it has one
     waits_on: list[str]  # members whose unfinished result this one needs
     notice: Notice | None  # None: not applicable or undecided

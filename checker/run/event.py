@@ -20,7 +20,7 @@ from typing import Callable
 from checker import __version__
 from checker.lang.expr import names_in
 from checker.lang.kleene import UNKNOWN, evaluate as kleene
-from checker.notice.event import (NOT_APPLICABLE, UNDECIDED, EventItem, EventNotice, EventQuestion, MemberResult,
+from checker.notice.event import (BLOCKED, NOT_APPLICABLE, UNDECIDED, EventItem, EventNotice, EventQuestion, MemberResult,
                                   Need, Produced)
 from checker.errors import CheckerError, Location, Problem
 from checker.notice.notice import NOT_GOING_AHEAD, MaterialItem, Notice
@@ -90,22 +90,22 @@ def check_event(bundle: Bundle, compiled_of: Callable[[str], CompiledMatter], ap
             results[member.id] = MemberResult(member.id, compiled.matter.name, compiled.matter.department,
                                               NOT_APPLICABLE if applies is False else UNDECIDED, words, [], None)
             continue
-        produced, settled, waits = [], {}, []
+        produced, settled, waits, blocked, made = [], {}, [], False, []
         for key, producer in {**member.produced, **member.produced_facts}.items():
             earlier = results.get(producer)
             if earlier is None or earlier.outcome in (NOT_APPLICABLE, UNDECIDED):
                 continue  # the producer is not part of this event: the applicant brings it, or says so
             going = earlier.outcome not in NOT_GOING_AHEAD
             ready = earlier.outcome in GOING_AHEAD
+            blocked |= not going  # what cannot be made, this member cannot have
             if key in member.produced_facts:
-                settled[key] = going  # a registration that cannot be made is not made
+                settled[key] = going
                 name, kind = member.matter.facts[key].label, "fact"
-            else:
-                if going:
-                    produced.append(key)
+            else:  # presented as made, so that it is never asked of the applicant
+                produced.append(key)
                 material, part = member.matter.piece(key)
                 name, kind = (part or material).name, "material"
-            produced_items.append(Produced(key, name, member.id, producer, ready, kind, blocked=not going))
+            made.append(Produced(key, name, member.id, producer, ready, kind, blocked=not going))
             if not ready and producer not in waits:
                 waits.append(producer)
         for earlier_id in member.after:
@@ -114,15 +114,23 @@ def check_event(bundle: Bundle, compiled_of: Callable[[str], CompiledMatter], ap
                     and earlier_id not in waits:
                 waits.append(earlier_id)
         notice = decide_member(compiled, member_application(bundle, member, app, produced, settled))
+        outcome = notice.outcome
+        if blocked and outcome not in NOT_GOING_AHEAD:
+            outcome = BLOCKED  # its own materials are told all the same; it cannot go ahead in this event
         results[member.id] = MemberResult(member.id, compiled.matter.name, compiled.matter.department,
-                                          notice.outcome, words, waits, notice)
+                                          outcome, words, waits, notice)
+        # what this member's notice actually needs (a produced material its rules do not ask for is not shown)
+        received = {a["id"] for a in notice.accepted}
+        produced_items += [p for p in made if p.kind == "fact" or p.material.split("/", 1)[0] in received]
 
     members = [results[m.id] for m in bundle.members]
-    going = [r for r in members if r.notice is not None and r.outcome not in NOT_GOING_AHEAD]
-    lists = {key: _merge(bundle, [(r.matter, getattr(r.notice, key)) for r in going])
+    going = [r for r in members if r.notice is not None and r.outcome not in NOT_GOING_AHEAD + (BLOCKED,)]
+    # everything a member that goes ahead, or waits on one that cannot, still lacks: told at once
+    telling = [r for r in members if r in going or r.outcome == BLOCKED]
+    lists = {key: _merge(bundle, [(r.matter, getattr(r.notice, key)) for r in telling])
              for key in ("missing", "defective", "possibly_required")}
     questions = _questions(bundle, members, app.facts)
-    accepted = _accepted(bundle, going)
+    accepted = _accepted(bundle, going, app.presented)
     notice = EventNotice(
         outcome=_outcome(members, lists, questions), event={"id": bundle.id, "name": bundle.name, "basis": bundle.basis},
         application={"date": app.date, "reference": app.reference, "applicant": app.applicant},
@@ -135,7 +143,7 @@ def check_event(bundle: Bundle, compiled_of: Callable[[str], CompiledMatter], ap
 
 def _outcome(members: list[MemberResult], lists: dict, questions: list[EventQuestion]) -> str:
     decided = [r for r in members if r.notice is not None]
-    going = [r for r in decided if r.outcome not in NOT_GOING_AHEAD]
+    going = [r for r in decided if r.outcome not in NOT_GOING_AHEAD + (BLOCKED,)]
     if not going and not any(r.outcome == UNDECIDED for r in members):
         if decided and all(r.outcome == "not_required" for r in decided):
             return "not_required"
@@ -151,15 +159,17 @@ def _outcome(members: list[MemberResult], lists: dict, questions: list[EventQues
 
 def _merge(bundle: Bundle, per_member: list[tuple[str, list[MaterialItem]]]) -> list[EventItem]:
     """One item per shared document (whichever members need it) and per other material, in the
-    members' order."""
+    members' order. A material that several documents can stand for (an ID card or a social
+    security card) goes under the first of them, by the member's own name for it."""
     out: dict[str, EventItem] = {}
     for matter_id, items in per_member:
         for item in items:
-            document = bundle.document_of(matter_id, item.id)
-            key = document.id if document is not None else item.id
+            documents = bundle.documents_of(matter_id, item.id)
+            key = documents[0].id if documents else item.id
+            name = documents[0].name if len(documents) == 1 else item.name
             entry = out.get(key)
             if entry is None:
-                entry = out[key] = EventItem(key, document.name if document is not None else item.name, [])
+                entry = out[key] = EventItem(key, name, [])
             entry.needs.append(Need(matter_id, item.id, item))
     return list(out.values())
 
@@ -189,11 +199,17 @@ def _questions(bundle: Bundle, members: list[MemberResult], known: dict) -> list
     return list(out.values())
 
 
-def _accepted(bundle: Bundle, going: list[MemberResult]) -> list[dict]:
+def _accepted(bundle: Bundle, going: list[MemberResult], presented: dict) -> list[dict]:
+    """What was received and in order, each document once: a member's accepted material goes
+    under the shared document that was presented for it."""
     out: dict[str, dict] = {}
     for r in going:
+        member = bundle.member(r.matter)
+        made = {k.split("/", 1)[0] for k in member.produced}
         for a in r.notice.accepted:
-            document = bundle.document_of(r.matter, a["id"])
+            if a["id"] in made:
+                continue  # produced within the event: listed as such, not as received
+            document = next((d for d in bundle.documents_of(r.matter, a["id"]) if d.id in presented), None)
             key = document.id if document is not None else a["id"]
             out.setdefault(key, {"id": key, "name": document.name if document is not None else a["name"]})
     return list(out.values())

@@ -78,14 +78,11 @@ class Bundle:
     def member(self, matter_id: str) -> Member | None:
         return next((m for m in self.members if m.id == matter_id), None)
 
-    def document_of(self, matter_id: str, item_id: str) -> SharedDocument | None:
-        """The shared document that is this member's material, or one of its parts (a notice's
-        item names the material: the document is then one way to present it), if any."""
-        for d in self.documents:
-            piece = d.materials.get(matter_id)
-            if piece is not None and item_id in (piece, piece.split("/", 1)[0]):
-                return d
-        return None
+    def documents_of(self, matter_id: str, item_id: str) -> list[SharedDocument]:
+        """The shared documents that are this member's material, or one of its parts (a notice's
+        item names the material: each such document is one way to present it)."""
+        return [d for d in self.documents
+                if (piece := d.materials.get(matter_id)) is not None and item_id in (piece, piece.split("/", 1)[0])]
 
 
 def load_bundle(path: Path | str, member_of: Callable[[str], Matter]) -> Bundle:
@@ -307,12 +304,9 @@ def _form(bundle: Bundle, facts: dict[str, Fact]) -> Matter:
         form = part.form if part is not None else material.form
         materials.append(Material(id=d.id, name=d.name, form=form))
     covered = {(mid, piece) for d in bundle.documents for mid, piece in d.materials.items()}
-    for member in bundle.members:
+    for member in bundle.members:  # a produced material stays: where its producer is not part of the event, it is brought
         for material in member.matter.materials:
-            if material.id in member.produced:
-                continue
-            kept = [o for o in material.options] if material.options else []
-            if not kept and (member.id, material.id) in covered:
+            if not material.options and (member.id, material.id) in covered:
                 continue
             materials.append(material)
     first = bundle.members[0].matter

@@ -272,7 +272,7 @@ def event_layout(notice, lang: str = "zh") -> Layout:
     """The event's one notice laid out: each member's standing, then one list of what to bring
     (each item naming the members that need it), what the event produces for itself, the
     questions each asked once, what was received, and each member's time limits and fees."""
-    from checker.notice.event import NOT_APPLICABLE, UNDECIDED
+    from checker.notice.event import BLOCKED, NOT_APPLICABLE, UNDECIDED
     n = notice
     names = {m.matter: tx(m.name, lang) for m in n.members}
     sep, colon = t("semicolon", lang), t("colon", lang)
@@ -292,7 +292,7 @@ def event_layout(notice, lang: str = "zh") -> Layout:
     entries = []
     for m in n.members:
         e = Entry(names[m.matter])
-        if m.outcome in (NOT_APPLICABLE, UNDECIDED):
+        if m.outcome in (NOT_APPLICABLE, UNDECIDED, BLOCKED):
             e.lines.append((t("event.member.outcome", lang), t(f"event.member.{m.outcome}", lang)))
         else:
             e.lines.append((t("event.member.outcome", lang), t(f"self.{m.outcome}", lang)))
