@@ -120,14 +120,14 @@ def check_event(bundle: Bundle, compiled_of: Callable[[str], CompiledMatter], ap
         results[member.id] = MemberResult(member.id, compiled.matter.name, compiled.matter.department,
                                           outcome, words, waits, notice)
         # what this member's notice actually needs (a produced material its rules do not ask for is not shown)
-        received = {a["id"] for a in notice.accepted}
-        produced_items += [p for p in made if p.kind == "fact" or p.material.split("/", 1)[0] in received]
+        needed = {a["id"] for a in notice.accepted} | {i.id for i in notice.exempt + notice.defective}
+        produced_items += [p for p in made if p.kind == "fact" or p.material.split("/", 1)[0] in needed]
 
     members = [results[m.id] for m in bundle.members]
     going = [r for r in members if r.notice is not None and r.outcome not in NOT_GOING_AHEAD + (BLOCKED,)]
     # everything a member that goes ahead, or waits on one that cannot, still lacks: told at once
     telling = [r for r in members if r in going or r.outcome == BLOCKED]
-    lists = {key: _merge(bundle, [(r.matter, getattr(r.notice, key)) for r in telling])
+    lists = {key: _merge(bundle, [(r.matter, getattr(r.notice, key)) for r in telling], app.presented)
              for key in ("missing", "defective", "possibly_required")}
     questions = _questions(bundle, members, app.facts)
     accepted = _accepted(bundle, going, app.presented)
@@ -157,14 +157,15 @@ def _outcome(members: list[MemberResult], lists: dict, questions: list[EventQues
     return "rongque" if any(r.outcome == "rongque" for r in going) else "accept"
 
 
-def _merge(bundle: Bundle, per_member: list[tuple[str, list[MaterialItem]]]) -> list[EventItem]:
+def _merge(bundle: Bundle, per_member: list[tuple[str, list[MaterialItem]]], presented: dict) -> list[EventItem]:
     """One item per shared document (whichever members need it) and per other material, in the
     members' order. A material that several documents can stand for (an ID card or a social
-    security card) goes under the first of them, by the member's own name for it."""
+    security card) goes under the first of them, by the member's own name for it; one whose shared
+    document was presented lacks something else (an authorisation beside the ID card): its own item."""
     out: dict[str, EventItem] = {}
     for matter_id, items in per_member:
         for item in items:
-            documents = bundle.documents_of(matter_id, item.id)
+            documents = [d for d in bundle.documents_of(matter_id, item.id) if d.id not in presented]
             key = documents[0].id if documents else item.id
             name = documents[0].name if len(documents) == 1 else item.name
             entry = out.get(key)
