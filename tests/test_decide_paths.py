@@ -248,3 +248,54 @@ def test_a_fact_declared_on_a_part_is_not_asked_while_its_material_is_to_be_supp
                                  "materials": [{"id": "BR-02/paper", "form": "original"}]})
     assert [d.fact for d in presented.declared] == ["couple_married"]
     assert [d.material_name["zh"] for d in presented.declared] == [compiled.matter.piece("BR-02/paper")[1].name["zh"]]
+
+
+def test_without_the_credit_rule_set_a_promise_and_rongque_are_open(tmp_path):
+    """A matter that does not include rules/credit.yaml has no credit record to bar 告知承诺 or
+    容缺受理: the promise is accepted (decide: credit_barred is False, not unknown or true)."""
+    compiled = variant(tmp_path, ("include: [credit, agent]\n", "include: [agent]\n"),
+                       ("    promise_allowed: promise_route\n", "    promise_allowed: true\n"))
+    assert "credit_barred" not in compiled.matter.facts
+    a = without(appl(), "TL-03")
+    a["facts"].pop("credit_barred", None)
+    a["promised"] = ["TL-03"]
+    n = check(compiled, a)
+    assert n.outcome == "accept" and ids(n.promised) == ["TL-03"] and n.missing == []
+
+
+def test_a_date_of_qualifying_that_is_not_after_the_application_date_is_not_given(tmp_path):
+    """A refusal names the date from which the applicant would qualify only when it is after the
+    application date (decide.qualifies_on): on the day itself there is nothing to wait for."""
+    from conftest import REPO
+    matter = REPO / "matters" / "unemployment-registration.yaml"
+    compiled = compile_matter(load_matter(matter, RULES))
+    rule = next(r for r in compiled.matter.rules if r.id == "under-16")
+    assert rule.qualifies_from is not None
+    # born 2010-03-02: 16 on 2026-03-02; the day before, the refusal names that day
+    before = check(compiled, {"date": "2026-03-01", "facts": {"applicant_birth_date": "2010-03-02"}})
+    assert [(r.rule, r.qualifies_on) for r in before.reasons if r.rule == "under-16"] == [("under-16", "2026-03-02")]
+    # a rule whose date is the application date itself (a date the applicant gives): no date named
+    from checker.codes import matter_head
+    text = matter_head("waiting", "等待", "Waiting") + """facts:
+  open_from:
+    type: date
+    question: {zh: 开放日期, en: Opening date}
+    from: applicant
+rules:
+  - id: not-open
+    when: application_date <= open_from
+    qualifies_from: open_from
+    outcome: refuse
+    reason: {zh: 尚未开放, en: Not open yet}
+    basis: [{zh: 测试条例第三条, en: "Test Regulation, art. 3"}]
+materials:
+  - {id: TM-01, name: {zh: 申请表, en: Application form}, form: original, basis: [{zh: 测试条例第二条, en: "Test Regulation, art. 2"}]}
+"""
+    (tmp_path / "matters").mkdir()
+    path = tmp_path / "matters" / "waiting.yaml"
+    path.write_text(text, encoding="utf-8")
+    waiting = compile_matter(load_matter(path, RULES))
+    same_day = check(waiting, {"date": "2026-03-02", "facts": {"open_from": "2026-03-02"}})
+    later = check(waiting, {"date": "2026-03-02", "facts": {"open_from": "2026-03-05"}})
+    assert [(r.rule, r.qualifies_on) for r in same_day.reasons] == [("not-open", None)]
+    assert [(r.rule, r.qualifies_on) for r in later.reasons] == [("not-open", "2026-03-05")]
