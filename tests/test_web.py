@@ -87,11 +87,14 @@ def field_html(html: str, fact: str) -> str:
 
 # --- the index --------------------------------------------------------------------------------
 
-def test_index_lists_all_sixteen_matters(client):
+def test_index_lists_every_matter_and_every_event(client):
     html = client.get("/").text
     listed = re.findall(r'data-matter="([^"]+)"', html)
     assert sorted(listed) == sorted(p.stem for p in MATTERS.glob("*.yaml"))
-    assert len(listed) == 16
+    assert len(listed) == 18
+    events = re.findall(r'data-bundle="([^"]+)"', html)
+    assert sorted(events) == sorted(p.stem for p in (MATTERS.parent / "bundles").glob("*.yaml"))
+    assert len(events) == 4
     assert "个体工商户设立登记" in html and "Individual business registration" in html  # both names
     assert 'lang="zh-CN"' in html
 

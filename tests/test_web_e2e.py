@@ -150,3 +150,90 @@ def test_an_owner_fills_the_form_in_a_browser_and_gets_the_checklist(tmp_path):
         driver.quit()
     assert (shots / "web-form.png").stat().st_size > 10_000
     assert (shots / "web-result.png").stat().st_size > 10_000
+
+
+# a worker whose contract ended, registering and claiming the benefit in one event (bundles/unemployment.yaml)
+EVENT_ANSWERS = {"applicant_id_number": "11010519850720001X", "local_connection": "yes", "applicant_origin": "mainland",
+                 "able_to_work": "yes", "wishes_to_work": "yes", "entitled_to_basic_pension": "no",
+                 "insured_here": "yes", "chooses_resident_medical_insurance": "no"}
+
+
+def test_a_worker_walks_the_unemployment_event_and_gets_one_list(tmp_path):
+    """The event's one form: each question once (the registration's wish to work is the benefit's
+    too), then one list: the identity document once for both members, the registration form; the
+    benefit waits on the registration; the resident insurance, not chosen, does not apply."""
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.skip("needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)")
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    shots = Path(SHOTS_TO) if SHOTS_TO else tmp_path / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    driver = _browser(tmp_path / "chromium-profile")
+
+    def mark():
+        driver.execute_script("window.checkerOldPage = true")
+
+    def wait_for_new_page():
+        WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(lambda d: d.execute_script(
+            "return window.checkerOldPage === undefined && document.readyState === 'complete'"))
+        url = urlsplit(driver.current_url)
+        assert url.path.startswith("/bundles/unemployment") and {k for k, _ in parse_qsl(url.query)} <= {"lang", "format"}
+
+    try:
+        with running(create_app(REPO), "127.0.0.1", 0) as base:
+            driver.get(f"{base}/")
+            driver.find_element(By.CSS_SELECTOR, '[data-bundle="unemployment"] a').click()
+            WebDriverWait(driver, 15).until(lambda d: "失业" in d.title)
+            mark()
+            date = driver.find_element(By.ID, "f-date")
+            date.send_keys(Keys.CONTROL, "a")
+            date.send_keys("2026-03-02")
+            driver.find_element(By.CSS_SELECTOR, "form#check button[type=submit]").click()
+            wait_for_new_page()
+            answered: list[str] = []
+            for _ in range(len(EVENT_ANSWERS) + 2):
+                if driver.find_elements(By.ID, "result"):
+                    break
+                first = driver.find_element(By.CSS_SELECTOR, "section.new [data-fact]")
+                fact = first.get_attribute("data-fact")
+                assert fact in EVENT_ANSWERS, f"unexpected question {fact}"
+                assert fact not in answered, f"{fact} asked twice"
+                mark()
+                radios = first.find_elements(By.CSS_SELECTOR, f'input[type=radio][value="{EVENT_ANSWERS[fact]}"]')
+                if radios:
+                    radios[0].click()
+                else:
+                    box = first.find_element(By.CSS_SELECTOR, "input[type=text]")
+                    box.clear()
+                    box.send_keys(EVENT_ANSWERS[fact])
+                    driver.find_element(By.CSS_SELECTOR, "form#check button[type=submit]").click()
+                wait_for_new_page()
+                answered.append(fact)
+                if len(answered) == 4:
+                    driver.execute_script("window.scrollTo(0, 0)")
+                    driver.save_screenshot(str(shots / "event-form.png"))
+            assert set(answered) == set(EVENT_ANSWERS) and "seeking_work" not in answered
+            result = driver.find_element(By.ID, "result")
+            assert result.get_attribute("data-outcome") == "correct"
+            members = result.find_element(By.CSS_SELECTOR, 'ol[data-section="members"]').text
+            assert "失业登记" in members and "失业保险金申领" in members and "需等待" in members
+            items = result.find_elements(By.CSS_SELECTOR, 'ol[data-section="missing"] > li')
+            assert len(items) == 2
+            assert "失业登记（UR-01）" in items[0].text and "失业保险金申领（UB-01）" in items[0].text
+            assert "UR-02" in items[1].text and "UB-01" not in items[1].text
+            extra = driver.execute_script("return document.documentElement.scrollHeight - window.innerHeight")
+            driver.set_window_size(1000, min(driver.get_window_size()["height"] + max(extra, 0) + 20, 6000))
+            driver.execute_script("window.scrollTo(0, 0)")
+            driver.save_screenshot(str(shots / "event-result.png"))
+            # the printable notice of the event, with the same list
+            mark()
+            driver.find_element(By.ID, "notice-link").click()
+            WebDriverWait(driver, 15).until(lambda d: "一件事" in d.title)
+            assert driver.page_source.count("失业登记（UR-01）") == 1
+    finally:
+        driver.quit()
+    assert (shots / "event-form.png").stat().st_size > 10_000
+    assert (shots / "event-result.png").stat().st_size > 10_000

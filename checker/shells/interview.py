@@ -96,6 +96,12 @@ def count_question(q: Question) -> Question:
                     minimum=0, maximum=MAX_RECORDS)
 
 
+def _askable(f: Fact) -> bool:
+    """A fact the notice still needs is the applicant's to say unless the agency establishes it;
+    a declared fact is listed only when its signed material is not asked for (decide)."""
+    return f.source != "agency"
+
+
 def step(compiled: CompiledMatter, answers: dict[str, Any], on: str | None = None,
          skipped: set[str] | frozenset = frozenset()) -> Step:
     """The notice for these answers, and the questions that can still change it."""
@@ -116,7 +122,7 @@ def step(compiled: CompiledMatter, answers: dict[str, Any], on: str | None = Non
                 wanted.append(q)
     for item in notice.info_needed:
         f = matter.facts.get(item.fact)
-        if f is None or not f.asked or item.fact in skipped:
+        if f is None or not _askable(f) or item.fact in skipped:
             continue
         if item.fact in answers:
             continue  # answered, yet something computed from it is not known (records lacking a
@@ -163,7 +169,7 @@ def event_step(bundle, compiled_of, answers: dict[str, Any], on: str | None = No
                     wanted.append(q)
     for item in notice.info_needed:
         f = form.facts.get(item.fact)
-        if f is None or not f.asked or item.fact in skipped or item.fact in answers:
+        if f is None or not _askable(f) or item.fact in skipped or item.fact in answers:
             continue
         if all(q.fact != item.fact for q in wanted):
             wanted.append(question(f))
