@@ -299,3 +299,18 @@ materials:
     later = check(waiting, {"date": "2026-03-02", "facts": {"open_from": "2026-03-05"}})
     assert [(r.rule, r.qualifies_on) for r in same_day.reasons] == [("not-open", None)]
     assert [(r.rule, r.qualifies_on) for r in later.reasons] == [("not-open", "2026-03-05")]
+
+
+@pytest.mark.parametrize("edit, supply_by, within", [
+    # promised 5 calendar days from Monday 2025-03-03: Saturday 03-08 (the promise counts its own days)
+    (("  promised: {days: 5, working_days: true}\n", "  promised: {days: 5}\n"), "2025-03-08", 5),
+    # no promised time: the statutory 20 working days bound the deferred materials (A3): 03-31
+    (("  promised: {days: 5, working_days: true}\n", ""), "2025-03-31", 20),
+], ids=["promised-in-calendar-days", "statutory-only"])
+def test_the_rongque_due_date_counts_as_the_promised_time_does(tmp_path, edit, supply_by, within):
+    compiled = variant(tmp_path, edit)
+    a = appl(has_car=True)
+    a["date"], a["rongque"] = "2025-03-03", True
+    n = check(compiled, a)
+    assert n.outcome == "rongque"
+    assert (n.deadline["supply_by"], n.deadline["supply_within_days"]) == (supply_by, within)

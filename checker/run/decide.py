@@ -264,7 +264,7 @@ class _Decider:
 
 
 def _deadlines(time_limit: dict, on: str, outcome: str, promised_days: int | None,
-               licensing: bool = True) -> dict:
+               licensing: bool) -> dict:
     """The dates that follow from the application date, in working days where the law counts them
     so (statutory holidays and adjusted weekends from the chinesecalendar package); a date the
     calendar cannot give is left out with a note, never guessed. The 5-day notice and deemed
