@@ -194,3 +194,14 @@ def test_the_command_line_checks_a_bundle(library, tmp_path):
     assert r.exit_code == 1 and "UR-02" in r.output
     listed = CliRunner().invoke(app, ["list", "--root", str(library.root), "--format", "json"])
     assert {"id": "jobless", "kind": "bundle"}.items() <= next(x for x in json.loads(listed.output) if x["id"] == "jobless").items()
+
+
+def test_explain_traces_each_member_on_its_share(library, tmp_path):
+    application = tmp_path / "app.json"
+    application.write_text(json.dumps({"date": "2026-03-02", "facts": {**FACTS, "insured_here": False},
+                                       "materials": COMPLETE}), encoding="utf-8")
+    r = CliRunner().invoke(app, ["explain", "jobless", str(application), "--root", str(library.root), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert [(m["matter"], m["outcome"], m["trace"] is None) for m in data["members"]] == \
+        [(REG, "accept", False), (BEN, "not_applicable", True)]

@@ -75,9 +75,11 @@ def _presented_form(required: str) -> str:
 
 
 def check_event(bundle: Bundle, compiled_of: Callable[[str], CompiledMatter], app: Application,
-                decide_member: Callable[[CompiledMatter, Application], Notice]) -> EventNotice:
+                decide_member: Callable[[CompiledMatter, Application], Notice],
+                applications: dict[str, Application] | None = None) -> EventNotice:
     """The event's notice. `compiled_of` gives a member's compiled matter (under the locality that
-    applies); `decide_member` checks one member's application (service.evaluate_and_decide)."""
+    applies); `decide_member` checks one member's application (service.evaluate_and_decide);
+    `applications`, if given, receives each checked member's share (for `checker explain`)."""
     env = dict(app.facts)
     env["application_date"] = app.date
     results: dict[str, MemberResult] = {}
@@ -113,7 +115,10 @@ def check_event(bundle: Bundle, compiled_of: Callable[[str], CompiledMatter], ap
             if earlier is not None and earlier.outcome not in GOING_AHEAD + (NOT_APPLICABLE,) \
                     and earlier_id not in waits:
                 waits.append(earlier_id)
-        notice = decide_member(compiled, member_application(bundle, member, app, produced, settled))
+        share = member_application(bundle, member, app, produced, settled)
+        if applications is not None:
+            applications[member.id] = share
+        notice = decide_member(compiled, share)
         outcome = notice.outcome
         if blocked and outcome not in NOT_GOING_AHEAD:
             outcome = BLOCKED  # its own materials are told all the same; it cannot go ahead in this event

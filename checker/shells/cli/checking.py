@@ -145,7 +145,48 @@ def explain(matter: MatterArgument,
     the values derived; and for each condition that did not hold, why not."""
     from checker.describe import explain as ex
     from checker.run.evaluate import evaluate
-    compiled, app_ = _compiled_and_application(workspace(root), matter, application, local)
+    ws = workspace(root)
+    if ws.is_bundle(matter):
+        _explain_bundle(ws, matter, application, local, fmt, lang.value)
+        return
+    compiled, app_ = _compiled_and_application(ws, matter, application, local)
     data = ex.trace(compiled, app_, evaluate(compiled, app_), lang.value)
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2) if fmt is ProblemFormat.json else ex.render(data),
                nl=fmt is ProblemFormat.json)
+
+
+def _explain_bundle(ws: Workspace, name: str, application: Path, local: Optional[str], fmt, lang: str) -> None:
+    """Each member's trace on its share of the event's application, in the members' order; a member
+    that does not apply (or may not) says why it was not evaluated."""
+    from checker.describe import explain as ex
+    from checker.run.evaluate import evaluate
+    from checker.run.event import check_event, parse_event
+    from checker.service import evaluate_and_decide
+    from checker.source.yamlsource import load_file
+    from checker.texts import tx
+    doc = load_file(application)
+    named = doc.data.get("locality") if isinstance(doc.data, dict) else None
+    chosen = locality(ws, local, None, named if isinstance(named, str) else "",
+                      doc.where(("locality",)) if isinstance(named, str) else None)
+    bundle = ws.bundle(name, chosen)
+    shares: dict = {}
+    notice = check_event(bundle, lambda mid: ws.compiled(mid, chosen), parse_event(bundle, doc.data, doc),
+                         lambda c, a: evaluate_and_decide(c, a)[1], shares)
+    traces = []
+    for r in notice.members:
+        if r.matter not in shares:
+            traces.append({"matter": r.matter, "outcome": r.outcome, "trace": None})
+            continue
+        compiled = ws.compiled(r.matter, chosen)
+        traces.append({"matter": r.matter, "outcome": r.outcome,
+                       "trace": ex.trace(compiled, shares[r.matter], evaluate(compiled, shares[r.matter]), lang)})
+    if fmt is ProblemFormat.json:
+        typer.echo(json.dumps({"bundle": bundle.id, "outcome": notice.outcome, "members": traces},
+                              ensure_ascii=False, indent=2))
+        return
+    for t_ in traces:
+        member = bundle.member(t_["matter"])
+        typer.echo(f"== {tx(member.matter.name, lang)} ({t_['matter']}): {t_['outcome']}")
+        typer.echo(ex.render(t_["trace"]) if t_["trace"] is not None else
+                   f"not evaluated: its condition `{member.when_text}` is {'false' if t_['outcome'] == 'not_applicable' else 'not known'}\n",
+                   nl=False)
