@@ -387,6 +387,17 @@ def report(results: dict, excluded: dict, totals: dict, sampled: bool) -> str:
     return "\n".join(out) + "\n"
 
 
+def survivors_of(report: str) -> list[str]:
+    """The ids listed under "## Survivors" in a report."""
+    out, inside = [], False
+    for line in report.splitlines():
+        if line.startswith("## "):
+            inside = line == "## Survivors"
+        elif inside and line.startswith("- `"):
+            out.append(line[3:line.index("`", 3)])
+    return out
+
+
 # ------------------------------------------------------------------ main
 
 def main(argv: list[str] | None = None) -> int:
@@ -395,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--config", type=Path, default=None, help="default: scripts/mutation.toml under the root")
     ap.add_argument("--module", action="append", default=[], help="only this module (repeatable)")
     ap.add_argument("--id", action="append", default=[], help="only this mutant (repeatable)")
+    ap.add_argument("--rerun", type=Path, help="only the survivors of an earlier report (after tests were added)")
     ap.add_argument("--sample", type=int, help="run N mutants picked at random (with --seed)")
     ap.add_argument("--fraction", type=float, help="run this fraction of the mutants, picked at random")
     ap.add_argument("--seed", type=int, default=0)
@@ -423,6 +435,15 @@ def main(argv: list[str] | None = None) -> int:
     excluded = {mod: [(m, config["equivalent"][m.id]) for m in ms if m.id in config["equivalent"]]
                 for mod, ms in every.items()}
     candidates = [m for ms in every.values() for m in ms if m.id not in config["equivalent"]]
+    if a.rerun is not None:
+        a.id = a.id + survivors_of(a.rerun.read_text(encoding="utf-8"))
+        gone = [i for i in a.id if i not in all_ids]
+        for i in gone:  # its code changed or went away since that report
+            print(f"note: {i} is no longer a mutant of the current code", file=sys.stderr)
+        a.id = [i for i in a.id if i in all_ids and i not in config["equivalent"]]
+        if not a.id:
+            print("no survivor of that report is left to run", file=sys.stderr)
+            return 0
     if a.id:
         missing = set(a.id) - {m.id for m in candidates}
         if missing:

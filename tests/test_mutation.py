@@ -173,3 +173,11 @@ def test_a_worker_runs_the_mutant_in_its_copy_and_restores_it(tmp_path, monkeypa
     assert seen == [MODULE.replace("age >= 18", "(age > 18)")]
     assert (workers.copies[0] / "pkg" / "mod.py").read_text() == MODULE
     assert workers.copies[0] != root and (root / "pkg" / "mod.py").read_text() == MODULE
+
+
+def test_the_survivors_of_a_report_are_read_back():
+    report = mutation.report({"m.py": []}, {"m.py": []}, {"m.py": 0}, False)
+    assert mutation.survivors_of(report) == []
+    text = ("# Mutation testing\n\n## Survivors\n\n- `m.py:f:Lt>LtE:a < b#0` line 3\n  ```\n  - a < b\n  ```\n"
+            "- `m.py:g:pass:x = 1#0` line 9 (timeout)\n\n## Excluded (equivalent)\n\n- `m.py:h:int+1:1#0` line 2: why\n")
+    assert mutation.survivors_of(text) == ["m.py:f:Lt>LtE:a < b#0", "m.py:g:pass:x = 1#0"]
