@@ -205,3 +205,27 @@ def test_explain_traces_each_member_on_its_share(library, tmp_path):
     data = json.loads(r.output)
     assert [(m["matter"], m["outcome"], m["trace"] is None) for m in data["members"]] == \
         [(REG, "accept", False), (BEN, "not_applicable", True)]
+
+
+def test_screening_an_event_numbers_each_member_under_the_event(library, tmp_path):
+    """A batch record naming a bundle gets the event's one notice; with a register, each member's
+    notice its own number (the registration 审补: UR-02 missing; the benefit 审受), kept under the
+    event's key (BUNDLE/REFERENCE/MEMBER) and shown together by `register show BUNDLE/REFERENCE`."""
+    batch = tmp_path / "batch.jsonl"
+    record = {"bundle": "jobless", "reference": "E-1", "date": "2026-03-02", "facts": FACTS,
+              "materials": [{"id": "id-card", "form": "original"}]}
+    batch.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    db = tmp_path / "register.db"
+    r = CliRunner().invoke(app, ["screen", str(batch), "--out", str(tmp_path / "out"), "--db", str(db),
+                                 "--abbr", "X", "--agency", "某人社局", "--root", str(library.root)])
+    assert r.exit_code == 1, r.output  # something to supply
+    notice = json.loads((tmp_path / "out" / "notices" / "jobless" / "E-1.json").read_text(encoding="utf-8"))
+    assert notice["schema"] == "checker.event-notice/1" and notice["outcome"] == "correct"
+    numbers = {m["matter"]: m["notice"]["number"] for m in notice["members"]}
+    assert numbers == {REG: "X审补〔2026〕第0001号", BEN: "X审受〔2026〕第0001号"}
+    shown = CliRunner().invoke(app, ["register", "show", "jobless/E-1", "--db", str(db), "--abbr", "X",
+                                     "--agency", "某人社局"])
+    assert shown.exit_code == 0, shown.output
+    assert "X审补〔2026〕第0001号" in shown.output and "X审受〔2026〕第0001号" in shown.output
+    summary = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8")
+    assert summary.splitlines()[1].startswith("jobless,")

@@ -347,6 +347,10 @@ def read(source: Path, follow_links: bool = False) -> Iterator[Record]:
                                "give a folder of applications, a JSON Lines file or a CSV file"))
 
 
+# the outcomes counted per matter, and per event (一件事) the event's `partial` too
+COLUMNS = (*OUTCOMES, "partial")
+
+
 @dataclass
 class Summary:
     """Counts kept while screening: outcomes per matter and the most frequently missing materials."""
@@ -369,7 +373,7 @@ class Summary:
         for matter in sorted(self.outcomes):
             c = self.outcomes[matter]
             row = {"matter": matter, "name": self.names[matter], "applications": sum(c.values())}
-            row.update({k: c.get(k, 0) for k in OUTCOMES})
+            row.update({k: c.get(k, 0) for k in COLUMNS})
             row["most_missing"] = "; ".join(f"{mid} ({n})" for mid, n in self.missing[matter].most_common(5))
             out.append(row)
         return out
@@ -383,7 +387,7 @@ class Summary:
 
     def write(self, folder: Path) -> None:
         rows = self.rows()
-        fields = ["matter", "name", "applications", *OUTCOMES, "most_missing"]
+        fields = ["matter", "name", "applications", *COLUMNS, "most_missing"]
         with (folder / "summary.csv").open("w", encoding="utf-8", newline="") as f:
             w = csv.DictWriter(f, fieldnames=fields)
             w.writeheader()
@@ -400,6 +404,15 @@ class Summary:
             encoding="utf-8")
 
 
+@dataclass
+class Subject:
+    """What a record was checked against: a matter (`checked` its CompiledMatter) or a bundle."""
+
+    id: str
+    name: str  # in Chinese, for the summary
+    checked: Any
+
+
 class Screener:
     """Checks records one by one; the workspace compiles each matter once, nothing else is kept per record."""
 
@@ -408,6 +421,7 @@ class Screener:
         self.ws, self.default, self.local, self.office = ws, default_matter, local, office
         self.localities: dict[str, Path | None | CheckerError] = {}  # by the locality a record names
         self.known = {m for m in ws.matter_ids() if MATTER_ID.fullmatch(m)}  # matters/ is read once, not for every record
+        self.bundles = set(ws.bundle_ids())
 
     def matter(self, matter_id: str, locality: Path | None = None) -> CompiledMatter:
         """The matter compiled under a locality's rules (None: the national rules), once per run."""
@@ -430,10 +444,34 @@ class Screener:
             raise CheckerError([Problem(where, p.code, p.message, p.hint) for p in found.problems])
         return found
 
-    def check(self, record: Record) -> tuple[CompiledMatter, Notice]:
+    def check(self, record: Record) -> tuple[Subject, Notice]:
+        """The record's notice: a matter's, or an event's when the record names a bundle."""
         data = record.data
         if not isinstance(data, dict):
             raise CheckerError(Problem(record.where, "A001", "an application must be a mapping"))
+        if data.get("bundle") is not None or (self.default and self.ws.is_bundle(self.default) and "matter" not in data):
+            return self._event(record, data)
+        compiled, notice = self._matter(record, data)
+        return Subject(compiled.matter.id, compiled.matter.name["zh"], compiled), notice
+
+    def _event(self, record: Record, data: dict) -> tuple[Subject, Notice]:
+        from checker.run.event import parse_event
+        from checker.service import check_bundle
+        bundle_id = data.get("bundle") or self.default
+        if not isinstance(bundle_id, str) or bundle_id not in self.bundles:
+            raise CheckerError(Problem(record.where, "E020", f"unknown bundle {bundle_id!r}", "see `checker list`"))
+        named = data.get("locality")
+        locality = self.locality(named if isinstance(named, str) else "", record.where)
+        bundle = self.ws.bundle(bundle_id, locality)
+        if record.from_csv:
+            facts = bundle.form.facts
+            data = dict(data, facts={k: typed(v, facts[k].type.kind) if k in facts else v
+                                     for k, v in data.get("facts", {}).items()})
+        app = parse_event(bundle, dict(data, bundle=bundle.id), where=record.where)
+        notice = check_bundle(bundle, lambda mid: self.ws.compiled(mid, locality), app, office=self.office)
+        return Subject(bundle.id, bundle.name["zh"], bundle), notice
+
+    def _matter(self, record: Record, data: dict) -> tuple[CompiledMatter, Notice]:
         matter_id = data.get("matter") or self.default
         if not matter_id:
             raise CheckerError(Problem(record.where, "A002", "the application names no matter",
@@ -465,10 +503,11 @@ class _Keys:
 
 
 def screen(records: Iterator[Record], screener: Screener, out: Path, lang: str = "zh",
-           on_notice: Callable[[Record, CompiledMatter, Notice], None] | None = None,
+           on_notice: Callable[[Record, Subject, Notice], None] | None = None,
            on_problem: Callable[[Problem], None] | None = None,
            progress: Callable[[], None] | None = None, write_notices: bool = True) -> Summary:
-    """Screen every record, writing out/notices/MATTER/NAME.html and .json (unless write_notices
+    """Screen every record (one naming a bundle gets the event's one notice), writing
+    out/notices/MATTER/NAME.html and .json (unless write_notices
     is false: a summary only), and return the summary. A bad record is reported through
     `on_problem` and the batch goes on; a RegisterError from `on_notice` (the register is lost)
     stops it: it is raised, and nothing more is screened."""
@@ -481,20 +520,20 @@ def screen(records: Iterator[Record], screener: Screener, out: Path, lang: str =
             try:
                 if record.problems:
                     raise CheckerError(record.problems)
-                compiled, notice = screener.check(record)
-                record.key, record.file = submission_key(compiled.matter.id, record)
+                subject, notice = screener.check(record)
+                record.key, record.file = submission_key(subject.id, record)
                 earlier = keys.earlier(record.key, str(record.where))
                 if earlier is not None:
                     raise CheckerError(Problem(record.where, "E024", f"the submission key '{record.key}' is "
                                                f"already used in this batch, by the record at {earlier}",
                                                "give each application its own reference"))
                 if on_notice is not None:
-                    on_notice(record, compiled, notice)
+                    on_notice(record, subject, notice)
                 if write_notices:
-                    (notices / compiled.matter.id).mkdir(exist_ok=True)
+                    (notices / subject.id).mkdir(exist_ok=True)
                     (notices / f"{record.file}.json").write_text(render(notice, "json"), encoding="utf-8")
                     (notices / f"{record.file}.html").write_text(render(notice, "html", lang), encoding="utf-8")
-                summary.add(compiled.matter.id, compiled.matter.name["zh"], notice)
+                summary.add(subject.id, subject.name, notice)
             except RegisterError:
                 raise  # the register is lost: not a problem of this record
             except CheckerError as e:

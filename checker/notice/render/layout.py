@@ -299,6 +299,8 @@ def event_layout(notice, lang: str = "zh") -> Layout:
         if m.applies_when:
             e.lines.append((t("event.member.applies_when", lang), tx(m.applies_when, lang)))
         e.lines.append((t("event.member.department", lang), tx(m.department, lang)))
+        if m.notice is not None and m.notice.number:  # numbered in the register, one number per member
+            e.lines.append((t("number", lang), m.notice.number))
         if m.waits_on:
             e.lines.append((t("event.member.waits_on", lang),
                             t("event.member.waits_text", lang, names=sep.join(names[w] for w in m.waits_on))))

@@ -81,12 +81,18 @@ class _Numbering:
         self.register = Register(db, agency, abbr)
         self.numbered, self.last, self.at = 0, "", None
 
-    def __call__(self, record, compiled, notice) -> None:
+    def __call__(self, record, subject, notice) -> None:
+        """A matter's notice gets a number; an event's members each get theirs, under the event's
+        key (KEY/MEMBER), and the event's notice carries them."""
+        from checker.notice.event import EventNotice
         from checker.shells.register import issue_notice
         self.at = record.where
-        entry = issue_notice(self.register, compiled.matter.id, record.key, notice)
-        if entry is not None:
-            self.numbered, self.last = self.numbered + 1, entry.number
+        issued = [(subject.id, record.key, notice)] if not isinstance(notice, EventNotice) else [
+            (m.matter, f"{record.key}/{m.matter}", m.notice) for m in notice.members if m.notice is not None]
+        for matter_id, key, each in issued:
+            entry = issue_notice(self.register, matter_id, key, each)
+            if entry is not None:
+                self.numbered, self.last = self.numbered + 1, entry.number
 
 
 @guarded
@@ -163,7 +169,7 @@ def register_list(db: DbOption, abbr: AbbrOption = "", agency: AgencyOption = ""
 
 @register_app.command("show")
 @guarded
-def register_show(key: Annotated[str, typer.Argument(help="A document number, or a submission's key (MATTER/REFERENCE) for its history.")],
+def register_show(key: Annotated[str, typer.Argument(help="A document number, a submission's key (MATTER/REFERENCE) for its history, or an event's (BUNDLE/REFERENCE) for its members' notices.")],
                   db: DbOption, abbr: AbbrOption = "", agency: AgencyOption = "", office: OfficeOption = None,
                   fmt: NoticeFormatOption = Format.text,
                   lang: LangOption = Lang.zh) -> None:
@@ -171,7 +177,7 @@ def register_show(key: Annotated[str, typer.Argument(help="A document number, or
     with _open_register(db, agency, abbr, office) as reg:
         entry = reg.show(key)
         if entry is None:
-            history = reg.find(key)
+            history = reg.find(key) or reg.find_event(key)  # an event's key: its members' notices
             if not history:
                 die([Problem(Location(key), "E023", "no notice with that number or key",
                              "see `checker register list`")])
