@@ -1075,3 +1075,15 @@ def test_the_first_notice_of_a_submission_is_one(reg):
     with pytest.raises(sa.exc.IntegrityError):
         with reg._engine.begin() as conn:
             conn.execute(sa.insert(reg._entry_t).values(**row))
+
+
+def test_an_events_member_notices_are_found_under_its_key(reg):
+    """register show BUNDLE/REFERENCE: the notices whose keys are that key and one more part (the
+    member), oldest first; `_` and `%` in a reference are characters, not patterns."""
+    for key in ("ev/a_1/m1", "ev/aX1/m1", "ev/a_1/m2", "ev/a_1/m1/deeper", "ev/a_1", "ev/a_10/m1"):
+        issue(reg, key)
+    assert [e.application_key for e in reg.find_event("ev/a_1")] == ["ev/a_1/m1", "ev/a_1/m2"]
+    issue(reg, "ev/50%/m1")
+    issue(reg, "ev/50x/m1")
+    assert [e.application_key for e in reg.find_event("ev/50%")] == ["ev/50%/m1"]
+    assert reg.find_event("ev/none") == []
