@@ -483,13 +483,10 @@ class Register:
 
     def find_event(self, event_key: str) -> list[Entry]:
         """The notices of an event's members (their keys are EVENT_KEY/MEMBER), oldest first."""
-        t = self._entry_t
-        prefix = event_key + "/"
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        t, prefix = self._entry_t, event_key + "/"
         return self._read(lambda conn: [self._entry(r) for r in conn.execute(
-            self._select().where(t.c.application_key.like(escaped + "%", escape="\\")).order_by(t.c.id))
-            if r._mapping["application_key"].startswith(prefix) and "/" not in r._mapping["application_key"][len(prefix):]],
-            what="read the register")
+            self._select().where(t.c.application_key.startswith(prefix, autoescape=True)).order_by(t.c.id))
+            if "/" not in r._mapping["application_key"][len(prefix):]], what="read the register")
 
     def show(self, number: str) -> Entry | None:
         """The notice with this document number, or None."""
