@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import dataclasses
 import threading
 
@@ -335,3 +336,11 @@ def test_values_inside_lists_and_records_are_made_fit_for_the_engine_too():
     assert engine_value([{"income": -1e-9, "age": 40}]) == [{"income": 0.0, "age": 40}]
     with pytest.raises(EngineError):
         engine_value([{"income": LARGEST}])
+
+
+def test_only_magnitudes_below_the_smallest_become_zero():
+    """lang/numbers.py: below SMALLEST (1e-4) Python writes an exponent, which the engine refuses;
+    1e-4 itself is written 0.0001 and reaches the engine as it is."""
+    from checker.lang.numbers import SMALLEST
+    assert json.dumps(SMALLEST) == "0.0001"
+    assert [engine_value(x) for x in (SMALLEST, -SMALLEST, 9.99e-5, -9.99e-5)] == [SMALLEST, -SMALLEST, 0.0, 0.0]
