@@ -9,7 +9,7 @@ Operators (on the module's AST; each mutant rewrites the source text of exactly 
 comparison flips (< <=, > >=, == !=, in / not in, is / is not), and <-> or, True <-> False,
 integer constants +1 and -1, continue <-> break, a statement (expression, assignment, augmented
 assignment, raise, if) replaced by `pass`, and `not x` -> `x`. Docstrings, annotations,
-`if TYPE_CHECKING:`, `__all__`, f-strings, logging calls and cache sizes (`@lru_cache(maxsize=N)`)
+`if TYPE_CHECKING:`, `__all__`, `__slots__` (memory only), f-strings, logging calls and cache sizes (`@lru_cache(maxsize=N)`)
 are left alone.
 
 A mutant's id is module:enclosing-function:operator:site#n, where site is the source text of the
@@ -149,7 +149,7 @@ class _Finder:
             return
         if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            if any(isinstance(t, ast.Name) and t.id in ("__all__", "__slots__") for t in targets):
                 return
         # the statement replaced by pass
         is_elif = isinstance(node, ast.If) and self.source.splitlines()[node.lineno - 1][node.col_offset:].startswith("elif")
