@@ -24,12 +24,13 @@ BIN = Path(sys.executable).parent  # the virtual environment `make test` runs in
 IB = "individual-business-registration"
 EXAMPLE = REPO / "examples" / "individual-business-leased-agent.yaml"
 MATTER_IDS = sorted(p.stem for p in (REPO / "matters").glob("*.yaml"))
-LIBRARY_FILES = sorted(f"{d}/{p.name}" for d in ("matters", "rules", "local") for p in (REPO / d).glob("*.yaml"))
+LIBRARY_FILES = sorted(f"{d}/{p.name}" for d in ("matters", "rules", "local", "bundles") for p in (REPO / d).glob("*.yaml"))
+BUNDLE_IDS = sorted(p.stem for p in (REPO / "bundles").glob("*.yaml"))
 
 
-def test_the_repository_ships_16_matters():
+def test_the_repository_ships_18_matters():
     """The figures the tests below rely on, counted by hand in README's "Matters encoded"."""
-    assert len(MATTER_IDS) == 16 and len(LIBRARY_FILES) == 16 + 8 + 23
+    assert len(MATTER_IDS) == 18 and len(BUNDLE_IDS) == 4 and len(LIBRARY_FILES) == 18 + 8 + 30 + 4
 
 
 # --- version and completion ---------------------------------------------------------------------
@@ -153,7 +154,7 @@ def test_with_no_matters_folder_around_the_shipped_library_is_used(tmp_path, mon
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("CHECKER_ROOT", raising=False)
     r = runner.invoke(app, ["list", "--format", "json"])
-    assert r.exit_code == 0 and sorted(m["id"] for m in json.loads(r.output)) == MATTER_IDS
+    assert r.exit_code == 0 and sorted(m["id"] for m in json.loads(r.output) if m["kind"] == "matter") == MATTER_IDS
 
 
 # --- the wheel carries the matter library and uses it ---------------------------------------------
@@ -165,7 +166,7 @@ def wheel(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("wheel")
     src = base / "src"
     src.mkdir()
-    for name in ("checker", "matters", "rules", "local"):
+    for name in ("checker", "matters", "rules", "local", "bundles"):
         shutil.copytree(REPO / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO / name, src / name)
@@ -200,7 +201,9 @@ def test_the_installed_package_uses_its_library_from_any_folder(wheel, tmp_path)
                               env={**os.environ, "PYTHONPATH": str(wheel)}).stdout
     assert where.returncode == 0 and imported == str(wheel / "checker" / "__init__.py")
     r = _installed(wheel, tmp_path, "list", "--format", "json")
-    assert r.returncode == 0 and sorted(m["id"] for m in json.loads(r.stdout)) == MATTER_IDS
+    listed = json.loads(r.stdout)
+    assert r.returncode == 0 and sorted(m["id"] for m in listed if m["kind"] == "matter") == MATTER_IDS
+    assert sorted(m["id"] for m in listed if m["kind"] == "bundle") == BUNDLE_IDS
     r = _installed(wheel, tmp_path, "validate")
     assert r.returncode == 0 and r.stderr.startswith(f"{len(LIBRARY_FILES)} file(s) checked, 0 problem(s)")
     r = _installed(wheel, tmp_path, "check", IB, str(EXAMPLE), "--format", "json")
