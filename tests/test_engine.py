@@ -344,3 +344,11 @@ def test_only_magnitudes_below_the_smallest_become_zero():
     from checker.lang.numbers import SMALLEST
     assert json.dumps(SMALLEST) == "0.0001"
     assert [engine_value(x) for x in (SMALLEST, -SMALLEST, 9.99e-5, -9.99e-5)] == [SMALLEST, -SMALLEST, 0.0, 0.0]
+
+
+def test_an_empty_ruleset_measures_nothing_and_each_limit_but_fields_has_its_measure():
+    """Every budget of LIMITS but `fields` (a fact's, checked on assert) is a measure of the
+    ruleset; a ruleset without rules builds no network: every measure 0."""
+    from checker.run.engine import Measures
+    assert set(vars(Measures())) == set(LIMITS) - {"fields"}
+    assert vars(measure({})) == {name: 0 for name in set(LIMITS) - {"fields"}}
