@@ -123,12 +123,16 @@ def test_a_refusal_in_one_member_leaves_the_other_going_on(library):
     assert [r.rule for r in ben.reasons] == ["voluntary-separation"]
 
 
-def test_a_registration_that_cannot_be_made_is_not_produced(library):
+def test_a_registration_that_cannot_be_made_blocks_the_benefit(library):
+    """The registration is refused (the applicant cannot work): the benefit, which needs it, cannot
+    go ahead in this event either; it is blocked, not refused on a ground of its own, and what it
+    would lack besides is still told (here nothing)."""
     n = event(library, facts={"able_to_work": False})
-    assert members(n) == {REG: "refuse", BEN: "refuse"} and n.outcome == "refuse"
-    ben = next(m.notice for m in n.members if m.matter == BEN)
-    assert [r.rule for r in ben.reasons] == ["not-registered-unemployed"]
+    assert members(n) == {REG: "refuse", BEN: "blocked"} and n.outcome == "refuse"
+    ben = next(m for m in n.members if m.matter == BEN)
+    assert ben.waits_on == [REG] and ben.notice.reasons == []
     assert [(p.material, p.blocked) for p in n.produced] == [("registered_unemployed", True)]
+    assert n.missing == []
 
 
 def test_the_one_form_asks_each_shared_fact_once(library):

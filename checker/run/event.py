@@ -99,9 +99,9 @@ def check_event(bundle: Bundle, compiled_of: Callable[[str], CompiledMatter], ap
                 continue  # the producer is not part of this event: the applicant brings it, or says so
             going = earlier.outcome not in NOT_GOING_AHEAD
             ready = earlier.outcome in GOING_AHEAD
-            blocked |= not going  # what cannot be made, this member cannot have
+            blocked |= not going  # what cannot be made, this member cannot have: it waits, blocked
             if key in member.produced_facts:
-                settled[key] = going
+                settled[key] = True  # as made, so that its other lacks are told (as for a material)
                 name, kind = member.matter.facts[key].label, "fact"
             else:  # presented as made, so that it is never asked of the applicant
                 produced.append(key)
@@ -125,8 +125,10 @@ def check_event(bundle: Bundle, compiled_of: Callable[[str], CompiledMatter], ap
         results[member.id] = MemberResult(member.id, compiled.matter.name, compiled.matter.department,
                                           outcome, words, waits, notice)
         # what this member's notice actually needs (a produced material its rules do not ask for is not shown)
+        # shown where the member goes ahead or waits, and a material only where its notice needs it
         needed = {a["id"] for a in notice.accepted} | {i.id for i in notice.exempt + notice.defective}
-        produced_items += [p for p in made if p.kind == "fact" or p.material.split("/", 1)[0] in needed]
+        if outcome not in NOT_GOING_AHEAD:
+            produced_items += [p for p in made if p.kind == "fact" or p.material.split("/", 1)[0] in needed]
 
     members = [results[m.id] for m in bundle.members]
     going = [r for r in members if r.notice is not None and r.outcome not in NOT_GOING_AHEAD + (BLOCKED,)]

@@ -97,13 +97,19 @@ class Api:
         return render(check(compiled, app, office=self.office), "json")
 
     async def check_application(self, request: Request) -> Response:
+        """POST an application (JSON): the notice as JSON."""
+        return await self._post(request, request.path_params["matter_id"], self.library.knows, "unknown_matter",
+                                self._check)
+
+    async def _post(self, request: Request, subject: str, knows, unknown: str, check_fn) -> Response:
+        """The answer to a POSTed application for a matter or a bundle: the body read and parsed,
+        checked by check_fn(subject, data) in a worker thread, each failure its status."""
         given = request.query_params.get("lang")
         lang = language(given)
         if given not in (None, "zh", "en"):
             return error(400, "bad_lang", lang)
-        matter_id = request.path_params["matter_id"]
-        if not self.library.knows(matter_id):
-            return error(404, "unknown_matter", lang, id=matter_id)
+        if not knows(subject):
+            return error(404, unknown, lang, id=subject)
         try:
             body = await read_body(request)
         except BodyTooLarge:
@@ -115,13 +121,13 @@ class Api:
         except BodyError as e:
             return error(400, "not_json", lang, why=str(e))
         try:
-            text = await run_in_threadpool(self._check, matter_id, data)
+            text = await run_in_threadpool(check_fn, subject, data)
         except Broken:
             return error(500, "broken", lang)
         except CheckerError as e:
             return JSONResponse({"problems": [problem_json(p) for p in e.problems]}, status_code=422)
         except EngineError:
-            log.exception("engine error on %s", matter_id)
+            log.exception("engine error on %s", subject)
             return error(500, "engine", lang)
         return Response(text, media_type="application/json; charset=utf-8")
 
@@ -156,33 +162,8 @@ class Api:
 
     async def check_event(self, request: Request) -> Response:
         """POST an event's application (its one form, as JSON): the event's one notice as JSON."""
-        given = request.query_params.get("lang")
-        lang = language(given)
-        if given not in (None, "zh", "en"):
-            return error(400, "bad_lang", lang)
-        bundle_id = request.path_params["bundle_id"]
-        if not self.library.knows_bundle(bundle_id):
-            return error(404, "unknown_bundle", lang, id=bundle_id)
-        try:
-            body = await read_body(request)
-        except BodyTooLarge:
-            return error(413, "too_large", lang, n=MAX_BODY)
-        except BodyError:
-            return error(400, "bad_length", lang)
-        try:
-            data = parse_json(body)
-        except BodyError as e:
-            return error(400, "not_json", lang, why=str(e))
-        try:
-            text = await run_in_threadpool(self._check_event, bundle_id, data)
-        except Broken:
-            return error(500, "broken", lang)
-        except CheckerError as e:
-            return JSONResponse({"problems": [problem_json(p) for p in e.problems]}, status_code=422)
-        except EngineError:
-            log.exception("engine error on %s", bundle_id)
-            return error(500, "engine", lang)
-        return Response(text, media_type="application/json; charset=utf-8")
+        return await self._post(request, request.path_params["bundle_id"], self.library.knows_bundle,
+                                "unknown_bundle", self._check_event)
 
     def openapi(self, request: Request) -> Response:
         return JSONResponse(OPENAPI)

@@ -44,6 +44,16 @@ def search(matters: list[Matter], q: str) -> list[Matter]:
     return [m for m in matters if any(q in (s or "").casefold() for s in (m.id, m.name.get("zh"), m.name.get("en")))]
 
 
+def _usable(a: Answers, lang: str) -> Answers:
+    """The answers for a notice; 422 if one is refused: a notice without it (or dated today) would
+    be a wrong notice."""
+    refused = ([f"date: {tx(a.date_error, lang)}"] if a.date_error else []) + [
+        f"{name}: {tx(text, lang)}" for name, text in a.errors.items()]
+    if refused:
+        raise HTTPException(422, "; ".join(refused))
+    return a
+
+
 def search_bundles(bundles: list, q: str) -> list:
     """The bundles whose id or name contains q (case-insensitive)."""
     q = q.strip().casefold()
@@ -119,18 +129,22 @@ class Pages:
         a = read_answers(m, params)
         st = self._step_or_422(compiled, a)
         view = form_view(compiled, a, st, lang)
-        refused = bool(a.errors or a.date_error)  # the form, with each refused answer marked: 422
-        return self.page("matter.html", lang, status=422 if refused else 200,
-                         matter={"id": m.id, "name": tx(m.name, lang),
-                                 "other": tx(m.name, other_language(lang)),
-                                 "department": self.agency(m, lang),
-                                 "locality": (f"{t('locality', lang)}{t('colon', lang)}{tx(m.locality_name, lang)}"
-                                              if m.locality_name else "")},
+        return self._form_page("matters", m.id, lang, a, view, {
+            "id": m.id, "name": tx(m.name, lang), "other": tx(m.name, other_language(lang)),
+            "department": self.agency(m, lang),
+            "locality": f"{t('locality', lang)}{t('colon', lang)}{tx(m.locality_name, lang)}" if m.locality_name else ""})
+
+    def _form_page(self, kind: str, subject: str, lang: str, a: Answers, view: dict, heading: dict,
+                   intro: str = "") -> Response:
+        """A self-check form (a matter's or an event's) with its answers, questions and result;
+        422 when an answer is refused (each marked on its field)."""
+        refused = bool(a.errors or a.date_error)
+        return self.page("matter.html", lang, status=422 if refused else 200, matter=heading, intro=intro,
                          date_error=tx(a.date_error, lang) if a.date_error else "",
                          date_value=a.date_raw or a.date, view=view, remaining=len(view["new"]), order=a.order,
-                         action=f"/matters/{m.id}?" + urlencode({"lang": lang}),
-                         notice_action=f"/matters/{m.id}/notice?" + urlencode({"format": "html", "lang": lang}),
-                         switch=f"/matters/{m.id}?" + urlencode({"lang": other_language(lang)}),
+                         action=f"/{kind}/{subject}?" + urlencode({"lang": lang}),
+                         notice_action=f"/{kind}/{subject}/notice?" + urlencode({"format": "html", "lang": lang}),
+                         switch=f"/{kind}/{subject}?" + urlencode({"lang": other_language(lang)}),
                          switch_form="check")
 
     async def matter(self, request: Request) -> Response:
@@ -141,15 +155,13 @@ class Pages:
 
     def _notice_view(self, matter_id: str, lang: str, fmt: str, params: MultiDict) -> Response:
         compiled = self._matter_or_404(matter_id, lang)
-        a = read_answers(compiled.matter, params)
-        refused = ([f"date: {tx(a.date_error, lang)}"] if a.date_error else []) + [
-            f"{name}: {tx(text, lang)}" for name, text in a.errors.items()]
-        if refused:  # a notice without these answers (or dated today) would be a wrong notice
-            raise HTTPException(422, "; ".join(refused))
-        st = self._step_or_422(compiled, a)
+        a = _usable(read_answers(compiled.matter, params), lang)
+        return self._notice_response(self._step_or_422(compiled, a).notice, fmt, lang)
+
+    def _notice_response(self, notice, fmt: str, lang: str) -> Response:
         if self.office is not None:
-            st.notice.office = self.office.header()
-        return Response(render(st.notice, fmt, lang), media_type=f"{FORMATS[fmt]}; charset=utf-8")
+            notice.office = self.office.header()
+        return Response(render(notice, fmt, lang), media_type=f"{FORMATS[fmt]}; charset=utf-8")
 
     async def notice(self, request: Request) -> Response:
         """The full notice for the answers so far (nothing presented yet), to print."""
@@ -181,20 +193,11 @@ class Pages:
         a = read_answers(bundle.form, params)
         st = self._event_step_or_422(bundle, a)
         view = event_view(bundle, a, st, lang)
-        refused = bool(a.errors or a.date_error)
         members = t("semicolon", lang).join(tx(m.matter.name, lang) for m in bundle.members)
-        return self.page("matter.html", lang, status=422 if refused else 200,
-                         matter={"id": bundle.id, "name": tx(bundle.name, lang),
-                                 "other": tx(bundle.name, other_language(lang)),
-                                 "department": members, "department_label": t("web.event_members", lang),
-                                 "locality": ""},
-                         intro=t("web.event_intro", lang),
-                         date_error=tx(a.date_error, lang) if a.date_error else "",
-                         date_value=a.date_raw or a.date, view=view, remaining=len(view["new"]), order=a.order,
-                         action=f"/bundles/{bundle.id}?" + urlencode({"lang": lang}),
-                         notice_action=f"/bundles/{bundle.id}/notice?" + urlencode({"format": "html", "lang": lang}),
-                         switch=f"/bundles/{bundle.id}?" + urlencode({"lang": other_language(lang)}),
-                         switch_form="check")
+        return self._form_page("bundles", bundle.id, lang, a, view, {
+            "id": bundle.id, "name": tx(bundle.name, lang), "other": tx(bundle.name, other_language(lang)),
+            "department": members, "department_label": t("web.event_members", lang), "locality": ""},
+            intro=t("web.event_intro", lang))
 
     async def bundle(self, request: Request) -> Response:
         """GET: an event's empty form; POST: the form with its answers (and the event's result)."""
@@ -204,15 +207,8 @@ class Pages:
 
     def _bundle_notice_view(self, bundle_id: str, lang: str, fmt: str, params: MultiDict) -> Response:
         bundle = self._bundle_or_404(bundle_id, lang)
-        a = read_answers(bundle.form, params)
-        refused = ([f"date: {tx(a.date_error, lang)}"] if a.date_error else []) + [
-            f"{name}: {tx(text, lang)}" for name, text in a.errors.items()]
-        if refused:
-            raise HTTPException(422, "; ".join(refused))
-        st = self._event_step_or_422(bundle, a)
-        if self.office is not None:
-            st.notice.office = self.office.header()
-        return Response(render(st.notice, fmt, lang), media_type=f"{FORMATS[fmt]}; charset=utf-8")
+        a = _usable(read_answers(bundle.form, params), lang)
+        return self._notice_response(self._event_step_or_422(bundle, a).notice, fmt, lang)
 
     async def bundle_notice(self, request: Request) -> Response:
         """The event's one notice for the answers so far, to print."""
