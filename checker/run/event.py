@@ -97,9 +97,8 @@ def check_event(bundle: Bundle, compiled_of: Callable[[str], CompiledMatter], ap
             earlier = results.get(producer)
             if earlier is None or earlier.outcome in (NOT_APPLICABLE, UNDECIDED):
                 continue  # the producer is not part of this event: the applicant brings it, or says so
-            going = earlier.outcome not in NOT_GOING_AHEAD
+            going = earlier.outcome not in NOT_GOING_AHEAD + (BLOCKED,)
             ready = earlier.outcome in GOING_AHEAD
-            blocked |= not going  # what cannot be made, this member cannot have: it waits, blocked
             if key in member.produced_facts:
                 settled[key] = True  # as made, so that its other lacks are told (as for a material)
                 name, kind = member.matter.facts[key].label, "fact"
@@ -115,6 +114,8 @@ def check_event(bundle: Bundle, compiled_of: Callable[[str], CompiledMatter], ap
             if earlier is not None and earlier.outcome not in GOING_AHEAD + (NOT_APPLICABLE,) \
                     and earlier_id not in waits:
                 waits.append(earlier_id)
+            # a member that must come first and cannot go ahead (or is blocked itself): this one cannot either
+            blocked |= earlier is not None and earlier.outcome in NOT_GOING_AHEAD + (BLOCKED,)
         share = member_application(bundle, member, app, produced, settled)
         if applications is not None:
             applications[member.id] = share
