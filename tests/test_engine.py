@@ -352,3 +352,12 @@ def test_an_empty_ruleset_measures_nothing_and_each_limit_but_fields_has_its_mea
     from checker.run.engine import Measures
     assert set(vars(Measures())) == set(LIMITS) - {"fields"}
     assert vars(measure({})) == {name: 0 for name in set(LIMITS) - {"fields"}}
+
+
+@pytest.mark.parametrize("condition", [{"a": 1, "b": 2}, {}, ["a"], {"$and": [{"a": 1, "b": 2}]}],
+                         ids=["two-fields", "empty", "a-list", "nested"])
+def test_a_condition_of_another_shape_is_refused_before_it_is_measured(condition):
+    """The adapter measures only what the compiler writes (one field, operator or $and/$or per
+    mapping); anything else is an EngineError, never a guess at its size."""
+    with pytest.raises(EngineError, match="not a condition the adapter can measure"):
+        measure({"r": {"all": [{"m": condition}]}})

@@ -138,8 +138,9 @@ class Network:
         self.root = _Test()
         self._measures = Measures()
         self._frontier: dict[int, int] = {}  # id(test) -> the walk's worst depth below it
-        self._touched: list[_Test] = []
-        self._slots = 0
+        # set by add(), rule by rule: the tests its rule touched, the expression slots it takes
+        self._touched: list[_Test]
+        self._slots: int
 
     def add(self, condition: dict) -> None:
         """Add the rule `{"all": [{"m": condition}]}`."""
