@@ -51,38 +51,22 @@ def _records(q: iv.Question, lang: str) -> object:
 def interview(compiled: CompiledMatter, answers: dict, on: str, lang: str, target: Path) -> iv.Step:
     """Ask until nothing more can change the result; save the answers after each one."""
     m = compiled.matter
-    typer.echo(t("interview.title", lang, name=tx(m.name, lang)))
-    typer.echo(t("interview.skip_hint", lang))
-    skipped: set[str] = set()
-    while True:
-        st = iv.step(compiled, answers, on, skipped)
-        if st.done:
-            break
-        q = st.questions[0]
-        if q.problem:
-            typer.echo(t("interview.error", lang) + tx(q.problem, lang))
-        value = _records(q, lang) if q.kind == "list" else _prompt(q, lang)
-        if value is iv.SKIP:
-            skipped.add(q.fact)
-            answers.pop(q.fact, None)
-        else:
-            answers[q.fact] = value
-        target.write_text(yaml.safe_dump(iv.application(m, answers, on), allow_unicode=True, sort_keys=False),
-                          encoding="utf-8")
-    typer.echo("")
+    st, skipped = _ask(m.name, lambda skipped: iv.step(compiled, answers, on, skipped), answers, lang,
+                       lambda: iv.application(m, answers, on), target)
     _result(st, lang, skipped, m)
     typer.echo(t("interview.saved", lang, path=target))
     return st
 
 
-def event_interview(bundle, compiled_of, answers: dict, on: str, lang: str, target: Path) -> iv.EventStep:
-    """An event's interview: each shared fact asked once; then the event's one notice."""
-    from checker.notice.render import render
-    typer.echo(t("interview.title", lang, name=tx(bundle.name, lang)))
+def _ask(name: dict, step, answers: dict, lang: str, application, target: Path):
+    """The questions of step(skipped), one at a time, until none is left: each answer (or "don't
+    know") kept, and application() saved to `target` after each. Returns the last step and what
+    was skipped."""
+    typer.echo(t("interview.title", lang, name=tx(name, lang)))
     typer.echo(t("interview.skip_hint", lang))
     skipped: set[str] = set()
     while True:
-        st = iv.event_step(bundle, compiled_of, answers, on, skipped)
+        st = step(skipped)
         if st.done:
             break
         q = st.questions[0]
@@ -94,9 +78,16 @@ def event_interview(bundle, compiled_of, answers: dict, on: str, lang: str, targ
             answers.pop(q.fact, None)
         else:
             answers[q.fact] = value
-        target.write_text(yaml.safe_dump(iv.event_application(bundle, answers, on), allow_unicode=True,
-                                         sort_keys=False), encoding="utf-8")
+        target.write_text(yaml.safe_dump(application(), allow_unicode=True, sort_keys=False), encoding="utf-8")
     typer.echo("")
+    return st, skipped
+
+
+def event_interview(bundle, compiled_of, answers: dict, on: str, lang: str, target: Path) -> iv.EventStep:
+    """An event's interview: each shared fact asked once; then the event's one notice."""
+    from checker.notice.render import render
+    st, _ = _ask(bundle.name, lambda skipped: iv.event_step(bundle, compiled_of, answers, on, skipped), answers, lang,
+                 lambda: iv.event_application(bundle, answers, on), target)
     typer.echo(render(st.notice, "text", lang))
     typer.echo(t("interview.saved", lang, path=target))
     return st

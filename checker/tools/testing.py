@@ -68,6 +68,17 @@ def _same_shown(want, got) -> bool:
     return want == got
 
 
+def _difference(key: str, want, got) -> list[str]:
+    """One expectation against what the notice shows, as '- expected / + actual' (a list as a set)."""
+    want = sorted(want) if isinstance(want, list) else want
+    if got == want:
+        return []
+    if isinstance(want, list):
+        lines = [f"  - {x}" for x in sorted(set(want) - set(got))] + [f"  + {x}" for x in sorted(set(got) - set(want))]
+        return [f"{key}:\n" + "\n".join(lines)]
+    return [f"{key}:\n  - {want}\n  + {got}"]
+
+
 def compare(expect: dict, notice: Notice) -> list[str]:
     """Differences between what an example expects and the notice, as '- expected / + actual'."""
     got = observed(notice)
@@ -95,14 +106,7 @@ def compare(expect: dict, notice: Notice) -> list[str]:
                 if cited != days:
                     out.append(f"time_limit.{kind}:\n  - {days!r}\n  + {cited!r}")
             continue
-        want_cmp = sorted(want) if isinstance(want, list) else want
-        if got[key] != want_cmp:
-            if isinstance(want_cmp, list):
-                lines = [f"  - {x}" for x in sorted(set(want_cmp) - set(got[key]))]
-                lines += [f"  + {x}" for x in sorted(set(got[key]) - set(want_cmp))]
-                out.append(f"{key}:\n" + "\n".join(lines))
-            else:
-                out.append(f"{key}:\n  - {want_cmp}\n  + {got[key]}")
+        out += _difference(key, want, got[key])
     return out
 
 
@@ -265,14 +269,7 @@ def compare_event(expect: dict, notice) -> list[str]:
                 if want.get(name) != got[key].get(name):
                     out.append(f"{key}.{name}:\n  - {want.get(name)!r}\n  + {got[key].get(name)!r}")
             continue
-        want_cmp = sorted(want) if isinstance(want, list) else want
-        if got[key] != want_cmp:
-            if isinstance(want_cmp, list):
-                lines = [f"  - {x}" for x in sorted(set(want_cmp) - set(got[key]))]
-                lines += [f"  + {x}" for x in sorted(set(got[key]) - set(want_cmp))]
-                out.append(f"{key}:\n" + "\n".join(lines))
-            else:
-                out.append(f"{key}:\n  - {want_cmp}\n  + {got[key]}")
+        out += _difference(key, want, got[key])
     return out
 
 

@@ -71,14 +71,8 @@ def test_examples(paths: list[str] = typer.Argument(None, help="Matter ids, matt
     uncovered: list[str] = []
     for key in bundle_suites(ws, paths):
         bundle, results = run_bundle_examples(ws, key, locality(ws, local))
-        for r in results:
-            total += 1
-            if r.passed:
-                continue
-            failed += 1
-            typer.echo(f"FAIL {r.example.location}: {bundle.id}: {r.example.name}")
-            for d in r.differences:
-                typer.echo("     " + d.replace("\n", "\n     "))
+        failed += _failures(bundle.id, results)
+        total += len(results)
         cov = bundle_coverage(bundle, results)
         covered, items = covered + cov.covered, items + len(cov.items)
         typer.echo(f"{bundle.id:38} {len(results):3d} examples  coverage {cov.percent:5.1f}% "
@@ -87,14 +81,8 @@ def test_examples(paths: list[str] = typer.Argument(None, help="Matter ids, matt
     for key, extra in example_suites(ws, paths).items():
         compiled = load_compiled(ws, key, local)
         results = run_examples(compiled) + run_examples(compiled, extra)
-        for r in results:
-            total += 1
-            if r.passed:
-                continue
-            failed += 1
-            typer.echo(f"FAIL {r.example.location}: {compiled.matter.id}: {r.example.name}")
-            for d in r.differences:
-                typer.echo("     " + d.replace("\n", "\n     "))
+        failed += _failures(compiled.matter.id, results)
+        total += len(results)
         cov = coverage(compiled, results)
         covered, items = covered + cov.covered, items + len(cov.items)
         both = sum(cov.both_ways.values())
@@ -107,6 +95,16 @@ def test_examples(paths: list[str] = typer.Argument(None, help="Matter ids, matt
     typer.echo(f"rule coverage {percent:.1f}% ({covered}/{items})")
     typer.echo(f"{total - failed} passed, {failed} failed")
     raise typer.Exit(1 if failed or percent < fail_under else 0)
+
+
+def _failures(name: str, results) -> int:
+    """Print each failed example with its differences; how many failed."""
+    failed = [r for r in results if not r.passed]
+    for r in failed:
+        typer.echo(f"FAIL {r.example.location}: {name}: {r.example.name}")
+        for d in r.differences:
+            typer.echo("     " + d.replace("\n", "\n     "))
+    return len(failed)
 
 
 @guarded
