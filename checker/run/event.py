@@ -133,9 +133,9 @@ def check_event(bundle: Bundle, compiled_of: Callable[[str], CompiledMatter], ap
 
     members = [results[m.id] for m in bundle.members]
     going = [r for r in members if r.notice is not None and r.outcome not in NOT_GOING_AHEAD + (BLOCKED,)]
-    # everything a member that goes ahead, or waits on one that cannot, still lacks: told at once
-    telling = [r for r in members if r in going or r.outcome == BLOCKED]
-    lists = {key: _merge(bundle, [(r.matter, getattr(r.notice, key)) for r in telling], app.presented)
+    # everything a member that goes ahead still lacks, told at once; nothing is asked for one that
+    # cannot go ahead, or waits on one that cannot (as a matter's notice asks for nothing then)
+    lists = {key: _merge(bundle, [(r.matter, getattr(r.notice, key)) for r in going], app.presented)
              for key in ("missing", "defective", "possibly_required")}
     questions = _questions(bundle, members, app.facts)
     accepted = _accepted(bundle, going, app.presented)
@@ -173,7 +173,10 @@ def _merge(bundle: Bundle, per_member: list[tuple[str, list[MaterialItem]]], pre
     out: dict[str, EventItem] = {}
     for matter_id, items in per_member:
         for item in items:
-            documents = [d for d in bundle.documents_of(matter_id, item.id) if d.id not in presented]
+            # a document not presented and one of the routes the member's item still offers
+            routes = {part.id for alt in item.alternatives for part in alt.parts}
+            documents = [d for d in bundle.documents_of(matter_id, item.id) if d.id not in presented
+                         and (not routes or d.materials[matter_id] in routes)]
             key = documents[0].id if documents else item.id
             name = documents[0].name if len(documents) == 1 else item.name
             entry = out.get(key)

@@ -292,7 +292,10 @@ def event_layout(notice, lang: str = "zh") -> Layout:
     entries = []
     for m in n.members:
         e = Entry(names[m.matter])
-        if m.outcome in (NOT_APPLICABLE, UNDECIDED, BLOCKED):
+        if m.outcome == UNDECIDED and not any(m.matter in q.members for q in n.info_needed):
+            # what decides it is nothing the applicant is asked: the agency's to establish
+            e.lines.append((t("event.member.outcome", lang), t("event.member.undecided_agency", lang)))
+        elif m.outcome in (NOT_APPLICABLE, UNDECIDED, BLOCKED):
             e.lines.append((t("event.member.outcome", lang), t(f"event.member.{m.outcome}", lang)))
         else:
             e.lines.append((t("event.member.outcome", lang), t(f"self.{m.outcome}", lang)))
