@@ -8,6 +8,7 @@ import json
 from html import escape
 
 from checker.describe.flow import mermaid_label
+from checker.describe.guide import sections_text
 from checker.source.bundle import Bundle
 from checker.texts import t, tx
 
@@ -52,14 +53,7 @@ def sections(b: Bundle, lang: str = "zh") -> list[tuple[str, list[tuple[str, lis
 
 
 def guide_text(b: Bundle, lang: str = "zh") -> str:
-    out = [tx(b.name, lang), ""]
-    for title, items in sections(b, lang):
-        if title:
-            out += ["", title]
-        for head, lines in items:
-            out.append(f"  - {head}")
-            out += [f"      {line}" for line in lines]
-    return "\n".join(out) + "\n"
+    return sections_text(tx(b.name, lang), sections(b, lang))
 
 
 def guide_markdown(b: Bundle, lang: str = "zh") -> str:

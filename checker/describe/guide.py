@@ -149,10 +149,15 @@ def _effective(p) -> object:
 def guide_text(matter: Matter, lang: str = "zh", markdown: bool = False, notes: bool = False) -> str:
     if markdown:
         return guide_markdown(matter, lang, notes=notes)
-    out = [f"{tx(matter.name, lang)} ({matter.id})", ""]
-    for title, items in sections(matter, lang, notes):
-        if title:
-            out += ["", title]
+    return sections_text(f"{tx(matter.name, lang)} ({matter.id})", sections(matter, lang, notes))
+
+
+def sections_text(title: str, parts: list[tuple[str, list[tuple[str, list[str]]]]]) -> str:
+    """A guide's sections as plain text under its title (a matter's or an event's)."""
+    out = [title, ""]
+    for heading, items in parts:
+        if heading:
+            out += ["", heading]
         for head, lines in items:
             out.append(f"  - {head}")
             out += [f"      {line}" for line in lines]

@@ -78,9 +78,6 @@ def ask(matter: ListedMatterArgument,
         root: RootOption = None) -> None:
     """A guided interview: only the questions that can still change the result, then what to bring
     (or why the application cannot succeed). The answers are saved as an application file."""
-    import datetime
-
-    from checker.lang.functions import date_fault
     from checker.run.application import load_application
     from checker.shells.terminal import interview
     ws = workspace(root)
@@ -88,16 +85,7 @@ def ask(matter: ListedMatterArgument,
         _ask_bundle(ws, matter, lang.value, resume, save, on, local)
         return
     compiled = load_compiled(ws, matter, local)
-    answers: dict = {}
-    if resume is not None:
-        app_ = load_application(resume, compiled.matter)
-        answers = {k: v for k, v in app_.facts.items() if v is not None}
-        on = on or app_.date
-    on = on or datetime.date.today().isoformat()
-    fault = date_fault(on)
-    if fault:
-        die([Problem(Location("--date"), "A003" if fault == "not a real date" else "A005",
-                     f"'{on}' is {fault}", "write YYYY-MM-DD")])
+    answers, on = _resumed(lambda path: load_application(path, compiled.matter), resume, on)
     target = save or Path(f"{compiled.matter.id}-answers.yaml")
     try:
         interview(compiled, answers, on, lang.value, target)
@@ -105,21 +93,15 @@ def ask(matter: ListedMatterArgument,
         die([Problem(Location(str(target)), "E004", f"cannot write: {e.strerror}")])
 
 
-def _ask_bundle(ws: Workspace, name: str, lang: str, resume: Optional[Path], save: Optional[Path], on: Optional[str],
-                local: Optional[str]) -> None:
-    """The event's interview (一表申请): each fact the members share asked once."""
+def _resumed(load, resume: Optional[Path], on: Optional[str]) -> tuple[dict, str]:
+    """The answers saved in `resume` (read by load(path)) and the application date: --date, else
+    the saved one, else today; a date that is not real or out of range is an input error."""
     import datetime
 
     from checker.lang.functions import date_fault
-    from checker.run.event import parse_event
-    from checker.shells.terminal import event_interview
-    from checker.source.yamlsource import load_file
-    chosen = locality(ws, local)
-    bundle = ws.bundle(name, chosen)
     answers: dict = {}
     if resume is not None:
-        doc = load_file(resume)
-        app_ = parse_event(bundle, doc.data, doc)
+        app_ = load(resume)
         answers = {k: v for k, v in app_.facts.items() if v is not None}
         on = on or app_.date
     on = on or datetime.date.today().isoformat()
@@ -127,6 +109,21 @@ def _ask_bundle(ws: Workspace, name: str, lang: str, resume: Optional[Path], sav
     if fault:
         die([Problem(Location("--date"), "A003" if fault == "not a real date" else "A005",
                      f"'{on}' is {fault}", "write YYYY-MM-DD")])
+    return answers, on
+
+
+def _ask_bundle(ws: Workspace, name: str, lang: str, resume: Optional[Path], save: Optional[Path], on: Optional[str],
+                local: Optional[str]) -> None:
+    """The event's interview (一表申请): each fact the members share asked once."""
+    from checker.run.event import parse_event
+    from checker.shells.terminal import event_interview
+    from checker.source.yamlsource import load_file
+    chosen = locality(ws, local)
+    bundle = ws.bundle(name, chosen)
+    def load(path: Path):
+        doc = load_file(path)
+        return parse_event(bundle, doc.data, doc)
+    answers, on = _resumed(load, resume, on)
     target = save or Path(f"{bundle.id}-answers.yaml")
     try:
         event_interview(bundle, lambda mid: ws.compiled(mid, chosen), answers, on, lang, target)
