@@ -361,3 +361,27 @@ def test_a_condition_of_another_shape_is_refused_before_it_is_measured(condition
     mapping); anything else is an EngineError, never a guess at its size."""
     with pytest.raises(EngineError, match="not a condition the adapter can measure"):
         measure({"r": {"all": [{"m": condition}]}})
+
+
+def test_measures_of_or_joins_and_absence_tests_follow_the_network():
+    """Worked by hand from the network rete.c builds (engine.Network's docstrings): a `$or` ends in
+    a join node of its own, reached from the last test of each branch (that test's "next list");
+    `$nex` tests sit in their parent's next list and are shared when the same; children counts a
+    test's children and next list; the frontier is the walk's worst depth."""
+    t = {"t": "app"}
+    # r1: t, then a or b, then c or d or e (after the first join J1: J1 has 3 children)
+    r1 = {"$and": [t, {"$or": [{"a": 1}, {"b": 2}]}, {"$or": [{"c": 3}, {"d": 4}, {"e": 5}]}]}
+    # r2: t, a, then f: the test a == 1 now has a child (f) and a next list (J1)
+    r2 = {"$and": [t, {"a": 1}, {"f": 6}]}
+    m = measure({"r1": {"all": [{"m": r1}]}, "r2": {"all": [{"m": r2}]}})
+    assert m.slots == 6  # r1: its $and and two $or, 2 each
+    assert m.children == 3  # J1's c, d, e
+    # depth(a) = 2 passing (f, J1) -> max(2, 1 + depth(J1) = 1 + 3) = 4: J1's three children all pass;
+    # depth(t) = 2 passing (a, b) -> max(2, 1 + 4) = 5; depth(root) = max(1, 0 + 5) = 5
+    assert m.frontier == 5
+    assert m.betas == 1 and m.rules == 2
+    # `$nex` (absence) tests: the same one under a parent is shared, another is added beside it
+    nex = {f"n{i}": {"all": [{"m": {"$and": [t, {"$nex": {"g": 1}}]}}]} for i in range(3)}
+    nex["other"] = {"all": [{"m": {"$and": [t, {"$nex": {"h": 1}}]}}]}
+    m = measure(nex)
+    assert m.children == 2 and m.betas == 3  # t's next list: $nex g (3 rules end there), $nex h

@@ -174,10 +174,8 @@ class Network:
         if name == "$or":
             self._slots += 2
             join = _Test()
-            for item in value:
-                end = self._alpha(item, parent)
-                end.absent.append(join)
-                self._touched.append(end)
+            for item in value:  # each branch's last test is touched already (its own path)
+                self._alpha(item, parent).absent.append(join)
             self._touched.append(join)
             return join
         if name.startswith("$") and isinstance(value, dict) and len(value) == 1:
