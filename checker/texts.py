@@ -131,7 +131,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "event.needed_by": ("用于", "Needed for"),
     "event.produced_by": ("由“{name}”办结后产生", "issued by \u201c{name}\u201d once it is done"),
     "event.produced_from": ("来源", "Comes from"),
-    "event.not_ready": ("“{name}”尚未齐备：该事项办结后才能产生此材料", "\u201c{name}\u201d is not complete yet: this material comes once it is done"),
+    "event.not_ready": ("“{name}”尚未齐备：该事项办结后才能产生", "\u201c{name}\u201d is not complete yet: this comes once it is done"),
     "event.blocked": ("按所填情况“{name}”不能办理，此项不能在本事件内产生，本事项因此暂不能办理", "from what you state, \u201c{name}\u201d cannot be done, so this is not produced within the event and this matter cannot go ahead yet"),
     "guide.event.conditional": ("视申请人情况", "depending on the applicant"),
     "guide.event.after": ("在下列事项之后办理", "Comes after"),

@@ -155,7 +155,7 @@ def test_an_owner_fills_the_form_in_a_browser_and_gets_the_checklist(tmp_path):
 # a worker whose contract ended, registering and claiming the benefit in one event (bundles/unemployment.yaml)
 EVENT_ANSWERS = {"applicant_id_number": "11010519850720001X", "local_connection": "yes", "applicant_origin": "mainland",
                  "able_to_work": "yes", "wishes_to_work": "yes", "entitled_to_basic_pension": "no",
-                 "insured_here": "yes", "chooses_resident_medical_insurance": "no"}
+                 "insured_here": "yes", "chooses_resident_medical_insurance": "no", "currently_without_work": "yes"}
 
 
 def test_a_worker_walks_the_unemployment_event_and_gets_one_list(tmp_path):
