@@ -233,3 +233,36 @@ def test_screening_an_event_numbers_each_member_under_the_event(library, tmp_pat
     assert "X审补〔2026〕第0001号" in shown.output and "X审受〔2026〕第0001号" in shown.output
     summary = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8")
     assert summary.splitlines()[1].startswith("jobless,")
+
+
+def test_a_document_three_members_need_is_presented_once_for_all_three(tmp_path):
+    """None of the four events has a document three members need at once (the unemployment
+    event's resident insurance applies only while no benefit is drawn); with that condition lifted,
+    the person's ID card serves the registration (UR-01), the benefit (UB-01) and the insurance
+    (MI-02), presented once. Worked by hand from bundles/unemployment.yaml's graduate example, here
+    insured 30 months with a contract that ended: every member accepts."""
+    root = tmp_path / "library"
+    root.mkdir()
+    for folder in ("matters", "rules", "local"):
+        (root / folder).symlink_to(REPO / folder)
+    (root / "bundles").mkdir()
+    text = (REPO / "bundles" / "unemployment.yaml").read_text(encoding="utf-8")
+    condition = ('''      chooses_resident_medical_insurance
+      and not (insured_here and contribution_months >= 12 and separation_reason != "voluntary_resignation" and wishes_to_work)''')
+    assert text.count(condition) == 1
+    (root / "bundles" / "unemployment.yaml").write_text(text.replace(condition, "      chooses_resident_medical_insurance"),
+                                                     encoding="utf-8")
+    ws = Workspace(root)
+    facts = {"applicant_birth_date": "2003-05-01", "local_connection": True, "applicant_origin": "mainland",
+             "able_to_work": True, "wishes_to_work": True, "currently_without_work": True,
+             "entitled_to_basic_pension": False, "unemployment_situation": "lost_job", "insured_here": True,
+             "contribution_months": 30, "separation_reason": "contract_ended",
+             "chooses_resident_medical_insurance": True, "has_local_hukou": True}
+    n = check_bundle(ws.bundle("unemployment"), ws.compiled, {
+        "date": "2026-03-02", "facts": facts,
+        "materials": [{"id": "id-card", "form": "original", "copies": 1, "valid_until": "2033-05-01"},
+                      {"id": "UR-02", "form": "original", "copies": 1}, {"id": "MI-01", "form": "original", "copies": 1}]})
+    assert n.outcome == "accept" and set(members(n).values()) == {"accept"} and len(n.members) == 3
+    assert [a["id"] for a in n.accepted].count("id-card") == 1
+    assert {m.matter: sorted(a["id"] for a in m.notice.accepted) for m in n.members} == {
+        REG: ["UR-01", "UR-02"], BEN: ["UB-01"], "resident-medical-insurance-enrolment": ["MI-01", "MI-02"]}
