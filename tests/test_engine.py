@@ -385,3 +385,31 @@ def test_measures_of_or_joins_and_absence_tests_follow_the_network():
     nex["other"] = {"all": [{"m": {"$and": [t, {"$nex": {"h": 1}}]}}]}
     m = measure(nex)
     assert m.children == 2 and m.betas == 3  # t's next list: $nex g (3 rules end there), $nex h
+
+
+def test_equality_tests_of_one_field_count_once_only_when_they_cannot_hold_together():
+    """engine._passing, worked by hand: under t, a == 1 and a == 2 cannot both hold (one passing
+    test); a == 1 and a == "1" can be told apart only by kind: both may be walked (two); a == 1 and
+    a == 1.0 are the same number: both hold (two)."""
+    t = {"t": "app"}
+
+    def frontier(*values) -> int:
+        return measure({f"r{i}": {"all": [{"m": {"$and": [t, {"a": v}]}}]} for i, v in enumerate(values)}).frontier
+
+    assert frontier(1, 2) == 1
+    assert frontier(1, "1") == 2
+    assert frontier(1, 1.0) == 2
+    assert frontier("x", "y", "z") == 1 and frontier(True, False) == 1
+
+
+@pytest.mark.parametrize("rule", [{"all": [{"m": {"a": 1}}, {"n": {"b": 1}}]}, {"all": [{"x": {"a": 1}}]}, {}],
+                         ids=["two-facts", "not-m", "no-condition"])
+def test_only_single_fact_rules_are_measured(rule):
+    with pytest.raises(EngineError, match="only single-fact rules can be measured"):
+        measure({"r": rule})
+
+
+def test_a_fact_of_exactly_the_budgeted_fields_is_registered():
+    budget = LIMITS["fields"].budget
+    rs = Engine().ruleset("at-fields", lambda: Program(_rules(), fields=[frozenset(f"f{i}" for i in range(budget))]))
+    assert rs.live == 0
