@@ -413,3 +413,116 @@ def test_a_fact_of_exactly_the_budgeted_fields_is_registered():
     budget = LIMITS["fields"].budget
     rs = Engine().ruleset("at-fields", lambda: Program(_rules(), fields=[frozenset(f"f{i}" for i in range(budget))]))
     assert rs.live == 0
+
+
+# --- the session protocol, against a stand-in for the C core -------------------------------------
+# shared/notes/durable_rules.md (measured): starting an action while one is under way, completing
+# one never started, or deleting a session with actions still queued aborts the process. The
+# stand-in raises where the real core would abort, so that a slip in the adapter's bookkeeping is
+# a failed test, not a crashed test run.
+
+class _Core:
+    def __init__(self, fires: dict[int, list[str]]):
+        self.fires, self.queue, self.started, self.calls, self.sessions = fires, [], False, [], set()
+
+    def assert_fact(self, handle, text):
+        fact = json.loads(text)
+        self.calls.append(("assert", fact["stage"]))
+        self.sessions.add(fact["sid"])
+        self.queue = ['{"%s":{"m":{}}}' % rule for rule in self.fires.get(fact["stage"], [])]
+        return 0, 7
+
+    def start_action_for_state(self, handle, offset):
+        self.calls.append(("start",))
+        if self.started:
+            raise AssertionError("the real core aborts: an action is already under way")
+        if not self.queue:
+            return None
+        self.started = True
+        return (None, self.queue[0])
+
+    def complete_and_start_action(self, handle, offset):
+        self.calls.append(("complete",))
+        if not self.started:
+            raise AssertionError("the real core aborts: no action was started")
+        self.queue.pop(0)
+        if not self.queue:
+            self.started = False
+            return None
+        return self.queue[0]
+
+    def delete_state(self, handle, sid):
+        self.calls.append(("delete",))
+        if self.queue:
+            raise AssertionError("the real core aborts: actions are still queued")
+        if sid not in self.sessions:
+            raise RuntimeError("error 309: no state")
+        self.sessions.discard(sid)
+
+
+def _ruleset(core: _Core, program: Program):
+    from checker.run.engine import Ruleset
+    rs = Ruleset.__new__(Ruleset)  # registered with the stand-in, not the engine
+    rs._core, rs.engine, rs.name, rs.program, rs.handle = core, Engine(), "stand-in", program, 1
+    rs.lock, rs.leaked, rs.live = threading.Lock(), [], 0
+    return rs
+
+
+def test_the_session_protocol_when_all_goes_well():
+    core = _Core({0: ["a", "b"], 1: ["c"]})
+    rs = _ruleset(core, Program({}, stages=1))
+    assert rs.evaluate({"x": 1}).fired == [("a", 0), ("b", 0), ("c", 1)]
+    assert core.calls == [("assert", 0), ("start",), ("complete",), ("complete",),
+                          ("assert", 1), ("start",), ("complete",), ("delete",)]
+    assert rs.live == 0 and core.sessions == set()
+
+
+def test_an_action_that_fails_mid_stage_is_drained_without_starting_another():
+    def boom(values):
+        raise ValueError("no")
+    core = _Core({0: ["a", "b"]})
+    rs = _ruleset(core, Program({}, actions={"a": boom}))
+    with pytest.raises(EngineError, match="rule a: ValueError: no"):
+        rs.evaluate({})
+    # a was started when it failed: the queue is drained by completing, never started again
+    assert core.calls == [("assert", 0), ("start",), ("complete",), ("complete",), ("delete",)]
+    assert rs.live == 0 and core.sessions == set()
+
+
+def test_a_failure_between_stages_deletes_the_session_without_touching_its_actions():
+    def boom(values):
+        raise ValueError("later")
+    core = _Core({0: ["a"]})
+    rs = _ruleset(core, Program({}, stages=1, prepare=[None, boom]))
+    with pytest.raises(EngineError, match="stage 1: ValueError: later"):
+        rs.evaluate({})
+    assert core.calls == [("assert", 0), ("start",), ("complete",), ("delete",)]
+    assert rs.live == 0
+
+
+def test_a_failure_before_anything_is_asserted_leaves_no_session_to_count():
+    def boom(values):
+        raise ValueError("first")
+    core = _Core({})
+    rs = _ruleset(core, Program({}, prepare=[boom]))
+    with pytest.raises(EngineError, match="stage 0: ValueError: first"):
+        rs.evaluate({})
+    assert core.calls == [("delete",)] and rs.live == 0  # error 309 from delete: nothing was created
+
+
+def test_an_assert_the_core_refuses_leaves_the_earlier_stages_session_deleted():
+    core = _Core({0: ["a"]})
+    refuse_at = {1}
+    real = core.assert_fact
+
+    def assert_fact(handle, text):
+        if json.loads(text)["stage"] in refuse_at:
+            core.calls.append(("refused",))
+            raise RuntimeError("error 204")
+        return real(handle, text)
+    core.assert_fact = assert_fact
+    rs = _ruleset(core, Program({}, stages=1))
+    with pytest.raises(EngineError, match="stage 1: error 204"):
+        rs.evaluate({})
+    assert core.calls == [("assert", 0), ("start",), ("complete",), ("refused",), ("delete",)]
+    assert rs.live == 0
