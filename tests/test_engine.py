@@ -526,3 +526,17 @@ def test_an_assert_the_core_refuses_leaves_the_earlier_stages_session_deleted():
         rs.evaluate({})
     assert core.calls == [("assert", 0), ("start",), ("complete",), ("refused",), ("delete",)]
     assert rs.live == 0
+
+
+def test_an_answer_the_adapter_does_not_expect_drains_what_was_queued_before_deleting():
+    """The core answers 2 ("the same fact is already there") with actions queued all the same: the
+    adapter refuses the answer, and before deleting the session starts the first queued action
+    and completes them all (deleting with actions queued aborts the process)."""
+    core = _Core({0: ["a", "b"]})
+    real = core.assert_fact
+    core.assert_fact = lambda handle, text: (2, real(handle, text)[1])
+    rs = _ruleset(core, Program({}))
+    with pytest.raises(EngineError, match="stage 0: the engine answered 2"):
+        rs.evaluate({})
+    assert core.calls == [("assert", 0), ("start",), ("complete",), ("complete",), ("delete",)]
+    assert rs.live == 0 and core.sessions == set()
