@@ -1087,3 +1087,20 @@ def test_an_events_member_notices_are_found_under_its_key(reg):
     issue(reg, "ev/50x/m1")
     assert [e.application_key for e in reg.find_event("ev/50%")] == ["ev/50%/m1"]
     assert reg.find_event("ev/none") == []
+
+
+def test_each_retry_waits_a_random_few_milliseconds_longer_each_time(reg, monkeypatch):
+    """Writers that clash would clash again at once: before attempt n + 1 the register waits a
+    random 5 to 50 ms times n (so that their retries spread out); never after the last attempt."""
+    waits: list[float] = []
+    monkeypatch.setattr(register_module.time, "sleep", waits.append)
+    issue(reg, "before")
+    with clashing(reg, "deadlock", ATTEMPTS - 1):
+        issue(reg, "contested")
+    assert len(waits) == ATTEMPTS - 1
+    assert all(0.005 * n <= w <= 0.05 * n for n, w in enumerate(waits, 1)), waits
+    waits.clear()
+    with clashing(reg, "deadlock", 10 * ATTEMPTS):
+        with pytest.raises(RegisterError):
+            issue(reg, "given up")
+    assert len(waits) == ATTEMPTS - 1
