@@ -187,3 +187,49 @@ def test_an_or_sheds_what_can_never_hold_and_a_single_choice_stands_alone():
     assert to_durable(parse('region in ["a"]'), True) == {"$and": [{"$ex": {"region": 1}}, {"region": "a"}]}
     assert to_durable(parse("false or false"), True) is NEVER
     assert to_durable(parse("x and true"), True) == {"x": True}
+
+
+def test_a_derived_value_waits_for_the_stage_its_otherwise_needs(tmp_path):
+    """p is decided by the engine at stage 0 (its `when`), so known from stage 1; q's `otherwise`
+    is p: q must be computed where p is known, never before (compiler.run: the stage of `otherwise`).
+    a = -1: p = 2 (otherwise); b = -1: q = p = 2; the rule `q == 2` refuses."""
+    from checker.codes import matter_head
+    from checker.service import check
+    from checker.source.loader import load_matter
+    text = matter_head("staged", "分段", "Staged") + """facts:
+  a: {type: integer, question: {zh: 甲, en: A}, from: applicant}
+  b: {type: integer, question: {zh: 乙, en: B}, from: applicant}
+derived:
+  p: {type: integer, when: a > 0, value: "1", otherwise: "2", label: {zh: 丙, en: P}}
+  q: {type: integer, when: b > 0, value: "10", otherwise: p, label: {zh: 丁, en: Q}}
+rules:
+  - id: q-is-two
+    when: q == 2
+    outcome: refuse
+    reason: {zh: 丁为二, en: Q is two}
+    basis: [{zh: 测试条例第三条, en: "Test Regulation, art. 3"}]
+materials:
+  - {id: TM-01, name: {zh: 申请表, en: Application form}, form: original, basis: [{zh: 测试条例第二条, en: "Test Regulation, art. 2"}]}
+"""
+    (tmp_path / "matters").mkdir()
+    path = tmp_path / "matters" / "staged.yaml"
+    path.write_text(text, encoding="utf-8")
+    compiled = compile_matter(load_matter(path, RULES))
+    n = check(compiled, {"date": "2026-03-02", "facts": {"a": -1, "b": -1}, "materials": [{"id": "TM-01", "form": "original"}]})
+    assert n.derived == {"p": 2, "q": 2}
+    assert [r.rule for r in n.reasons] == ["q-is-two"] and n.outcome == "refuse"
+    n = check(compiled, {"date": "2026-03-02", "facts": {"a": 1, "b": -1}, "materials": [{"id": "TM-01", "form": "original"}]})
+    assert n.derived == {"p": 1, "q": 1} and n.outcome == "accept"
+
+
+def test_every_condition_a_notice_explains_has_its_plan_ready():
+    """CompiledMatter.explaining holds the plan of every rule's, material's and alternative's
+    condition, so that no notice works one out again."""
+    from checker.workspace import Workspace
+    ws = Workspace(MATTERS.parent)
+    for matter_id in ws.matter_ids():
+        compiled = ws.compiled(matter_id)
+        m = compiled.matter
+        nodes = [r.when for r in m.rules] + [x.when for x in m.materials if x.when is not None]
+        nodes += [o.when for x in m.materials for o in x.options if o.when is not None]
+        assert set(compiled.explaining) == {id(n) for n in nodes}, matter_id
