@@ -190,9 +190,11 @@ def test_an_or_sheds_what_can_never_hold_and_a_single_choice_stands_alone():
 
 
 def test_a_derived_value_waits_for_the_stage_its_otherwise_needs(tmp_path):
-    """p is decided by the engine at stage 0 (its `when`), so known from stage 1; q's `otherwise`
-    is p: q must be computed where p is known, never before (compiler.run: the stage of `otherwise`).
-    a = -1: p = 2 (otherwise); b = -1: q = p = 2; the rule `q == 2` refuses."""
+    """r is decided by the engine at stage 0 (its `when`) and known from stage 1; p's `when` reads r:
+    decided at stage 1, known from stage 2; q's `when` is decided at stage 0, but its `otherwise` is
+    p: q must be computed where p is known (compiler.run: the stage of `otherwise`), and a term
+    lifted from q (q + 1) where q is (compiler.lift). a = -1: r = 0, p = 2; b = -1: q = p = 2; both
+    rules hold."""
     from checker.codes import matter_head
     from checker.service import check
     from checker.source.loader import load_matter
@@ -200,7 +202,8 @@ def test_a_derived_value_waits_for_the_stage_its_otherwise_needs(tmp_path):
   a: {type: integer, question: {zh: 甲, en: A}, from: applicant}
   b: {type: integer, question: {zh: 乙, en: B}, from: applicant}
 derived:
-  p: {type: integer, when: a > 0, value: "1", otherwise: "2", label: {zh: 丙, en: P}}
+  r: {type: integer, when: a > 0, value: "1", otherwise: "0", label: {zh: 戊, en: R}}
+  p: {type: integer, when: r > 0, value: "1", otherwise: "2", label: {zh: 丙, en: P}}
   q: {type: integer, when: b > 0, value: "10", otherwise: p, label: {zh: 丁, en: Q}}
 rules:
   - id: q-is-two
@@ -208,6 +211,11 @@ rules:
     outcome: refuse
     reason: {zh: 丁为二, en: Q is two}
     basis: [{zh: 测试条例第三条, en: "Test Regulation, art. 3"}]
+  - id: q-and-one-is-three
+    when: q + 1 == 3
+    outcome: refuse
+    reason: {zh: 丁加一为三, en: Q plus one is three}
+    basis: [{zh: 测试条例第四条, en: "Test Regulation, art. 4"}]
 materials:
   - {id: TM-01, name: {zh: 申请表, en: Application form}, form: original, basis: [{zh: 测试条例第二条, en: "Test Regulation, art. 2"}]}
 """
@@ -215,11 +223,12 @@ materials:
     path = tmp_path / "matters" / "staged.yaml"
     path.write_text(text, encoding="utf-8")
     compiled = compile_matter(load_matter(path, RULES))
-    n = check(compiled, {"date": "2026-03-02", "facts": {"a": -1, "b": -1}, "materials": [{"id": "TM-01", "form": "original"}]})
-    assert n.derived == {"p": 2, "q": 2}
-    assert [r.rule for r in n.reasons] == ["q-is-two"] and n.outcome == "refuse"
-    n = check(compiled, {"date": "2026-03-02", "facts": {"a": 1, "b": -1}, "materials": [{"id": "TM-01", "form": "original"}]})
-    assert n.derived == {"p": 1, "q": 1} and n.outcome == "accept"
+    form = [{"id": "TM-01", "form": "original"}]
+    n = check(compiled, {"date": "2026-03-02", "facts": {"a": -1, "b": -1}, "materials": form})
+    assert n.derived == {"r": 0, "p": 2, "q": 2}
+    assert sorted(r.rule for r in n.reasons) == ["q-and-one-is-three", "q-is-two"] and n.outcome == "refuse"
+    n = check(compiled, {"date": "2026-03-02", "facts": {"a": 1, "b": -1}, "materials": form})
+    assert n.derived == {"r": 1, "p": 1, "q": 1} and n.outcome == "accept"
 
 
 def test_every_condition_a_notice_explains_has_its_plan_ready():

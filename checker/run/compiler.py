@@ -58,7 +58,7 @@ class Condition:
     source: Node  # as written (for explanations)
     lowered: Node  # with lifted terms
     stage: int
-    needs_false: bool = True
+    needs_false: bool  # whether its FALSE is asked of the engine too (a rule for the negation)
 
 
 @dataclass
