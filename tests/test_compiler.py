@@ -242,3 +242,16 @@ def test_every_condition_a_notice_explains_has_its_plan_ready():
         nodes = [r.when for r in m.rules] + [x.when for x in m.materials if x.when is not None]
         nodes += [o.when for x in m.materials for o in x.options if o.when is not None]
         assert set(compiled.explaining) == {id(n) for n in nodes}, matter_id
+
+
+@pytest.mark.parametrize("depth, fits", [(11, True), (12, False)])
+def test_a_condition_fits_one_rule_only_within_the_slots_budget(depth, fits):
+    """engine.LIMITS: 2 expression slots per `$and`/`$or`, and the rule's own `$and` takes 2: eleven
+    nested `$and`s take 2 * 11 + 2 = 24, the budget; twelve take 26 (compiler._fits)."""
+    from checker.run.compiler import _fits
+    from checker.run.engine import LIMITS
+    assert LIMITS["slots"].budget == 24
+    cond = {"x": 1}
+    for _ in range(depth):
+        cond = {"$and": [cond, {"y": 2}]}
+    assert _fits(cond) is fits
