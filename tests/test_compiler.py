@@ -255,3 +255,19 @@ def test_a_condition_fits_one_rule_only_within_the_slots_budget(depth, fits):
     for _ in range(depth):
         cond = {"$and": [cond, {"y": 2}]}
     assert _fits(cond) is fits
+
+
+def test_a_matter_is_refused_past_the_rules_budget_and_compiled_at_it(test_licence, monkeypatch):
+    """M018 at compile time: a matter whose engine rules number more than LIMITS["rules"] allows is
+    refused, never registered; exactly the budget compiles (the budget lowered here to the number
+    of rules the fixture matter compiles to)."""
+    import checker.run.compiler as compiler_module
+    from checker.errors import CheckerError
+    from checker.run.engine import LIMITS, Limit
+    n = len(test_licence.rules)
+    monkeypatch.setitem(compiler_module.LIMITS, "rules", Limit(n, LIMITS["rules"].edge, LIMITS["rules"].past))
+    assert len(compile_matter(test_licence.matter).rules) == n
+    monkeypatch.setitem(compiler_module.LIMITS, "rules", Limit(n - 1, LIMITS["rules"].edge, LIMITS["rules"].past))
+    with pytest.raises(CheckerError) as e:
+        compile_matter(test_licence.matter)
+    assert [p.code for p in e.value.problems] == ["M018"] and f"rules {n} > {n - 1}" in e.value.problems[0].message
