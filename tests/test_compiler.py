@@ -271,3 +271,24 @@ def test_a_matter_is_refused_past_the_rules_budget_and_compiled_at_it(test_licen
     with pytest.raises(CheckerError) as e:
         compile_matter(test_licence.matter)
     assert [p.code for p in e.value.problems] == ["M018"] and f"rules {n} > {n - 1}" in e.value.problems[0].message
+
+
+@pytest.mark.parametrize("op, a, b, holds", [
+    ("==", 1, 1, True), ("==", 1, 2, False), ("!=", 1, 2, True), ("!=", 1, 1, False),
+    ("<", 1, 2, True), ("<", 2, 2, False), ("<=", 2, 2, True), ("<=", 3, 2, False),
+    (">", 3, 2, True), (">", 2, 2, False), (">=", 2, 2, True), (">=", 1, 2, False)])
+def test_a_comparison_of_two_constants_folds_to_its_truth(op, a, b, holds):
+    """Two constants compared are decided at compile time (to_durable): ALWAYS where the comparison
+    holds, NEVER where it does not; the negation the other way round."""
+    from checker.lang.expr import Compare, Lit
+    node = Compare(op, Lit(a, "number"), Lit(b, "number"))
+    assert to_durable(node, True) is (ALWAYS if holds else NEVER)
+    assert to_durable(node, False) is (NEVER if holds else ALWAYS)
+
+
+@pytest.mark.parametrize("op, value, holds", [("in", 2, True), ("in", 5, False), ("not in", 5, True), ("not in", 2, False)])
+def test_membership_of_a_constant_folds_to_its_truth(op, value, holds):
+    from checker.lang.expr import Compare, ListLit, Lit
+    node = Compare(op, Lit(value, "number"), ListLit((Lit(1, "number"), Lit(2, "number"))))
+    assert to_durable(node, True) is (ALWAYS if holds else NEVER)
+    assert to_durable(node, False) is (NEVER if holds else ALWAYS)
