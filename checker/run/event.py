@@ -125,8 +125,8 @@ def check_event(bundle: Bundle, compiled_of: Callable[[str], CompiledMatter], ap
             outcome = BLOCKED  # its own materials are told all the same; it cannot go ahead in this event
         results[member.id] = MemberResult(member.id, compiled.matter.name, compiled.matter.department,
                                           outcome, words, waits, notice)
-        # what this member's notice actually needs (a produced material its rules do not ask for is not shown)
-        # shown where the member goes ahead or waits, and a material only where its notice needs it
+        # what it produces for this member, shown where the member goes ahead or waits, and a
+        # material only where the member's notice needs it
         needed = {a["id"] for a in notice.accepted} | {i.id for i in notice.exempt + notice.defective}
         if outcome not in NOT_GOING_AHEAD:
             produced_items += [p for p in made if p.kind == "fact" or p.material.split("/", 1)[0] in needed]
