@@ -1041,7 +1041,12 @@ DOCUMENTED_TABLES = {
         ("supersedes", "VARCHAR(128)", True, False), ("status", "VARCHAR(16)", False, False),
         ("notice_json", "TEXT", False, False), ("applicant", "VARCHAR(1000)", False, False),
         ("supplied_at", "VARCHAR(40)", True, False), ("applicant_id", "VARCHAR(64)", True, False),
-        ("locality", "VARCHAR(64)", True, False)],
+        ("locality", "VARCHAR(64)", True, False), ("issued_by", "VARCHAR(255)", True, False),
+        ("supplied_by", "VARCHAR(255)", True, False)],
+    "audit_log": [("id", "INTEGER", False, True), ("at", "VARCHAR(40)", False, False),
+                  ("agency", "VARCHAR(255)", False, False), ("actor", "VARCHAR(255)", False, False),
+                  ("action", "VARCHAR(32)", False, False), ("subject", "VARCHAR(255)", False, False),
+                  ("detail", "TEXT", False, False)],
 }
 
 
@@ -1104,3 +1109,38 @@ def test_each_retry_waits_a_random_few_milliseconds_longer_each_time(reg, monkey
         with pytest.raises(RegisterError):
             issue(reg, "given up")
     assert len(waits) == ATTEMPTS - 1
+
+
+def test_the_audit_log_records_who_issued_and_who_recorded_the_supply(reg):
+    """Every issue and supply is a line of the audit log with who and when; issuing the same
+    application again (no new number) adds none; a reprint is recorded through `record`."""
+    first = reg.issue(matter="m", kind="correct", application_key="k-audit", application_digest="a" * 64,
+                      application_date="2026-12-01", outcome="correct", notice_json="{}", deadline=None,
+                      by="clerk.wang")
+    assert first.issued_by == "clerk.wang"
+    again = reg.issue(matter="m", kind="correct", application_key="k-audit", application_digest="a" * 64,
+                      application_date="2026-12-01", outcome="correct", notice_json="{}", deadline=None,
+                      by="clerk.li")
+    assert again.number == first.number and again.issued_by == "clerk.wang"
+    done = reg.mark_supplied(first.number, by="clerk.li")
+    assert (done.supplied_by, reg.show(first.number).supplied_by) == ("clerk.li", "clerk.li")
+    reg.record("reprint", first.number, by="chief.zhao", detail="pdf")
+    log = reg.audit_log(subject=first.number)
+    assert [(r["action"], r["actor"]) for r in log] == [("reprint", "chief.zhao"), ("supply", "clerk.li"),
+                                                         ("issue", "clerk.wang")]
+    assert all(r["agency"] == AGENCY and r["at"].endswith("+00:00") for r in log)
+    with pytest.raises(ValueError):
+        reg.record("delete", first.number)
+
+
+def test_the_command_line_is_recorded_as_its_user(reg, monkeypatch):
+    import getpass
+    monkeypatch.setattr(getpass, "getuser", lambda: "operator")
+    e = issue(reg, "k-cli")
+    assert e.issued_by == "cli:operator" and reg.audit_log(subject=e.number)[0]["actor"] == "cli:operator"
+
+
+def test_another_agencys_audit_log_is_not_seen(url):
+    with Register(url, "甲局", "甲") as a, Register(url, "乙局", "乙") as b:
+        e = issue(a, "k-a")
+        assert a.audit_log(subject=e.number) and b.audit_log() == []

@@ -135,6 +135,8 @@ class Entry:
     supplied_at: str | None = None  # UTC, ISO 8601, set by mark_supplied
     applicant_id: str = ""  # the applicant's resident ID number, masked; "" if none was given
     locality: str = ""  # the locality whose rules the notice applied; "": the national rules
+    issued_by: str = ""  # who issued it: a staff account's name, or "cli:USER" from the command line
+    supplied_by: str = ""  # who recorded the supply (see mark_supplied)
 
     @property
     def kind_word(self) -> str:
@@ -185,16 +187,29 @@ def _tables():
         sa.Column("supplied_at", sa.String(40)),
         sa.Column("applicant_id", sa.String(64)),  # added after the first release: see _setup
         sa.Column("locality", sa.String(64)),  # added after the first release: see _setup
+        sa.Column("issued_by", sa.String(255)),  # added with the staff console: see _setup
+        sa.Column("supplied_by", sa.String(255)),  # added with the staff console: see _setup
         sa.UniqueConstraint("agency", "kind_word", "year", "seq", name="uq_notice_register_seq"),
         sa.CheckConstraint("seq > 0", name="ck_notice_register_seq"),
         sa.CheckConstraint("status in ('open', 'supplied', 'closed')", name="ck_notice_register_status"),
     )
+    audit = sa.Table(
+        "audit_log", md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("at", sa.String(40), nullable=False),  # UTC, ISO 8601
+        sa.Column("agency", sa.String(255), nullable=False),  # whose register or office; "" for none
+        sa.Column("actor", sa.String(255), nullable=False),
+        sa.Column("action", sa.String(32), nullable=False),
+        sa.Column("subject", sa.String(255), nullable=False),  # a document number, an account, an office
+        sa.Column("detail", sa.Text, nullable=False, default=""),
+    )
+    sa.Index("ix_audit_log_agency", audit.c.agency, audit.c.id)
     sa.Index("ix_notice_register_key", entry.c.agency, entry.c.application_key)
     sa.Index("ix_notice_register_matter", entry.c.agency, entry.c.matter)
     # one first entry per key: with unique `supersedes`, the history of a key is a single chain
     sa.Index("ux_notice_register_first", entry.c.agency, entry.c.application_key, unique=True,
              sqlite_where=entry.c.supersedes.is_(None), postgresql_where=entry.c.supersedes.is_(None))
-    return md, agency, counter, entry
+    return md, agency, counter, entry, audit
 
 
 def database_url(url: str):
@@ -233,22 +248,15 @@ def _now() -> str:
 
 # ---------------------------------------------------------------------------------- the register
 
-class Register:
-    """The register of one agency's notices in a SQLite file or a PostgreSQL database."""
+class Database:
+    """One register database (SQLite file or PostgreSQL), shared by the register of each agency,
+    the staff accounts and the audit log: its engine, and transactions retried when a
+    concurrent writer gets in the way. Use one per process (a forked child gets fresh connections)."""
 
-    def __init__(self, url: str, agency: str, agency_abbr: str):
+    def __init__(self, url: str):
         import sqlalchemy as sa
         from sqlalchemy import event
 
-        agency, agency_abbr = (agency or "").strip(), (agency_abbr or "").strip()
-        if not agency_abbr:
-            raise RegisterError("the agency's abbreviation is empty", hint="e.g. 西市监")
-        if len(agency_abbr) > 64 or any(c.isspace() or c in "〔〕" for c in agency_abbr):
-            raise RegisterError(f"'{agency_abbr}' cannot start a document number",
-                                hint="at most 64 characters, no spaces or 〔〕")
-        if not agency or len(agency) > 255:
-            raise RegisterError("the agency's name must have 1 to 255 characters")
-        self.agency, self.abbr = agency, agency_abbr
         self.url = database_url(url)
         self.where = self.url.render_as_string(hide_password=True)
         backend = self.url.get_backend_name()
@@ -260,7 +268,6 @@ class Register:
         if backend == "sqlite" and path and path != ":memory:" and not os.path.isdir(os.path.dirname(path) or "."):
             raise RegisterError(f"the folder {os.path.dirname(path)} does not exist", where=self.where,
                                 hint="create it, or name a file in an existing folder")
-        self._md, self._agency_t, self._counter_t, self._entry_t = _tables()
 
         kwargs: dict = {}
         if backend == "sqlite":
@@ -270,7 +277,7 @@ class Register:
             if "connect_timeout" not in self.url.query:
                 kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
         try:
-            self._engine = sa.create_engine(self.url, **kwargs)
+            self.engine = sa.create_engine(self.url, **kwargs)
         except ImportError as e:  # includes sqlalchemy's NoSuchModuleError for a missing driver
             raise RegisterError(f"the database driver is not installed: {_one_line(e)}", where=self.where,
                                 hint="pip install 'psycopg[binary]>=3.1'" if backend == "postgresql" else "") from None
@@ -278,7 +285,7 @@ class Register:
             raise RegisterError(f"cannot use this database URL: {_one_line(e)}", where=self.where) from None
 
         if backend == "sqlite":
-            @event.listens_for(self._engine, "connect")
+            @event.listens_for(self.engine, "connect")
             def _sqlite_connect(dbapi_connection, _record):
                 # the driver's own transaction handling is off: `begin` below emits BEGIN itself
                 dbapi_connection.isolation_level = None
@@ -287,7 +294,7 @@ class Register:
                 cur.execute("PRAGMA journal_mode = WAL")
                 cur.close()
 
-            @event.listens_for(self._engine, "begin")
+            @event.listens_for(self.engine, "begin")
             def _sqlite_begin(conn):
                 # IMMEDIATE takes the write lock before anything is read: two writers never read
                 # the same counter. Readers use a deferred transaction and never block writers.
@@ -296,37 +303,39 @@ class Register:
 
         self._pid = os.getpid()
         self._file: tuple[str, tuple[int, int]] | None = None
-        try:
-            self._write(self._setup, what="open the register")
-            if backend == "sqlite" and path and path != ":memory:":
-                self._file = (path, _identity(path))
-        except BaseException:
-            self._engine.dispose()
-            raise
+        self._sqlite_path = path if backend == "sqlite" and path and path != ":memory:" else None
 
-    # -- plumbing
+    def create(self, metadata, then=None) -> None:
+        """Create `metadata`'s tables that do not exist yet, then run `then(conn)` in the same
+        transaction (columns added since, rows every register needs)."""
+        import sqlalchemy as sa
+
+        def run(conn):
+            if self.dialect == "postgresql":
+                # concurrent CREATE TABLE IF NOT EXISTS can collide in PostgreSQL's catalogue
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(7366851)"))
+            metadata.create_all(conn)
+            if then is not None:
+                then(conn)
+        self.write(run, what="open the register")
+        if self._sqlite_path and self._file is None:
+            self._file = (self._sqlite_path, _identity(self._sqlite_path))
 
     def close(self) -> None:
-        self._engine.dispose()
+        self.engine.dispose()
 
-    def __enter__(self) -> Register:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def _connect(self, write: bool):
+    def connect(self, write: bool):
         if os.getpid() != self._pid:  # a forked child must not share the parent's connections
-            self._engine.dispose(close=False)
+            self.engine.dispose(close=False)
             self._pid = os.getpid()
         if self._file is not None and _identity(self._file[0]) != self._file[1]:
             # an open SQLite connection goes on writing to a removed file, and the numbers with it
             raise RegisterError(f"the register file {self._file[0]} was removed or replaced while in use",
                                 where=self.where, hint="put the file back, then run again")
-        conn = self._engine.connect()
+        conn = self.engine.connect()
         return conn.execution_options(register_write=write)
 
-    def _retriable(self, error: BaseException) -> bool:
+    def retriable(self, error: BaseException) -> bool:
         from sqlalchemy import exc
         if isinstance(error, exc.IntegrityError):
             return True  # a concurrent writer took the key's chain first: re-read and decide again
@@ -336,16 +345,16 @@ class Register:
         text = str(orig).lower()
         return "locked" in text or "busy" in text
 
-    def _write(self, fn, *, what: str):
+    def write(self, fn, *, what: str):
         """Run `fn(conn)` in a write transaction, retried when a concurrent writer got in the way."""
         from sqlalchemy import exc
         for attempt in range(ATTEMPTS):
             try:
-                with self._connect(write=True) as conn:
+                with self.connect(write=True) as conn:
                     with conn.begin():
                         return fn(conn)
             except exc.DBAPIError as e:
-                if attempt + 1 < ATTEMPTS and self._retriable(e):
+                if attempt + 1 < ATTEMPTS and self.retriable(e):
                     time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
                     continue
                 raise RegisterError(f"cannot {what}: {_one_line(e)}", where=self.where) from None
@@ -353,32 +362,87 @@ class Register:
                 raise RegisterError(f"cannot {what}: {_one_line(e)}", where=self.where) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _read(self, fn, *, what: str):
+    def read(self, fn, *, what: str):
         from sqlalchemy import exc
         try:
-            with self._connect(write=False) as conn:
+            with self.connect(write=False) as conn:
                 with conn.begin():
                     return fn(conn)
         except exc.SQLAlchemyError as e:
             raise RegisterError(f"cannot {what}: {_one_line(e)}", where=self.where) from None
 
-    def _insert_ignore(self, table, **values):
+    def insert_ignore(self, table, **values):
         if self.dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
         return insert(table).values(**values).on_conflict_do_nothing()
 
+
+class Register:
+    """The register of one agency's notices in a SQLite file or a PostgreSQL database."""
+
+    def __init__(self, url: str | Database, agency: str, agency_abbr: str):
+        agency, agency_abbr = (agency or "").strip(), (agency_abbr or "").strip()
+        if not agency_abbr:
+            raise RegisterError("the agency's abbreviation is empty", hint="e.g. 西市监")
+        if len(agency_abbr) > 64 or any(c.isspace() or c in "〔〕" for c in agency_abbr):
+            raise RegisterError(f"'{agency_abbr}' cannot start a document number",
+                                hint="at most 64 characters, no spaces or 〔〕")
+        if not agency or len(agency) > 255:
+            raise RegisterError("the agency's name must have 1 to 255 characters")
+        self.agency, self.abbr = agency, agency_abbr
+        # a Database given is shared (its owner closes it); a URL gets a database of its own
+        self._owns = not isinstance(url, Database)
+        self.db = Database(url) if self._owns else url
+        self._md, self._agency_t, self._counter_t, self._entry_t, self._audit_t = _tables()
+        try:
+            self.db.create(self._md, self._setup)
+        except BaseException:
+            if self._owns:
+                self.db.close()
+            raise
+
+    # -- plumbing
+
+    @property
+    def _engine(self):
+        return self.db.engine
+
+    @property
+    def dialect(self) -> str:
+        return self.db.dialect
+
+    @property
+    def where(self) -> str:
+        return self.db.where
+
+    def close(self) -> None:
+        if self._owns:
+            self.db.close()
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _write(self, fn, *, what: str):
+        return self.db.write(fn, what=what)
+
+    def _read(self, fn, *, what: str):
+        return self.db.read(fn, what=what)
+
+    def _insert_ignore(self, table, **values):
+        return self.db.insert_ignore(table, **values)
+
     def _setup(self, conn) -> None:
         import sqlalchemy as sa
-        if self.dialect == "postgresql":
-            # concurrent CREATE TABLE IF NOT EXISTS can collide in PostgreSQL's catalogue
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(7366851)"))
-        self._md.create_all(conn)
         columns = {c["name"] for c in sa.inspect(conn).get_columns("notice_register")}
-        for added in ("applicant_id", "locality"):  # registers made before these columns existed
-            if added not in columns:
-                conn.execute(sa.text(f"ALTER TABLE notice_register ADD COLUMN {added} VARCHAR(64)"))
+        added = {"applicant_id": 64, "locality": 64, "issued_by": 255, "supplied_by": 255}
+        for name, length in added.items():  # registers made before these columns existed
+            if name not in columns:
+                conn.execute(sa.text(f"ALTER TABLE notice_register ADD COLUMN {name} VARCHAR({length})"))
         conn.execute(self._insert_ignore(self._agency_t, abbr=self.abbr, agency=self.agency))
         owner = conn.execute(sa.select(self._agency_t.c.agency)
                              .where(self._agency_t.c.abbr == self.abbr)).scalar_one()
@@ -394,7 +458,8 @@ class Register:
                      outcome=m["outcome"], deadline=m["deadline"], issued_at=m["issued_at"],
                      supersedes=m["supersedes"], status=m["status"], notice_json=m["notice_json"],
                      applicant=m["applicant"], supplied_at=m["supplied_at"],
-                     applicant_id=m["applicant_id"] or "", locality=m["locality"] or "")
+                     applicant_id=m["applicant_id"] or "", locality=m["locality"] or "",
+                     issued_by=m["issued_by"] or "", supplied_by=m["supplied_by"] or "")
 
     def _select(self):
         import sqlalchemy as sa
@@ -406,13 +471,15 @@ class Register:
     def issue(self, *, matter: str, kind: str, application_key: str, application_digest: str,
               application_date: str, outcome: str, notice_json: str | Callable[[str, str], str],
               deadline: str | None,
-              applicant: str = "", applicant_id: str = "", locality: str = "") -> Entry:
+              applicant: str = "", applicant_id: str = "", locality: str = "", by: str = "") -> Entry:
         """Record a notice and give it the next number; or return the latest entry of
         `application_key` if it has the same `application_digest`; or raise `KeyTaken` if that
         entry is another applicant's (see the module's docstring). `applicant` is the applicant's
         name, `applicant_id` their resident ID number (both stored masked), `locality` the
         locality whose rules the notice applied ("" for the national rules). `notice_json` may be
-        a function of (number, superseded number) that returns the notice as issued, with its number."""
+        a function of (number, superseded number) that returns the notice as issued, with its number.
+        `by` is who issues it (a staff account, or "" for the command line's user): the audit log
+        records it."""
         import sqlalchemy as sa
 
         if kind not in KIND_WORD:
@@ -440,6 +507,7 @@ class Register:
         stored_notice = mask_id(notice_json) if isinstance(notice_json, str) else None
         word = KIND_WORD[kind]
         t, c = self._entry_t, self._counter_t
+        actor = actor_name(by)
 
         def run(conn) -> Entry:
             latest = conn.execute(self._select().where(t.c.application_key == application_key)
@@ -464,13 +532,16 @@ class Register:
                           notice_json=stored_notice if stored_notice is not None else mask_id(
                               notice_json(document_number(self.abbr, kind, year, seq), earlier or "")),
                           applicant=applicant, supplied_at=None, applicant_id=masked_id or None,
-                          locality=locality or None)
+                          locality=locality or None, issued_by=actor, supplied_by=None)
             conn.execute(sa.insert(t).values(**values))
+            self._audit(conn, actor, "issue", values["number"],
+                        f"{matter} {application_key}" + (f" supersedes {earlier}" if earlier else ""))
             if earlier is not None:
                 conn.execute(sa.update(t).where(t.c.agency == self.agency, t.c.number == earlier,
                                                 t.c.status == "open").values(status="closed"))
             return Entry(**{k: v for k, v in values.items() if k != "kind_word"} | {"applicant_id": masked_id,
-                                                                                   "locality": locality})
+                                                                                   "locality": locality,
+                                                                                   "supplied_by": ""})
 
         return self._write(run, what="issue a notice")
 
@@ -521,9 +592,10 @@ class Register:
             query = query.limit(int(limit))
         return self._read(lambda conn: [self._entry(r) for r in conn.execute(query)], what="read the register")
 
-    def mark_supplied(self, number: str) -> Entry:
+    def mark_supplied(self, number: str, by: str = "") -> Entry:
         """Record that what an open notice waited for (容缺受理: the deferred materials; 补正: the
-        corrections) has been supplied. Marking a supplied notice again changes nothing."""
+        corrections) has been supplied, and who recorded it (`by`, as for `issue`). Marking a
+        supplied notice again changes nothing."""
         import sqlalchemy as sa
         t = self._entry_t
 
@@ -537,12 +609,59 @@ class Register:
                 why = ("superseded by a later notice" if entry.kind in AWAITING
                        else f"a '{entry.kind}' notice awaits nothing")
                 raise RegisterError(f"notice {number} is closed ({why})", where=self.where)
-            when = _now()
+            when, actor = _now(), actor_name(by)
             conn.execute(sa.update(t).where(t.c.agency == self.agency, t.c.number == number)
-                         .values(status="supplied", supplied_at=when))
-            return replace(entry, status="supplied", supplied_at=when)
+                         .values(status="supplied", supplied_at=when, supplied_by=actor))
+            self._audit(conn, actor, "supply", number)
+            return replace(entry, status="supplied", supplied_at=when, supplied_by=actor)
 
         return self._write(run, what="update the register")
+
+
+    # -- the audit log: who did what to this agency's register, and when
+
+    def _audit(self, conn, actor: str, action: str, subject: str, detail: str = "") -> None:
+        import sqlalchemy as sa
+        conn.execute(sa.insert(self._audit_t).values(at=_now(), agency=self.agency, actor=actor[:255],
+                                                     action=action, subject=subject[:255],
+                                                     detail=mask_id(detail)))
+
+    def record(self, action: str, subject: str, by: str = "", detail: str = "") -> None:
+        """Add a line to the audit log for something done outside `issue` and `mark_supplied`
+        (a reprint, an export, an account or office changed)."""
+        if action not in AUDIT_ACTIONS:
+            raise ValueError(f"unknown action {action!r}: one of {', '.join(AUDIT_ACTIONS)}")
+        self._write(lambda conn: self._audit(conn, actor_name(by), action, subject, detail),
+                    what="write the audit log")
+
+    def audit_log(self, limit: int | None = 200, subject: str | None = None) -> list[dict]:
+        """This agency's audit log, newest first (of one subject, e.g. a document number)."""
+        import sqlalchemy as sa
+        a = self._audit_t
+        query = sa.select(a).where(a.c.agency == self.agency)
+        if subject is not None:
+            query = query.where(a.c.subject == subject)
+        query = query.order_by(a.c.id.desc())
+        if limit is not None:
+            query = query.limit(int(limit))
+        return self._read(lambda conn: [dict(r._mapping) for r in conn.execute(query)], what="read the audit log")
+
+
+# what the audit log records: issue and supply by the register itself, the rest through `record`
+AUDIT_ACTIONS = ("issue", "supply", "reprint", "export", "login", "login_failed", "logout",
+                 "account_add", "account_disable", "account_enable", "account_password", "account_role",
+                 "office_add", "office_change")
+
+
+def actor_name(by: str) -> str:
+    """Who did it, for the register: a staff account's name, else the command line's user."""
+    if by:
+        return by
+    import getpass
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name in this environment (a container without one)
+        return "cli"
 
 
 def _identity(path: str) -> tuple[int, int] | None:
@@ -581,7 +700,7 @@ def agency_of(agency: str, abbr: str, office) -> tuple[str, str]:
     return agency or abbr, abbr
 
 
-def issue_notice(register: Register, matter_id: str, application_key: str, notice) -> Entry | None:
+def issue_notice(register: Register, matter_id: str, application_key: str, notice, by: str = "") -> Entry | None:
     """Number a notice in the register, with its deadline, applicant and locality, and write the
     number (and the one it supersedes) onto the notice; None for questions before a decision,
     which are no notice of the agency."""
@@ -601,6 +720,6 @@ def issue_notice(register: Register, matter_id: str, application_key: str, notic
                            application_date=notice.application["date"], outcome=notice.outcome,
                            notice_json=as_issued, deadline=due,
                            applicant=applicant.get("name", ""), applicant_id=applicant.get("id_number", ""),
-                           locality=notice.locality.get("id", ""))
+                           locality=notice.locality.get("id", ""), by=by)
     notice.number, notice.supersedes = entry.number, entry.supersedes or ""
     return entry
