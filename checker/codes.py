@@ -135,6 +135,12 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "Document numbers look like 西市监审补〔2026〕第0042号; keys are MATTER/REFERENCE as `checker screen` records them.",
          "checker register show X审补〔2026〕第9999号 --db register.sqlite",
          "checker register show X审补〔2026〕第0001号 --db register.sqlite", "special"),
+    Code("E030", "account-refused", "error", "A staff account or office cannot be added or changed that way.",
+         "Account names have 2 to 64 small letters, digits, '.', '_' or '-'; passwords at least 10 characters; "
+         "a clerk or chief belongs to an office added first (`checker users office`); an office's "
+         "abbreviation and name belong to one office.",
+         "checker users add wang --role clerk --office no-such-office --db hall.db",
+         "checker users add wang --role clerk --office west-amr --db hall.db", "special"),
     Code("E025", "no-matters", "error", "The root folder holds no matter files.",
          "`--root`, `$CHECKER_ROOT` or the nearest folder with a matters/ folder above the current one "
          "names the matter library; it must exist and hold matters/*.yaml. Without any of these, the "

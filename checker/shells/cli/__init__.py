@@ -1,6 +1,6 @@
 """The command line: thin shells over the library. Each command lives in the module of its group
 (matters: list, show, schema, docs; checking: check, ask, explain; authoring: validate, rule, test,
-fmt; batch: screen, serve, register) and is registered here in one line, in the order `--help`
+fmt; batch: screen, serve, register; users) and is registered here in one line, in the order `--help`
 lists them. What the commands share (options, the error guard, exit codes) is in common.py."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 import typer
 
 from checker import __version__
-from checker.shells.cli import authoring, batch, checking, matters
+from checker.shells.cli import authoring, batch, checking, matters, users
 
 app = typer.Typer(no_args_is_help=True,
                   help="Check government-service applications against YAML rule sets and issue the one-time notice (一次性告知书).")
@@ -42,6 +42,7 @@ app.command("test")(authoring.test_examples)
 app.command()(authoring.fmt)
 app.command()(matters.docs)
 app.add_typer(batch.register_app, name="register")
+app.add_typer(users.users_app, name="users")
 
 
 def main() -> None:

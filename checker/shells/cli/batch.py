@@ -104,8 +104,11 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
                                                           help="Seconds a client has to send a whole request (default 10)."),
           local: LocalOption = None,
           office: OfficeOption = None,
+          db: Optional[str] = typer.Option(None, "--db", help="The register: with it, the staff console is served under /staff (accounts: `checker users`)."),
+          closed_network: bool = typer.Option(False, "--closed-network", help="Let the console's cookies travel over plain HTTP: only on a hall's closed network without HTTPS."),
           root: RootOption = None) -> None:
-    """The self-check web pages and the JSON API (/api/matters, /api/openapi.json). Stores nothing."""
+    """The self-check web pages and the JSON API (/api/matters, /api/openapi.json), which store
+    nothing; with --db, the staff console under /staff too."""
     from checker.shells.web import serve as run
     ws = workspace(root)  # a missing or empty root is refused before anything is announced
     the_office = office_of(office, ws)
@@ -118,7 +121,12 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     typer.echo(f"serving http://{printable(shown)}:{port}/ (Ctrl-C to stop)", err=True)
     limits = {k: v for k, v in (("max_connections", max_connections), ("request_timeout", request_timeout))
               if v is not None}  # the defaults live in web.py
-    run(ws.root, host=host, port=port, local=local_choice(local), office=the_office, **limits)
+    if db is not None:
+        from checker.shells.register import Database
+        Database(db).close()  # an unusable register is refused before serving
+        typer.echo(f"staff console: http://{printable(shown)}:{port}/staff/", err=True)
+    run(ws.root, host=host, port=port, local=local_choice(local), office=the_office, db=db,
+        secure_cookies=not closed_network, **limits)
 
 
 def _loopback(host: str) -> bool:

@@ -49,9 +49,10 @@ from checker.source.local import Office
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, local: Path | str | None = None,
           office: Office | None = None, max_connections: int = MAX_CONNECTIONS,
-          request_timeout: float = REQUEST_TIMEOUT) -> None:
-    """The self-check and the API for the library at `root`, served until interrupted."""
-    run(create_app(root, local, office), host, port, max_connections, request_timeout)
+          request_timeout: float = REQUEST_TIMEOUT, db: str | None = None, secure_cookies: bool = True) -> None:
+    """The self-check and the API for the library at `root` (and with `db` the staff console),
+    served until interrupted."""
+    run(create_app(root, local, office, db, secure_cookies), host, port, max_connections, request_timeout)
 
 
 __all__ = ["MAX_BODY", "MAX_FIELDS", "NoQueryInAccessLog", "create_app", "running", "serve"]
