@@ -547,3 +547,26 @@ def screen(records: Iterator[Record], screener: Screener, out: Path, lang: str =
         keys.db.close()
     summary.write(out)
     return summary
+
+
+class Numbering:
+    """`screen`'s on_notice that numbers each notice in a register (register.issue_notice), as
+    `by` (a staff account; "" the command line's user), counting what this run numbered so that a
+    run stopped by a lost register can say how far it got."""
+
+    def __init__(self, register, by: str = ""):
+        self.register, self.by = register, by
+        self.numbered, self.last, self.at = 0, "", None
+
+    def __call__(self, record: Record, subject: Subject, notice) -> None:
+        """A matter's notice gets a number; an event's members each get theirs, under the event's
+        key (KEY/MEMBER), and the event's notice carries them."""
+        from checker.notice.event import EventNotice
+        from checker.shells.register import issue_notice
+        self.at = record.where
+        issued = [(subject.id, record.key, notice)] if not isinstance(notice, EventNotice) else [
+            (m.matter, f"{record.key}/{m.matter}", m.notice) for m in notice.members if m.notice is not None]
+        for matter_id, key, each in issued:
+            entry = issue_notice(self.register, matter_id, key, each, by=self.by)
+            if entry is not None:
+                self.numbered, self.last = self.numbered + 1, entry.number

@@ -31,9 +31,9 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
     """Pre-screen a batch: a notice per application (HTML and JSON), a summary (CSV, HTML), and with
     --db numbered notices in a register. Exit 0 all acceptable, 1 findings or unusable records."""
     from checker.shells.privacy import mask_id
-    from checker.shells.register import RegisterError, agency_of
+    from checker.shells.register import Register, RegisterError, agency_of
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from checker.shells.screen import Screener, prepare_output, read, screen as run_screen
+    from checker.shells.screen import Numbering, Screener, prepare_output, read, screen as run_screen
     ws = workspace(root)
     the_office = office_of(office, ws)
     locality(ws, local, the_office)  # an unknown locality, or two choices, refused before any record
@@ -42,7 +42,7 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
     agency, abbr = agency_of(agency, abbr, the_office)
     screener = Screener(ws, matter, None if the_office else local_choice(local), the_office)
     prepare_output(out)
-    hooks = _Numbering(db, agency, abbr) if db else None
+    hooks = Numbering(Register(db, agency, abbr)) if db else None
     problems = 0  # counted, not kept: a batch of millions must not grow in memory
 
     def problem(p: Problem) -> None:
@@ -70,29 +70,6 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
     typer.echo(printable(f"{summary.line()}; notices in {out / 'notices'}, summary in {out / 'summary.html'}"))
     accepted = sum(c.get("accept", 0) for c in summary.outcomes.values())
     raise typer.Exit(0 if not problems and accepted == summary.total else 1)
-
-
-class _Numbering:
-    """Each screened notice numbered in the register (register.issue_notice), counting what this
-    run numbered so that a run stopped by a lost register can say how far it got."""
-
-    def __init__(self, db: str, agency: str, abbr: str):
-        from checker.shells.register import Register
-        self.register = Register(db, agency, abbr)
-        self.numbered, self.last, self.at = 0, "", None
-
-    def __call__(self, record, subject, notice) -> None:
-        """A matter's notice gets a number; an event's members each get theirs, under the event's
-        key (KEY/MEMBER), and the event's notice carries them."""
-        from checker.notice.event import EventNotice
-        from checker.shells.register import issue_notice
-        self.at = record.where
-        issued = [(subject.id, record.key, notice)] if not isinstance(notice, EventNotice) else [
-            (m.matter, f"{record.key}/{m.matter}", m.notice) for m in notice.members if m.notice is not None]
-        for matter_id, key, each in issued:
-            entry = issue_notice(self.register, matter_id, key, each)
-            if entry is not None:
-                self.numbered, self.last = self.numbered + 1, entry.number
 
 
 @guarded
