@@ -563,7 +563,7 @@ def outcome_chart(stats: Statistics, unit: str = "week", matter: str | None = No
         note += t("stats.latest", lang, n=n)
     if cut:
         note += t("stats.cut_week" if unit == "week" else "stats.cut_month", lang)
-    lines, y = _paragraph(left, y0 + 48, note, width - left - 16)
+    lines, y = _paragraph(left, y0 + (48 if unit == "week" else 34), note, width - left - 16)  # weeks: a year line
     body += lines
     legend, x, y = [], 16.0, y + 10
     present = [k for k in KINDS if any(c[k] for _, _, c in shown)]
@@ -688,7 +688,7 @@ def report_html(stats: Statistics) -> str:
     return (f'<!DOCTYPE html><html lang="{t("web.html_lang", lang)}"><head><meta charset="utf-8">'
             f"<title>{escape(head)}</title><style>body{{font-family:{FONT};margin:1.5em;color:{INK}}}"
             "figure{margin:0}section{margin:0 0 1.5em}table{border-collapse:collapse;margin:.5em 0}"
-            "td,th{border:1px solid #999;padding:.25em .6em}td.num{text-align:right}"
+            "td,th{border:1px solid #999;padding:.25em .6em}td.num{text-align:right}td:first-child{white-space:nowrap}"
             "caption{text-align:left;font-weight:bold}"
             f"</style></head><body><h1>{escape(head)}</h1><p>{escape(span)}{escape(t('semicolon', lang))}"
             f"{escape(t('stats.counted', lang, n=stats.notices))}</p>{unreadable}{''.join(parts)}</body></html>\n")
