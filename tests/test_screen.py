@@ -42,8 +42,33 @@ def test_a_jsonl_batch_of_mixed_matters(tmp_path):
     assert (tmp_path / "out" / "notices" / IB / "A-1.html").read_text("utf-8").startswith("<!DOCTYPE html>")
     rows = {row["matter"]: row for row in csv.DictReader((tmp_path / "out" / "summary.csv").open(encoding="utf-8"))}
     assert rows[IB]["applications"] == "2" and rows[IB]["accept"] == "1" and rows[IB]["correct"] == "1"
-    assert rows[IB]["most_missing"] == "IB-05 (1)"
+    assert rows[IB]["most_missing"] == "IB-05 委托代理人证明及代理人身份证复印件 (1)"
     assert "预审汇总" in (tmp_path / "out" / "summary.html").read_text("utf-8")
+
+
+def test_the_summary_counts_possibly_required_materials_apart_and_names_each_material(tmp_path):
+    """A couple with nothing for marriage registration: their ID cards (MR-01) and the signed
+    declaration (MR-02) are missing; the military certificate (MR-05) and the divorce or death
+    papers (MR-06) are needed only if what they have not said turns out so: possibly required,
+    not missing. An agent without the authorisation and with the application form unsigned:
+    IB-05 missing, IB-01 to correct (presented, not missing)."""
+    unsigned = [dict(OWNER_MATERIALS[0], signed=False), *OWNER_MATERIALS[1:]]
+    _jsonl(tmp_path / "b.jsonl", [
+        {"matter": "marriage-registration", "date": "2026-03-02", "reference": "M-1"},
+        {"matter": "marriage-registration", "date": "2026-03-02", "reference": "M-2"},
+        {"matter": IB, "date": "2026-03-02", "reference": "A-3", "facts": dict(OWNER_FACTS, filed_by_agent=True),
+         "materials": unsigned}])
+    run(tmp_path / "b.jsonl", "--out", tmp_path / "out")
+    rows = {row["matter"]: row for row in csv.DictReader((tmp_path / "out" / "summary.csv").open(encoding="utf-8"))}
+    marriage = rows["marriage-registration"]
+    assert marriage["most_missing"] == ("MR-01 本人居民身份证（男女双方各一） (2); "
+                                        "MR-02 本人无配偶以及与对方当事人没有直系血亲和三代以内旁系血亲关系的签字声明 (2)")
+    assert marriage["possibly_required"] == ("MR-05 军人婚姻登记证明（团级以上政治机关出具）及军人证件 (2); "
+                                             "MR-06 离婚判决书或配偶居民死亡医学证明（推断）书 (2)")
+    assert marriage["most_to_correct"] == ""
+    assert rows[IB]["most_missing"] == "IB-05 委托代理人证明及代理人身份证复印件 (1)"
+    assert rows[IB]["most_to_correct"] == "IB-01 个体工商户开业（设立）登记申请书 (1)"
+    assert "possibly_required" in (tmp_path / "out" / "summary.html").read_text("utf-8")
 
 
 def test_a_csv_batch_is_read_by_the_declared_types(tmp_path):

@@ -353,20 +353,38 @@ COLUMNS = (*OUTCOMES, "partial")
 
 @dataclass
 class Summary:
-    """Counts kept while screening: outcomes per matter and the most frequently missing materials."""
+    """Counts kept while screening: outcomes per matter, and per matter the materials the notices
+    list, by name and ID, in the notice's own three lists: missing (required, not presented), to
+    correct (presented, not in order) and possibly required (only if an open fact turns out so,
+    therefore never counted as missing). Each list counts a material once per notice."""
 
     outcomes: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     missing: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    to_correct: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    possibly_required: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     names: dict[str, str] = field(default_factory=dict)
+    material_names: dict[tuple[str, str], str] = field(default_factory=dict)  # (matter, material ID) -> its name
     unusable: int = 0
     total: int = 0
+
+    # the summary's columns of materials: the notice's missing, defective and possibly_required
+    MATERIAL_COLUMNS = ("most_missing", "most_to_correct", "possibly_required")
 
     def add(self, matter: str, name: str, notice: Notice) -> None:
         self.total += 1
         self.names[matter] = name
         self.outcomes[matter][notice.outcome] += 1
-        for item in notice.missing + notice.defective + notice.possibly_required:
-            self.missing[matter][item.id] += 1
+        for counts, items in ((self.missing, notice.missing), (self.to_correct, notice.defective),
+                              (self.possibly_required, notice.possibly_required)):
+            for mid in dict.fromkeys(item.id for item in items):
+                counts[matter][mid] += 1
+            for item in items:
+                self.material_names[(matter, item.id)] = item.name.get("zh") or item.name.get("en") or ""
+
+    def most(self, matter: str, counts: dict[str, Counter], n: int = 5) -> str:
+        """The `n` materials counted most often, each as ID, name and count: `IB-05 委托书 (2)`."""
+        return "; ".join(" ".join(filter(None, (mid, self.material_names.get((matter, mid)), f"({k})")))
+                         for mid, k in counts[matter].most_common(n))
 
     def rows(self) -> list[dict]:
         out = []
@@ -374,7 +392,9 @@ class Summary:
             c = self.outcomes[matter]
             row = {"matter": matter, "name": self.names[matter], "applications": sum(c.values())}
             row.update({k: c.get(k, 0) for k in COLUMNS})
-            row["most_missing"] = "; ".join(f"{mid} ({n})" for mid, n in self.missing[matter].most_common(5))
+            row["most_missing"] = self.most(matter, self.missing)
+            row["most_to_correct"] = self.most(matter, self.to_correct)
+            row["possibly_required"] = self.most(matter, self.possibly_required)
             out.append(row)
         return out
 
@@ -387,7 +407,7 @@ class Summary:
 
     def write(self, folder: Path) -> None:
         rows = self.rows()
-        fields = ["matter", "name", "applications", *COLUMNS, "most_missing"]
+        fields = ["matter", "name", "applications", *COLUMNS, *self.MATERIAL_COLUMNS]
         with (folder / "summary.csv").open("w", encoding="utf-8", newline="") as f:
             w = csv.DictWriter(f, fieldnames=fields)
             w.writeheader()
