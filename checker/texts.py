@@ -596,6 +596,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "console.csrf": ('页面已过期，请刷新后重试。', 'This page has expired: reload it and try again.'),
     "console.reference_needed": ('出具文书前请填写办件编号。', 'Give the case reference before issuing.'),
     "console.not_a_notice": ('尚有情况需申请人说明，暂不能出具文书；请先询问申请人。', 'The applicant still has questions to answer: ask them before issuing.'),
+    "console.nav_batch": ('批量预审', 'Batch'),
+    "console.batch_intro": ('上传一批申请：表格（Excel 或 CSV，可从下方下载模板）、JSON Lines，或装有 YAML/JSON 申请文件的 .zip 压缩包。每份申请的告知书将编号记入本机构登记簿；有问题的记录单独列出，其余照常预审。', "Upload a batch of applications: a spreadsheet (Excel or CSV; templates below), JSON Lines, or a .zip of YAML/JSON application files. Each notice is numbered in your office's register; records with problems are listed and the rest are screened as usual."),
+    "console.batch_file": ('申请文件', 'File'),
+    "console.batch_start": ('开始预审', 'Screen the batch'),
+    "console.templates": ('表格模板', 'Spreadsheet templates'),
+    "console.templates_hint": ('每个事项一张表：每列一个问题，注明可填的值，并附一行填好的示例。', 'One sheet per matter: a column per question, with the values allowed and a worked row.'),
+    "console.batch_running": ('正在预审，本页每2秒自动刷新。', 'Screening: this page refreshes every 2 seconds.'),
+    "console.batch_done": ('预审完成', 'Done'),
+    "console.batch_failed": ('预审中止', 'Stopped'),
+    "console.batch_download": ('下载告知书和汇总（.zip）', 'Download the notices and the summary (.zip)'),
+    "console.batch_problems": ('无法预审的记录', 'Records that could not be screened'),
+    "console.batch_kind": ('请上传以下类型的文件：{kinds}', 'Upload a file of one of these kinds: {kinds}'),
+    "console.too_large": ('文件超过 {mb} MB，请分批上传。', 'The file is over {mb} MB: upload it in parts.'),
 }
 
 

@@ -672,23 +672,36 @@ def first_visit_chart(stats: Statistics) -> str:
 
 # ---------------------------------------------------------------------------------- one page
 
-def report_html(stats: Statistics) -> str:
-    """A whole page of every chart, each followed by its table: self-contained (no script, no
-    file or address outside it), to print or to keep."""
+def report_sections(stats: Statistics) -> str:
+    """Every chart, each followed by its table (in a <details>), as an HTML fragment: the
+    console's statistics page and `report_html` both show these."""
     lang = stats.lang
     tables, drawn = stats.tables(), charts(stats)
-    span = t("stats.period", lang, start=stats.date_from.isoformat() if stats.date_from else "…",
-             end=stats.date_to.isoformat() if stats.date_to else "…")
-    head = t("stats.page", lang)
     parts = []
     for name in ("first_visit", "week", "month", "materials", "supply"):
         parts.append(f'<section><figure>{drawn[name]}</figure><details><summary>{escape(t("stats.as_table", lang))}'
                      f"</summary>{tables[name].to_html()}</details></section>")
     unreadable = f"<p>{escape(t('stats.unreadable', lang, n=stats.unreadable))}</p>" if stats.unreadable else ""
+    return unreadable + "".join(parts)
+
+
+def report_summary(stats: Statistics) -> str:
+    """The period and the number of notices counted, in one line."""
+    lang = stats.lang
+    span = t("stats.period", lang, start=stats.date_from.isoformat() if stats.date_from else "…",
+             end=stats.date_to.isoformat() if stats.date_to else "…")
+    return f"{span}{t('semicolon', lang)}{t('stats.counted', lang, n=stats.notices)}"
+
+
+def report_html(stats: Statistics) -> str:
+    """A whole page of every chart, each followed by its table: self-contained (no script, no
+    file or address outside it), to print or to keep."""
+    lang = stats.lang
+    head = t("stats.page", lang)
     return (f'<!DOCTYPE html><html lang="{t("web.html_lang", lang)}"><head><meta charset="utf-8">'
             f"<title>{escape(head)}</title><style>body{{font-family:{FONT};margin:1.5em;color:{INK}}}"
             "figure{margin:0}section{margin:0 0 1.5em}table{border-collapse:collapse;margin:.5em 0}"
             "td,th{border:1px solid #999;padding:.25em .6em}td.num{text-align:right}td:first-child{white-space:nowrap}"
             "caption{text-align:left;font-weight:bold}"
-            f"</style></head><body><h1>{escape(head)}</h1><p>{escape(span)}{escape(t('semicolon', lang))}"
-            f"{escape(t('stats.counted', lang, n=stats.notices))}</p>{unreadable}{''.join(parts)}</body></html>\n")
+            f"</style></head><body><h1>{escape(head)}</h1><p>{escape(report_summary(stats))}</p>"
+            f"{report_sections(stats)}</body></html>\n")

@@ -38,6 +38,7 @@ from checker.shells import interview as iv
 from checker.shells.accounts import MAX_HOURS, Accounts, AccountError, Session, csrf_ok
 from checker.shells.register import Database, Register, RegisterError, issue_notice
 from checker.shells.web.answers import read_answers
+from checker.shells.web.batchjobs import MAX_UPLOAD, SUFFIXES, Jobs
 from checker.shells.web.library import Library
 from checker.shells.web.security import HEADERS, form_answers
 from checker.shells.web.views import _field, _list_field, language, other_language
@@ -78,6 +79,7 @@ class Console:
         self.accounts = Accounts(self.db)
         self.secure = secure_cookies
         self._registers: dict[str, Register] = {}
+        self.jobs = Jobs()
         self._libraries: dict[str, Library] = {}
         self.env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
                                trim_blocks=True, lstrip_blocks=True)
@@ -97,6 +99,10 @@ class Console:
             ("/staff/statistics", self.statistics, ["GET"]),
             ("/staff/export", self.export, ["GET"]),
             ("/staff/admin", self.admin, ["GET", "POST"]),
+            ("/staff/batch", self.batch, ["GET", "POST"]),
+            ("/staff/batch/{job}", self.batch_job, ["GET"]),
+            ("/staff/batch/{job}/result.zip", self.batch_result, ["GET"]),
+            ("/staff/templates/{subject}.{fmt}", self.template, ["GET"]),
         ]
         return [Route(path, handler, methods=methods) for path, handler, methods in r]
 
@@ -397,6 +403,70 @@ class Console:
         rows = [self._row(e, lang) for e in self.register(s).follow_up(date.today())]
         return self.page("follow_up.html", lang, s, rows=rows, today=date.today().isoformat())
 
+    # -- batches
+
+    async def batch(self, request: Request) -> Response:
+        """GET: the upload form (and the templates to download); POST: the file, screened in the
+        background, then its job's page."""
+        lang = language(request.query_params.get("lang"))
+        s = self.session(request, "clerk", "chief")
+        library, office = self.library(s)
+        if request.method == "GET":
+            return self.page("batch.html", lang, s, matters=[{"id": m.id, "name": tx(m.name, lang)} for m in library.all()],
+                             bundles=[{"id": b.id, "name": tx(b.name, lang)} for b in library.bundles()],
+                             suffixes=", ".join(SUFFIXES), limit=MAX_UPLOAD // 2**20, error="")
+        length = request.headers.get("content-length", "")
+        if not length.isdigit() or int(length) > MAX_UPLOAD + 64 * 1024:
+            raise HTTPException(413, t("console.too_large", lang, mb=MAX_UPLOAD // 2**20))
+        async with request.form(max_files=1, max_fields=8) as form:
+            self.csrf(s, request, form)
+            upload = form.get("file")
+            name = Path(getattr(upload, "filename", "") or "").name
+            suffix = Path(name).suffix.lower()
+            if upload is None or not hasattr(upload, "read") or suffix not in SUFFIXES:
+                raise HTTPException(422, t("console.batch_kind", lang, kinds=", ".join(SUFFIXES)))
+            path = self.jobs.root / f"upload-{secrets.token_hex(8)}{suffix}"
+            with path.open("wb") as out:
+                while chunk := await upload.read(1 << 20):
+                    out.write(chunk)
+        from checker.shells.screen import Screener
+        screener = Screener(self.workspace, None, None, office)
+        job = self.jobs.start(office, s.username, name, path, screener, self.register(s), lang)
+        return RedirectResponse(f"/staff/batch/{job.id}?" + urlencode({"lang": lang}), status_code=303)
+
+    def _job(self, request: Request, s: Session):
+        job = self.jobs.get(request.path_params["job"], s.account.office)
+        if job is None:
+            raise HTTPException(404)
+        return job
+
+    def batch_job(self, request: Request) -> Response:
+        lang = language(request.query_params.get("lang"))
+        s = self.session(request, "clerk", "chief")
+        return self.page("batch_job.html", lang, s, job=self._job(request, s))
+
+    def batch_result(self, request: Request) -> Response:
+        s = self.session(request, "clerk", "chief")
+        job = self._job(request, s)
+        path = job.folder / "result.zip"
+        if not job.finished or not path.exists():
+            raise HTTPException(404)
+        return Response(path.read_bytes(), media_type="application/zip",
+                        headers={"Content-Disposition": f'attachment; filename="screening-{job.id}.zip"'})
+
+    def template(self, request: Request) -> Response:
+        """A matter's or bundle's columns for a batch, with their allowed values and a worked row."""
+        from checker.shells.template import template_file
+        lang = language(request.query_params.get("lang"))
+        s = self.session(request, "clerk", "chief")
+        library, _ = self.library(s)
+        subject, fmt = request.path_params["subject"], request.path_params["fmt"]
+        if fmt not in ("csv", "xlsx") or not (library.knows(subject) or library.knows_bundle(subject)):
+            raise HTTPException(404)
+        data, media = template_file(self.workspace, library.locality, subject, fmt, lang)
+        return Response(data, media_type=media,
+                        headers={"Content-Disposition": f'attachment; filename="{subject}.{fmt}"'})
+
     # -- for a chief
 
     def statistics(self, request: Request) -> Response:
@@ -404,11 +474,13 @@ class Console:
         lang = language(request.query_params.get("lang"))
         s = self.session(request, "chief")
         p = request.query_params
-        entries = self.register(s).search(date_from=p.get("date_from") or None, date_to=p.get("date_to") or None,
-                                          limit=None)
-        stats = st.statistics(entries, lang=lang)
-        return self.page("statistics.html", lang, s, charts=[Markup(c) for c in st.charts(stats, lang=lang)],
-                         tables=st.tables(stats, lang=lang), date_from=p.get("date_from", ""), date_to=p.get("date_to", ""))
+        try:  # the whole register: chains of notices are followed across the period's edges
+            stats = st.statistics(self.register(s).list(limit=None), date_from=p.get("date_from") or None,
+                                  date_to=p.get("date_to") or None, lang=lang)
+        except ValueError as e:
+            raise HTTPException(400, str(e)) from None
+        return self.page("statistics.html", lang, s, report=Markup(st.report_sections(stats)),
+                         summary=st.report_summary(stats), date_from=p.get("date_from", ""), date_to=p.get("date_to", ""))
 
     def export(self, request: Request) -> Response:
         from checker.shells import ledger
