@@ -19,8 +19,10 @@ import base64
 import hashlib
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -36,7 +38,10 @@ from checker.errors import CheckerError
 from checker.notice.render import render
 from checker.shells import interview as iv
 from checker.shells.accounts import MAX_HOURS, Accounts, AccountError, Session, csrf_ok
-from checker.shells.register import Database, Register, RegisterError, issue_notice
+from checker.errors import Location
+from checker.service import check, check_bundle
+from checker.shells.register import Database, Register, RegisterError
+from checker.shells.screen import Numbering, Record, Subject as ScreenSubject
 from checker.shells.web.answers import read_answers
 from checker.shells.web.batchjobs import MAX_UPLOAD, SUFFIXES, Jobs
 from checker.shells.web.library import Library
@@ -67,6 +72,16 @@ CSP = HEADERS["Content-Security-Policy"].replace("script-src ", f"script-src {_H
 def _texts(lang: str) -> dict:
     return {k.split(".", 1)[1]: t(k, lang) for k in TEXTS if k.startswith("console.")} | {
         k: t(k, lang) for k in ("colon", "semicolon")}
+
+
+@dataclass
+class Subject:
+    """What is screened: a matter, or a bundle (`event`) through its one form."""
+
+    form: object  # the matter, or the bundle's form (matter-shaped)
+    office: object
+    check: Callable[[dict], object]  # the notice for an application
+    event: bool = False
 
 
 class Console:
@@ -195,19 +210,26 @@ class Console:
 
     # -- screening one application
 
-    def _compiled(self, s: Session, matter_id: str, lang: str):
+    def _subject(self, s: Session, subject_id: str, lang: str) -> "Subject":
+        """The matter (or bundle) to screen, under the office's locality."""
         library, office = self.library(s)
-        if not library.knows(matter_id):
-            raise HTTPException(404)
         try:
-            return library.compiled(matter_id), office
+            if library.knows(subject_id):
+                compiled = library.compiled(subject_id)
+                return Subject(compiled.matter, office, lambda app: check(compiled, app, office=office))
+            if library.knows_bundle(subject_id):
+                bundle = library.bundle(subject_id)
+                return Subject(bundle.form, office,
+                               lambda app: check_bundle(bundle, library.compiled, {**app, "bundle": bundle.id},
+                                                        office=office), event=True)
         except CheckerError:
             raise HTTPException(500, t("web.api.broken", lang)) from None
+        raise HTTPException(404)
 
-    def _application(self, compiled, form: MultiDict) -> tuple[dict, object, list]:
+    @staticmethod
+    def _application(m, form: MultiDict) -> tuple[dict, object]:
         """The application the form describes: answers read as the self-check reads them, the
-        applicant, the reference and the materials received."""
-        m = compiled.matter
+        applicant, the reference and the materials received (each in the form the matter asks)."""
         a = read_answers(m, form)
         app = {"date": a.date, "facts": {k: v for k, v in a.answers.items() if k in m.facts}}
         applicant = {k: form.get(f"applicant_{k}", "").strip() for k in ("name", "id_number", "contact")}
@@ -231,20 +253,22 @@ class Console:
         promised = [mat.id for mat in m.materials if form.get(f"promise.{mat.id}")]
         if promised:
             app["promised"] = promised
-        return app, a, materials
+        return app, a
 
-    def _fields(self, compiled, a, lang: str) -> list:
+    @staticmethod
+    def _fields(m, a, lang: str) -> list:
         out = []
-        for name, fact in compiled.matter.facts.items():
+        for name, fact in m.facts.items():
             if fact.source == "agency":
                 continue
             q = iv.question(fact)
             out.append(_list_field(q, a, lang) if q.kind == "list" else _field(q, name, a, a.answers.get(name), lang))
         return out
 
-    def _materials_view(self, compiled, form: MultiDict, lang: str) -> list[dict]:
+    @staticmethod
+    def _materials_view(m, form: MultiDict, lang: str) -> list[dict]:
         rows = []
-        for mat in compiled.matter.materials:
+        for mat in m.materials:
             parts = [{"id": p.id, "name": tx(p.name, lang), "got": bool(form.get(f"got.{p.id}")),
                       "until": form.get(f"until.{p.id}", "")} for o in mat.options for p in o.parts]
             rows.append({"id": mat.id, "name": tx(mat.name, lang), "got": bool(form.get(f"got.{mat.id}")),
@@ -253,36 +277,41 @@ class Console:
                          "promised": bool(form.get(f"promise.{mat.id}")), "parts": parts})
         return rows
 
-    def _notice_of(self, compiled, office, form: MultiDict):
-        from checker.service import check
-        app, a, _ = self._application(compiled, form)
+    def _notice_of(self, subject: "Subject", form: MultiDict):
+        app, a = self._application(subject.form, form)
         if a.errors or a.date_error:
             return None, a
         try:
-            notice = check(compiled, app, office=office)
+            return subject.check(app), a
         except CheckerError as e:
-            a.errors["_"] = {"zh": "; ".join(str(p) for p in e.problems), "en": "; ".join(str(p) for p in e.problems)}
+            text = "; ".join(str(p) for p in e.problems)
+            a.errors["_"] = {"zh": text, "en": text}
             return None, a
-        return notice, a
 
-    def _screen_view(self, request: Request, matter_id: str, lang: str, s: Session, form: MultiDict) -> Response:
-        compiled, office = self._compiled(s, matter_id, lang)
+    def _screen_view(self, request: Request, subject_id: str, lang: str, s: Session, form: MultiDict) -> Response:
+        subject = self._subject(s, subject_id, lang)
+        m = subject.form
         if request.method == "POST":
             self.csrf(s, request, form)
-        notice, a = self._notice_of(compiled, office, form)
+        notice, a = self._notice_of(subject, form)
         if request.method == "POST" and form.get("action") == "issue":
             if notice is None:
                 raise HTTPException(422, t("console.fix_first", lang))
             reference = form.get("reference", "").strip()
             if not reference:
                 raise HTTPException(422, t("console.reference_needed", lang))
-            entry = issue_notice(self.register(s), compiled.matter.id, f"{compiled.matter.id}/{reference}", notice,
-                                 by=s.username)
-            if entry is None:  # questions before a decision: no notice of the agency
+            numbering = Numbering(self.register(s), by=s.username)
+            numbering(Record(Location("console"), "console", key=f"{m.id}/{reference}"),
+                      ScreenSubject(m.id, tx(m.name, "zh"), None), notice)
+            if not numbering.numbered:  # questions before a decision: no notice of the agency
                 raise HTTPException(422, t("console.not_a_notice", lang))
-            return RedirectResponse(f"/staff/notices/{quote(entry.number)}?" + urlencode({"lang": lang}), status_code=303)
-        return self.page("screen.html", lang, s, matter={"id": compiled.matter.id, "name": tx(compiled.matter.name, lang)},
-                         fields=self._fields(compiled, a, lang), materials=self._materials_view(compiled, form, lang),
+            if subject.event:  # each member's notice: the register's list of them
+                return RedirectResponse("/staff/notices?" + urlencode({"lang": lang, "reference": f"{m.id}/{reference}/"}),
+                                        status_code=303)
+            return RedirectResponse(f"/staff/notices/{quote(numbering.last)}?" + urlencode({"lang": lang}),
+                                    status_code=303)
+        return self.page("screen.html", lang, s, matter={"id": m.id, "name": tx(m.name, lang)},
+                         fields=self._fields(m, a, lang), materials=self._materials_view(m, form, lang),
                          date_value=a.date_raw or a.date, date_error=tx(a.date_error, lang) if a.date_error else "",
                          general_error=tx(a.errors.get("_"), lang) if a.errors.get("_") else "",
                          applicant={k: form.get(f"applicant_{k}", "") for k in ("name", "id_number", "contact")},
@@ -310,8 +339,7 @@ class Console:
         self.csrf(s, request, form)
 
         def run():
-            compiled, office = self._compiled(s, request.path_params["matter_id"], lang)
-            notice, a = self._notice_of(compiled, office, form)
+            notice, _ = self._notice_of(self._subject(s, request.path_params["matter_id"], lang), form)
             if notice is None:
                 return HTMLResponse(f"<p class=msg>{t('console.fix_first', lang)}</p>", status_code=422)
             return HTMLResponse(self._fragment(notice, lang))
