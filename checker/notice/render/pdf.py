@@ -25,17 +25,23 @@ class URLRefused(ValueError):
 
 def refusing_fetcher():
     """A WeasyPrint URL fetcher that fetches nothing and keeps the URLs it was asked for
-    (`.refused`), for the tests to see that it was asked and said no."""
-    from weasyprint.urls import URLFetcher
+    (`.refused`), for the tests to see that it was asked and said no. WeasyPrint 70 (the locked
+    version) wants a URLFetcher; an older one takes any callable."""
+    from weasyprint import urls
+    base = getattr(urls, "URLFetcher", object)
 
-    class RefuseEveryURL(URLFetcher):
+    class RefuseEveryURL(base):
         def __init__(self):
-            super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
+            if base is not object:
+                super().__init__(allow_redirects=False, fail_on_errors=False)
             self.refused: list[str] = []
 
         def fetch(self, url, headers=None):
             self.refused.append(url)
             raise URLRefused(f"a notice's PDF fetches nothing: {url[:80]!r} refused")
+
+        def __call__(self, url):
+            return self.fetch(url)
 
     return RefuseEveryURL()
 
