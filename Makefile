@@ -24,6 +24,18 @@ $(STAMP): pyproject.toml requirements.lock $(DURABLE)
 	  echo "installing a C compiler, patch and Python's headers for durable-rules"; \
 	  (apt-get update -qq && apt-get install -y -qq gcc patch \
 	    python$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')-dev) >/dev/null; fi
+	@# a notice's PDF (WeasyPrint) needs Pango 1.44 or newer and the Noto CJK fonts; the tests read PDFs
+	@# with poppler-utils (pdftotext, pdffonts): installed with apt-get as root, else said what to install
+	@if ! $(PYTHON) -c 'import ctypes, ctypes.util as u, sys; p = u.find_library("pango-1.0"); \
+	      sys.exit(not (p and u.find_library("pangoft2-1.0") and ctypes.CDLL(p).pango_version() >= 14400))' 2>/dev/null \
+	    || [ -z "$$(find /usr/share/fonts -name 'NotoSansCJK*' -print -quit 2>/dev/null)" ] \
+	    || ! command -v pdftotext >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Pango, the Noto CJK fonts and poppler-utils for PDF notices"; \
+	    (apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils) \
+	      >/dev/null || echo "could not install them: PDF notices cannot be made here (E028)" >&2; \
+	  else echo "PDF notices need libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk (the tests poppler-utils too):" \
+	    "install them as root" >&2; fi; fi
 	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install -q --require-hashes -r requirements.lock
 	sh third_party/durable-rules/install.sh $(BIN)/python

@@ -158,6 +158,19 @@ CODES: dict[str, Code] = {c.code: c for c in [
          "to say which rules it expects. A notice is never issued under rules its application contradicts.",
          "checker check food-business-licence app.yaml --office examples/office.yaml --local shanghai",
          "checker check food-business-licence app.yaml --office examples/office.yaml", "special"),
+    Code("E028", "cannot-make-pdf", "error", "A PDF was asked for where none can be made.",
+         "A PDF is binary: it is written to the file `--output` names, never to the terminal. Making one "
+         "needs WeasyPrint's system libraries (Pango 1.44 or newer) and the Noto CJK fonts; where they are "
+         "missing the message says which packages to install (`make` installs them when run as root).",
+         "checker check tiny a.yaml --format pdf", "checker check tiny a.yaml --format pdf --output notice.pdf",
+         "special"),
+    Code("E029", "unreadable-notice", "error", "A notice kept in the register cannot be read back.",
+         "`checker register show NUMBER --format ...` prints a notice again from the JSON the register "
+         "stored when it was issued. That JSON is not JSON, is of an unknown schema, or lacks a field or "
+         "has one of the wrong type (the message names it): it was changed after it was issued. "
+         "`--format json` still prints it as it is stored.",
+         "checker register show X审补〔2026〕第0001号 --db edited.sqlite --format html",
+         "checker register show X审补〔2026〕第0001号 --db register.sqlite --format html", "special"),
     # ------------------------------------------------------------------ S: schema
     Code("S001", "schema", "error", "The file does not follow the JSON Schema.",
          "A required key is missing, a key is unknown (with a suggestion), or a value has the wrong "

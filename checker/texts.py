@@ -173,6 +173,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "parts": ("、", "; "),  # between the parts of a route, which may carry their own commas
     "paren": ("（{text}）", " ({text})"),
     "html_lang": ("zh-CN", "en"),
+    "notice.page_of": ("第 {page} 页 共 {pages} 页", "Page {page} of {pages}"),  # a printed notice's footer
     "notice.numerals": ("一二三四五六七八九十", ""),  # a section's number in words, where the language has them
     "notice.section_no": ("{n}、", "{n}. "),
     "notice.count": ("（{n}项）", " ({n})"),

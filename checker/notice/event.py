@@ -3,7 +3,8 @@ notice, one deduplicated list of what to bring or fix (each item naming the memb
 it), what the event produces for itself, the questions left, the deadlines and the offices.
 
 `EventNotice.to_dict()` is the JSON shape (schema "checker.event-notice/1"); each member's own
-notice inside it is the matter notice's shape ("checker.notice/1").
+notice inside it is the matter notice's shape ("checker.notice/1"). `event_notice_from_json`
+reads it back; `stored_notice_from_json` reads either kind.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from checker.notice.notice import MaterialItem, Notice, to_plain
+from checker.notice.notice import NOTICE_SCHEMA, MaterialItem, Notice, from_json, to_plain
 
 EVENT_NOTICE_SCHEMA = "checker.event-notice/1"
 
@@ -100,3 +101,14 @@ class EventNotice:
     def to_dict(self) -> dict[str, Any]:
         return to_plain(self)
 
+
+
+def event_notice_from_json(text: str, where: str = "notice") -> EventNotice:
+    """The event's notice whose JSON (render(notice, "json")) is `text`, to render again exactly
+    as it was issued (see notice.notice_from_json)."""
+    return from_json({EVENT_NOTICE_SCHEMA: EventNotice}, text, where)
+
+
+def stored_notice_from_json(text: str, where: str = "notice") -> Notice | EventNotice:
+    """A matter's or an event's notice from its JSON, whichever its schema says it is."""
+    return from_json({NOTICE_SCHEMA: Notice, EVENT_NOTICE_SCHEMA: EventNotice}, text, where)

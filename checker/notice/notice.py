@@ -1,13 +1,19 @@
 """The one-time notice (一次性告知书): its data, independent of how it is rendered.
 
 `Notice.to_dict()` is the documented, stable JSON shape (schema "checker.notice/1"); the
-renderers read only this object.
+renderers read only this object. `notice_from_json` reads that shape back, so that a notice kept
+as issued (the register keeps its JSON) is reprinted exactly, not evaluated again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass
+import json
+import types
+import typing
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from typing import Any
+
+from checker.errors import fail
 
 
 NOTICE_SCHEMA = "checker.notice/1"
@@ -188,3 +194,93 @@ def to_plain(value: Any) -> Any:
             raise TypeError(f"a notice holds only dataclasses, lists, dicts and JSON values, not {kind.__name__}")
         names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
     return {n: to_plain(getattr(value, n)) for n in names}
+
+
+def notice_from_json(text: str, where: str = "notice") -> Notice:
+    """The notice whose JSON (render(notice, "json")) is `text`: rendered again in any format and
+    language it reads exactly as the notice did. `where` names the stored notice in errors (E029)."""
+    return from_json({NOTICE_SCHEMA: Notice}, text, where)
+
+
+def from_json(kinds: dict[str, type], text: str, where: str):
+    """A notice from its JSON `text`, as the dataclass `kinds` names for its schema; a text that
+    is not such a notice is refused naming the field (E029), never half read."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as e:
+        raise fail(where, f"the stored notice is not JSON ({e})", code="E029",
+                   hint="it was changed or cut short after it was issued") from None
+    found = data.get("schema") if isinstance(data, dict) else None
+    if found not in kinds:
+        raise fail(where, f"the stored notice is of schema {found!r}, not {' or '.join(map(repr, kinds))}",
+                   code="E029", hint="a notice of another kind, or written by a newer version of the checker")
+    return from_plain(kinds[found], data, where)
+
+
+def from_plain(hint: Any, value: Any, where: str, path: str = "") -> Any:
+    """`value` (parsed JSON) as the type `hint` says: a dataclass from an object with exactly its
+    fields (those with a default may be absent), a list of the type its items are, a leaf as it
+    is if it is of the type. The inverse of to_plain."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]  # the notice's unions are `X | None`
+        return from_plain(inner, value, where, path)
+    if is_dataclass(hint):
+        if not isinstance(value, dict):
+            raise _shape(where, f"{_field(path)} is {_kind(value)}, not an object")
+        hints = _hints(hint)
+        known = {f.name: f for f in fields(hint)}
+        unknown = sorted(set(value) - set(known))
+        if unknown:
+            raise _shape(where, f"{_field(_join(path, unknown[0]))} is not a field of a notice")
+        kwargs = {}
+        for name, f in known.items():
+            if name in value:
+                kwargs[name] = from_plain(hints[name], value[name], where, _join(path, name))
+            elif f.default is MISSING and f.default_factory is MISSING:
+                raise _shape(where, f"{_field(_join(path, name))} is missing")
+        return hint(**kwargs)
+    if origin is list:
+        if not isinstance(value, list):
+            raise _shape(where, f"{_field(path)} is {_kind(value)}, not a list")
+        return [from_plain(args[0], v, where, f"{path}[{i}]") for i, v in enumerate(value)]
+    if hint is Any:
+        return value
+    expected = origin or hint  # dict[str, Any] is a dict; str, int, bool as they are
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        raise _shape(where, f"{_field(path)} is {_kind(value)}, not {_KINDS.get(expected, expected.__name__)}")
+    return value
+
+
+_KINDS = {dict: "an object", list: "a list", str: "a text", int: "a whole number", float: "a number",
+          bool: "true or false", type(None): "null"}
+
+
+def _kind(value: Any) -> str:
+    return _KINDS.get(type(value), type(value).__name__)
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _field(path: str) -> str:
+    return f"the field {path}" if path else "the notice"
+
+
+def _shape(where: str, message: str):
+    return fail(where, f"the stored notice cannot be read: {message}", code="E029",
+                hint="it was changed after it was issued, or is not a notice")
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """A dataclass's field types, resolved once (the annotations are strings)."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+

@@ -11,8 +11,8 @@ import typer
 
 from checker.errors import Location, Problem, printable
 from checker.shells.cli.common import (AbbrOption, AgencyOption, DbOption, Format, Lang, LangOption, LocalOption,
-                                       NoticeFormatOption, OfficeOption, RootOption, die, guarded, local_choice,
-                                       locality, office_of, workspace)
+                                       OfficeOption, RootOption, die, emit, emit_notice, guarded, local_choice,
+                                       locality, need_output, office_of, workspace)
 
 
 @guarded
@@ -156,9 +156,16 @@ def register_list(db: DbOption, abbr: AbbrOption = "", agency: AgencyOption = ""
 @guarded
 def register_show(key: Annotated[str, typer.Argument(help="A document number, a submission's key (MATTER/REFERENCE) for its history, or an event's (BUNDLE/REFERENCE) for its members' notices.")],
                   db: DbOption, abbr: AbbrOption = "", agency: AgencyOption = "", office: OfficeOption = None,
-                  fmt: NoticeFormatOption = Format.text,
-                  lang: LangOption = Lang.zh) -> None:
-    """One notice as it was issued (or a submission's history of notices)."""
+                  fmt: Annotated[Optional[Format], typer.Option(
+                      "--format", "-f", help="The notice itself, as issued, in this format (default: the register's record of it).")] = None,
+                  lang: LangOption = Lang.zh,
+                  output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the notice to this file (a PDF must be).")) -> None:
+    """One notice: the register's record of it, or with --format the notice itself exactly as it
+    was issued, printed again from what the register stored (never checked again); or a
+    submission's history of notices."""
+    from checker.notice.event import stored_notice_from_json
+    if fmt is not None:
+        need_output(fmt, output)  # refused before the register is opened
     with _open_register(db, agency, abbr, office) as reg:
         entry = reg.show(key)
         if entry is None:
@@ -169,8 +176,11 @@ def register_show(key: Annotated[str, typer.Argument(help="A document number, a 
             for e in history:
                 typer.echo(_entry_line(e))
             return
-    if fmt is Format.json:
-        typer.echo(entry.notice_json, nl=False)
+    if fmt is Format.json:  # the stored text itself, byte for byte
+        emit(entry.notice_json, output)
+        return
+    if fmt is not None:
+        emit_notice(stored_notice_from_json(entry.notice_json, f"register: {entry.number}"), fmt, lang, output)
         return
     typer.echo(_entry_line(entry))
     typer.echo(printable(f"issued at {entry.issued_at} (UTC); applicant {entry.applicant or '-'}; "

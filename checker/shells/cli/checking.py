@@ -11,8 +11,8 @@ import typer
 from checker.errors import Location, Problem
 from checker.shells.cli.common import (ApplicationArgument, Lang, LangOption, ListedMatterArgument, LocalOption,
                                        MatterArgument, NoticeFormatOption, OfficeOption, ProblemFormat,
-                                       RootOption, Format, die, emit, guarded, load_compiled, locality, office_of,
-                                       workspace)
+                                       RootOption, Format, die, emit_notice, guarded, load_compiled, locality,
+                                       need_output, office_of, workspace)
 from checker.workspace import Workspace
 
 
@@ -25,18 +25,19 @@ def check(matter: MatterArgument,
           local: LocalOption = None,
           office: OfficeOption = None,
           root: RootOption = None) -> None:
-    """The one-time notice for an application. Exit 0: acceptable as it is; 1: see the notice."""
-    from checker.notice.render import render
+    """The one-time notice for an application. Exit 0: acceptable as it is; 1: see the notice.
+    A PDF is written to --output only."""
     from checker.service import check as run_check
+    need_output(fmt, output)
     ws = workspace(root)
     the_office = office_of(office, ws)
     if ws.is_bundle(matter):
         notice = _check_bundle(ws, matter, application, local, the_office)
-        emit(render(notice, fmt.value, lang.value), output)
+        emit_notice(notice, fmt, lang, output)
         raise typer.Exit(0 if notice.acceptable else 1)
     compiled, app_ = _compiled_and_application(ws, matter, application, local, the_office)
     notice = run_check(compiled, app_, office=the_office)
-    emit(render(notice, fmt.value, lang.value), output)
+    emit_notice(notice, fmt, lang, output)
     raise typer.Exit(0 if notice.acceptable else 1)
 
 

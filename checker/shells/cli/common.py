@@ -17,7 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from checker.errors import CheckerError, Location, Problem, printable
-from checker.notice.render import FORMATS
+from checker.notice.render import ALL_FORMATS, BINARY_FORMATS
 from checker.run.engine import EngineError
 from checker.run.compiler import CompiledMatter
 from checker.source.model import Matter
@@ -26,7 +26,7 @@ from checker.workspace import Workspace
 
 
 # the notice's output formats: the renderers' registry (checker/notice/render), not a copy of it
-Format = Enum("Format", {name: name for name in FORMATS}, type=str)
+Format = Enum("Format", {name: name for name in ALL_FORMATS}, type=str)
 
 
 class Lang(str, Enum):
@@ -114,6 +114,29 @@ def emit(text: str, output: Optional[Path]) -> None:
         return
     try:
         output.write_text(text, encoding="utf-8")
+    except OSError as e:
+        die([Problem(Location(str(output)), "E004", f"cannot write: {e.strerror}")])
+
+
+def need_output(fmt: Format, output: Optional[Path]) -> None:
+    """A binary format (PDF) is written to a file, never to the terminal: without --output the
+    command is refused (E028, exit 2) before any work is done."""
+    if fmt.value in BINARY_FORMATS and output is None:
+        die([Problem(Location("--format"), "E028", f"a {fmt.value.upper()} is binary: it is written to a file, "
+                     "not shown on the terminal", f"add --output FILE.{fmt.value}")])
+
+
+def emit_notice(notice, fmt: Format, lang: Lang, output: Optional[Path]) -> None:
+    """The notice in `fmt` on standard output or in `output` (a binary format in `output` only:
+    see need_output)."""
+    from checker.notice.render import render, render_bytes
+    if fmt.value not in BINARY_FORMATS:
+        emit(render(notice, fmt.value, lang.value), output)
+        return
+    need_output(fmt, output)
+    content = render_bytes(notice, fmt.value, lang.value)
+    try:
+        output.write_bytes(content)
     except OSError as e:
         die([Problem(Location(str(output)), "E004", f"cannot write: {e.strerror}")])
 
