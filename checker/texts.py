@@ -610,6 +610,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "console.batch_problems": ('无法预审的记录', 'Records that could not be screened'),
     "console.batch_kind": ('请上传以下类型的文件：{kinds}', 'Upload a file of one of these kinds: {kinds}'),
     "console.too_large": ('文件超过 {mb} MB，请分批上传。', 'The file is over {mb} MB: upload it in parts.'),
+    "console.screen_an_event": ('一件事（多个事项一次办）', 'Life and business events (several matters at once)'),
 }
 
 

@@ -204,9 +204,10 @@ class Console:
             return RedirectResponse("/staff/admin?" + urlencode({"lang": lang}), status_code=303)
         library, office = self.library(s)
         matters = [{"id": m.id, "name": tx(m.name, lang)} for m in library.all()]
+        bundles = [{"id": b.id, "name": tx(b.name, lang)} for b in library.bundles()]
         waiting = self.register(s).follow_up(date.today())
-        return self.page("home.html", lang, s, office=tx(office.name, lang), matters=matters,
-                         waiting=len(waiting), overdue=sum(1 for e in waiting if e.overdue))
+        return self.page("home.html", lang, s, office=tx(office.name, lang), matters=matters, bundles=bundles,
+                         waiting=len(waiting), overdue=sum(1 for f in waiting if f.overdue))
 
     # -- screening one application
 
@@ -367,7 +368,7 @@ class Console:
                          statuses=["open", "supplied", "closed"])
 
     @staticmethod
-    def _row(e, lang: str) -> dict:
+    def _row(e, lang: str, overdue: bool = False) -> dict:
         try:
             name = tx(json.loads(e.notice_json).get("matter", {}).get("name"), lang) or e.matter
         except (ValueError, AttributeError):
@@ -375,7 +376,7 @@ class Console:
         return {"number": e.number, "matter": name, "applicant": e.applicant, "date": e.application_date,
                 "outcome": t(f"console.outcome_{e.outcome}", lang), "status": t(f"console.status_{e.status}", lang),
                 "deadline": e.deadline or "", "reference": e.application_key.split("/", 1)[-1],
-                "overdue": bool(getattr(e, "overdue", False)), "issued_by": e.issued_by}
+                "overdue": overdue, "issued_by": e.issued_by}
 
     def _stored_html(self, entry, lang: str) -> str:
         from checker.notice.notice import notice_from_json
@@ -428,7 +429,7 @@ class Console:
     def follow_up(self, request: Request) -> Response:
         lang = language(request.query_params.get("lang"))
         s = self.session(request, "clerk", "chief")
-        rows = [self._row(e, lang) for e in self.register(s).follow_up(date.today())]
+        rows = [self._row(f.entry, lang, f.overdue) for f in self.register(s).follow_up(date.today())]
         return self.page("follow_up.html", lang, s, rows=rows, today=date.today().isoformat())
 
     # -- batches
