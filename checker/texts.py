@@ -419,6 +419,32 @@ TEXTS: dict[str, tuple[str, str]] = {
     # --- batch pre-screening (shells/screen.py): screen.* ----------------------------------------
     "screen.summary": ("预审汇总", "Screening summary"),
 
+    # --- the register's ledger for chiefs, CSV and Excel (shells/ledger.py): ledger.* -----------
+    "ledger.sheet": ("发文登记", "Register of notices"),
+    "ledger.col.number": ("文号", "Document number"),
+    "ledger.col.matter": ("事项", "Matter"),
+    "ledger.col.applicant": ("申请人", "Applicant"),
+    "ledger.col.applicant_id": ("证件号", "ID number"),
+    "ledger.col.application_date": ("申请日期", "Application date"),
+    "ledger.col.outcome": ("结果", "Outcome"),
+    "ledger.col.status": ("状态", "Status"),
+    "ledger.col.deadline": ("期限", "Due by"),
+    "ledger.col.issued_at": ("签发时间", "Issued at"),
+    "ledger.col.issued_by": ("签发人", "Issued by"),
+    "ledger.col.supplied_at": ("补齐时间", "Supplied at"),
+    "ledger.col.supplied_by": ("登记人", "Supply recorded by"),
+    "ledger.col.reference": ("办件编号", "Reference"),
+    "ledger.outcome.accept": ("受理", "Accepted"),
+    "ledger.outcome.rongque": ("容缺受理", "Accepted, materials deferred"),
+    "ledger.outcome.correct": ("补正", "To supply or correct"),
+    "ledger.outcome.questions": ("待说明", "Questions to answer"),
+    "ledger.outcome.refuse": ("不予受理（不符合条件）", "Not accepted: conditions not met"),
+    "ledger.outcome.redirect": ("不予受理（不属本机关职权）", "Not accepted: another agency's"),
+    "ledger.outcome.not_required": ("不予受理（依法无需许可）", "Not accepted: no licence needed"),
+    "ledger.status.open": ("待补齐", "Awaiting materials"),
+    "ledger.status.supplied": ("已补齐", "Supplied"),
+    "ledger.status.closed": ("无待补", "Nothing awaited"),
+
     # --- the command line (shells/cli/): cli.* ----------------------------------------------------
 
 }
