@@ -393,3 +393,17 @@ def test_the_readmes_register_examples_run(url, tmp_path, monkeypatch):  # noqa:
     assert (tmp_path / "2026-03.xlsx").is_file()
     with Register(db, AGENCY, ABBR) as reg:
         assert reg.show(n7).status == "supplied"
+
+
+def test_a_register_from_before_the_search_indexes_gets_them(url):  # noqa: F811
+    """search's newest first and follow_up's open notices have indexes; an older register is given
+    them when it is opened, and keeps its notices."""
+    with Register(url, AGENCY, ABBR) as reg:
+        first = put(reg, f"{IBR}/A-1", "correct", "2026-03-02", deadline="2026-03-09")
+        with reg._engine.begin() as conn:
+            conn.execute(sa.text("DROP INDEX ix_notice_register_newest"))
+            conn.execute(sa.text("DROP INDEX ix_notice_register_open"))
+    with Register(url, AGENCY, ABBR) as reg:
+        names = {i["name"] for i in sa.inspect(reg._engine).get_indexes("notice_register")}
+        assert {"ix_notice_register_newest", "ix_notice_register_open"} <= names
+        assert reg.search() == [first]

@@ -228,6 +228,9 @@ def _tables():
     sa.Index("ix_audit_log_agency", audit.c.agency, audit.c.id)
     sa.Index("ix_notice_register_key", entry.c.agency, entry.c.application_key)
     sa.Index("ix_notice_register_matter", entry.c.agency, entry.c.matter)
+    # search's newest first, and follow_up's open notices by due date, without sorting the register
+    sa.Index("ix_notice_register_newest", entry.c.agency, entry.c.id)
+    sa.Index("ix_notice_register_open", entry.c.agency, entry.c.status, entry.c.deadline)
     # one first entry per key: with unique `supersedes`, the history of a key is a single chain
     sa.Index("ux_notice_register_first", entry.c.agency, entry.c.application_key, unique=True,
              sqlite_where=entry.c.supersedes.is_(None), postgresql_where=entry.c.supersedes.is_(None))
@@ -465,6 +468,8 @@ class Register:
         for name, length in added.items():  # registers made before these columns existed
             if name not in columns:
                 conn.execute(sa.text(f"ALTER TABLE notice_register ADD COLUMN {name} VARCHAR({length})"))
+        for index in self._entry_t.indexes:  # indexes added since a register was created
+            index.create(conn, checkfirst=True)
         conn.execute(self._insert_ignore(self._agency_t, abbr=self.abbr, agency=self.agency))
         owner = conn.execute(sa.select(self._agency_t.c.agency)
                              .where(self._agency_t.c.abbr == self.abbr)).scalar_one()
