@@ -297,6 +297,11 @@ def test_bad_filters_are_exit_2_naming_the_option(hall, url, tmp_path, args, opt
     assert r.exit_code == 2 and r.stderr.startswith("--today: E023 ")
 
 
+def test_a_full_id_number_typed_in_the_wrong_option_is_not_echoed(hall, url):  # noqa: F811
+    r = cli("register", "list", "--db", url, "--abbr", ABBR, "--from", ID_A)
+    assert r.exit_code == 2 and "110***********0021" in r.stderr and ID_A not in r.output
+
+
 def test_register_follow_up_on_the_command_line(hall, url):  # noqa: F811
     r = cli("register", "follow-up", "--db", url, "--abbr", ABBR, "--today", "2026-03-09")
     assert r.exit_code == 0, r.output
@@ -323,9 +328,14 @@ def test_register_export_writes_the_ledger_and_the_audit_log(hall, url, tmp_path
     log = hall.audit_log(limit=1)[0]
     assert (log["action"], log["subject"]) == ("export", "2026-03.xlsx")
     assert "xlsx, 3 notice(s)" in log["detail"] and "--from 2026-03-01" in log["detail"]
-    csv_out = tmp_path / "all.csv"
-    r = cli("register", "export", "--db", url, "--abbr", ABBR, "--format", "csv", "--output", csv_out)
+    csv_out = tmp_path / "all.csv"  # the format from the file's name
+    r = cli("register", "export", "--db", url, "--abbr", ABBR, "--output", csv_out)
     assert r.exit_code == 0 and csv_out.read_bytes().decode("utf-8-sig").count("\r\n") == 7
+    r = cli("register", "export", "--db", url, "--abbr", ABBR, "--format", "csv", "--output", tmp_path / "x.xlsx",
+            "--applicant", ID_A)
+    assert r.exit_code == 0 and (tmp_path / "x.xlsx").read_bytes().decode("utf-8-sig").count("\r\n") == 2
+    log = hall.audit_log(limit=1)[0]
+    assert "--applicant 110***********0021" in log["detail"] and ID_A not in log["detail"]
     r = cli("register", "export", "--db", url, "--abbr", ABBR, "--output", tmp_path / "no" / "such" / "x.xlsx")
     assert r.exit_code == 2 and "E004" in r.stderr
 

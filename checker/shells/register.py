@@ -670,13 +670,13 @@ class Register:
                 raise BadArgument("year", f"must be a year such as 2026, not {year!r}")
             where.append(t.c.year == year)
         first, last = _day(date_from, "date_from"), _day(date_to, "date_to")
-        _in_order(first, last, "date_from", "date_to")
+        _in_order(first, last, "date_from")
         if first:
             where.append(t.c.application_date >= first.isoformat())
         if last:
             where.append(t.c.application_date <= last.isoformat())
         first, last = _day(issued_from, "issued_from"), _day(issued_to, "issued_to")
-        _in_order(first, last, "issued_from", "issued_to")
+        _in_order(first, last, "issued_from")
         zone = time_zone(tz)  # checked also when unused: the same call may show local times
         if first:
             where.append(t.c.issued_at >= _utc_start(first, zone))
@@ -842,9 +842,9 @@ def _day(value, name: str) -> date | None:
         raise BadArgument(name, f"must be a date written YYYY-MM-DD, not {value!r}") from None
 
 
-def _in_order(first: date | None, last: date | None, first_name: str, last_name: str) -> None:
+def _in_order(first: date | None, last: date | None, first_name: str) -> None:
     if first and last and first > last:
-        raise BadArgument(first_name, f"{first} is after the end of the range ({last_name} {last})")
+        raise BadArgument(first_name, f"{first} is after the end of the range, {last}")
 
 
 def time_zone(name: str):

@@ -185,10 +185,8 @@ _OPTION_OF = {"number": "--number", "applicant": "--applicant", "reference": "--
 
 def _bad_option(e) -> None:
     """A filter the register refused (register.BadArgument): exit 2, naming the option."""
-    reason = e.reason
-    for argument, option in _OPTION_OF.items():  # the other end of a range, as the command line names it
-        reason = reason.replace(f"({argument} ", f"({option} ")
-    die([Problem(Location(_OPTION_OF.get(e.argument, e.argument)), "E023", reason)])
+    from checker.shells.privacy import mask_id
+    die([Problem(Location(_OPTION_OF.get(e.argument, e.argument)), "E023", mask_id(e.reason))])
 
 
 def _entry_record(e, **more) -> dict:
@@ -266,7 +264,7 @@ def register_follow_up(db: DbOption, abbr: AbbrOption = "", agency: AgencyOption
 @guarded
 def register_export(db: DbOption, output: Path = typer.Option(..., "--output", "-o", help="The file to write."),
                     abbr: AbbrOption = "", agency: AgencyOption = "", office: OfficeOption = None,
-                    fmt: LedgerFormat = typer.Option(LedgerFormat.xlsx, "--format", "-f"),
+                    fmt: Optional[LedgerFormat] = typer.Option(None, "--format", "-f", help="Default: csv for a FILE ending in .csv, else xlsx."),
                     number: NumberFilter = None, applicant: ApplicantFilter = None, reference: ReferenceFilter = None,
                     matter: MatterFilter = None, outcome: OutcomeFilter = None, status: StatusFilter = None,
                     year: YearFilter = None, date_from: FromFilter = None, date_to: ToFilter = None,
@@ -277,6 +275,8 @@ def register_export(db: DbOption, output: Path = typer.Option(..., "--output", "
     chief: an Excel workbook or a CSV file (UTF-8 with BOM). The export is written to the audit log."""
     from checker.shells.ledger import export_csv, export_xlsx
     from checker.shells.register import BadArgument
+    if fmt is None:
+        fmt = LedgerFormat.csv if output.suffix.lower() == ".csv" else LedgerFormat.xlsx
     filters = dict(number=number, applicant=applicant, reference=reference, matter=matter, outcome=outcome,
                    status=status, year=year, date_from=date_from, date_to=date_to, issued_from=issued_from,
                    issued_to=issued_to, overdue_on=overdue_on, tz=tz)
