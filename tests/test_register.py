@@ -1065,6 +1065,8 @@ def test_the_tables_are_as_documented(reg):
                      for i in inspector.get_indexes("notice_register") if i["name"].startswith(("ix_", "ux_")))
     assert indexes == [("ix_notice_register_key", ("agency", "application_key"), False),
                        ("ix_notice_register_matter", ("agency", "matter"), False),
+                       ("ix_notice_register_newest", ("agency", "id"), False),
+                       ("ix_notice_register_open", ("agency", "status", "deadline"), False),
                        ("ux_notice_register_first", ("agency", "application_key"), True)]
     checks = " ".join(" ".join(c["sqltext"].split()) for c in inspector.get_check_constraints("notice_register"))
     assert "seq > 0" in checks and "'open'" in checks and "'supplied'" in checks and "'closed'" in checks

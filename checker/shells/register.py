@@ -43,8 +43,8 @@ Guarantees:
   which masks every 18-digit resident ID number (`110***********1234`).
 
 A `Register` is one agency's view of a database that several agencies may share: `find`, `show`,
-`list` and `mark_supplied` see only that agency's entries, and an abbreviation belongs to one
-agency. Use one `Register` per process (a forked child gets fresh connections).
+`list`, `search`, `count`, `follow_up` and `mark_supplied` see only that agency's entries, and an
+abbreviation belongs to one agency. Use one `Register` per process (a forked child gets fresh connections).
 
 `url` is a SQLAlchemy URL (`sqlite:///file.db`, `postgresql+psycopg://user@host:5432/db`; a bare
 `postgresql://` or `postgres://` means the psycopg 3 driver) or a plain file path (SQLite). SQLite
@@ -61,8 +61,8 @@ import random
 import re
 import time
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
-from typing import Callable
+from datetime import date, datetime, timedelta, timezone
+from typing import Callable, NamedTuple
 
 from checker.errors import CheckerError, Location, Problem
 from checker.source.model import OUTCOMES
@@ -80,6 +80,8 @@ KIND_WORD = {
 # kinds whose notice waits for something from the applicant: they start `open`
 AWAITING = ("correct", "rongque")
 STATUSES = ("open", "supplied", "closed")
+# the hall's time zone: the day of issue of a notice is a day in it (the register keeps UTC)
+HALL_TZ = "Asia/Shanghai"
 
 # The problem code of a RegisterError. E001 ("cannot be read") is the nearest documented code; a
 # dedicated code (e.g. "register-unavailable") belongs in codes.py.
@@ -112,6 +114,15 @@ class KeyTaken(CheckerError):
                                  "give each application its own reference"))
 
 
+class BadArgument(ValueError):
+    """A filter of `search` (or `follow_up`) that cannot be used: `argument` names it, so that a
+    form or the command line can point at the field or option."""
+
+    def __init__(self, argument: str, reason: str):
+        self.argument, self.reason = argument, reason  # reason: what is wrong, without the name
+        super().__init__(f"{argument}: {reason}")
+
+
 @dataclass(frozen=True)
 class Entry:
     """One issued notice."""
@@ -141,6 +152,17 @@ class Entry:
     @property
     def kind_word(self) -> str:
         return KIND_WORD[self.kind]
+
+    def overdue_on(self, today: date) -> bool:
+        """Whether the notice still waits for something (status open) that was due before `today`."""
+        return self.status == "open" and self.deadline is not None and self.deadline < today.isoformat()
+
+
+class FollowUp(NamedTuple):
+    """An open notice and whether what it waits for is overdue (see Register.follow_up)."""
+
+    entry: Entry
+    overdue: bool
 
 
 def document_number(abbr: str, kind: str, year: int, seq: int) -> str:
@@ -206,6 +228,9 @@ def _tables():
     sa.Index("ix_audit_log_agency", audit.c.agency, audit.c.id)
     sa.Index("ix_notice_register_key", entry.c.agency, entry.c.application_key)
     sa.Index("ix_notice_register_matter", entry.c.agency, entry.c.matter)
+    # search's newest first, and follow_up's open notices by due date, without sorting the register
+    sa.Index("ix_notice_register_newest", entry.c.agency, entry.c.id)
+    sa.Index("ix_notice_register_open", entry.c.agency, entry.c.status, entry.c.deadline)
     # one first entry per key: with unique `supersedes`, the history of a key is a single chain
     sa.Index("ux_notice_register_first", entry.c.agency, entry.c.application_key, unique=True,
              sqlite_where=entry.c.supersedes.is_(None), postgresql_where=entry.c.supersedes.is_(None))
@@ -443,6 +468,8 @@ class Register:
         for name, length in added.items():  # registers made before these columns existed
             if name not in columns:
                 conn.execute(sa.text(f"ALTER TABLE notice_register ADD COLUMN {name} VARCHAR({length})"))
+        for index in self._entry_t.indexes:  # indexes added since a register was created
+            index.create(conn, checkfirst=True)
         conn.execute(self._insert_ignore(self._agency_t, abbr=self.abbr, agency=self.agency))
         owner = conn.execute(sa.select(self._agency_t.c.agency)
                              .where(self._agency_t.c.abbr == self.abbr)).scalar_one()
@@ -572,25 +599,119 @@ class Register:
     def list(self, matter: str | None = None, outcome: str | None = None, year: int | None = None,
              limit: int | None = 100, *, status: str | None = None) -> list[Entry]:
         """The notices, newest first, filtered by matter, outcome, year (of the application date)
-        and status; at most `limit` (None: all)."""
+        and status; at most `limit` (None: all). A shorthand of `search`."""
+        return self.search(matter=matter, outcome=outcome, year=year, status=status, limit=limit)
+
+    def search(self, *, limit: int | None = 100, offset: int = 0, **filters) -> list[Entry]:
+        """This agency's notices that pass every filter given, newest first: at most `limit` (None:
+        all), after skipping `offset`. A filter left out, None or blank does not filter.
+
+        - `number`: the document number or a part of it (`0042`, `审补〔2026〕第0042号`);
+        - `applicant`: a part of the applicant's name, in any case; an 18-digit ID number typed is
+          masked first (`110***********0021`) and matches the masked ID kept; a part of the mask
+          (`0021`) matches too. Full ID numbers are never compared: the register has none;
+        - `reference`: a part of the submission's key (MATTER/REFERENCE, BUNDLE/REFERENCE/MEMBER);
+        - `matter`, `outcome`, `status`: exactly; `year`: of the application date;
+        - `date_from`, `date_to`: the application date, both days included (YYYY-MM-DD or a date);
+        - `issued_from`, `issued_to`: the day of issue, both included, as a day in the hall: `tz`
+          (a time-zone name, default Asia/Shanghai) turns the day into the UTC instants the
+          register keeps, so a notice issued at 07:30 Beijing time on 3 March (23:30 UTC on 2 March)
+          is issued on 3 March;
+        - `overdue_on`: open notices (waiting for something) whose due date (`deadline`) is before
+          that day (see `follow_up`).
+
+        `%` and `_` are characters, not patterns. A bad argument raises `BadArgument` (a ValueError)
+        naming it."""
         t = self._entry_t
-        query = self._select()
-        if matter is not None:
-            query = query.where(t.c.matter == matter)
-        if outcome is not None:
-            query = query.where(t.c.outcome == outcome)
-        if year is not None:
-            query = query.where(t.c.year == int(year))
-        if status is not None:
-            if status not in STATUSES:
-                raise ValueError(f"unknown status {status!r}: one of {', '.join(STATUSES)}")
-            query = query.where(t.c.status == status)
-        query = query.order_by(t.c.id.desc())
+        query = self._select().where(*self._filters(**filters)).order_by(t.c.id.desc())
         if limit is not None:
-            if int(limit) < 0:
-                raise ValueError("limit must not be negative")
-            query = query.limit(int(limit))
+            query = query.limit(_count(limit, "limit"))
+        if _count(offset, "offset"):
+            query = query.offset(offset)
         return self._read(lambda conn: [self._entry(r) for r in conn.execute(query)], what="read the register")
+
+    def count(self, **filters) -> int:
+        """How many notices `search` finds with these filters, all pages together."""
+        import sqlalchemy as sa
+        t = self._entry_t
+        query = sa.select(sa.func.count()).select_from(t).where(t.c.agency == self.agency, *self._filters(**filters))
+        return self._read(lambda conn: conn.execute(query).scalar_one(), what="read the register")
+
+    def _filters(self, *, number: str | None = None, applicant: str | None = None, reference: str | None = None,
+                 matter: str | None = None, outcome: str | None = None, status: str | None = None,
+                 year: int | None = None, date_from=None, date_to=None, issued_from=None, issued_to=None,
+                 overdue_on=None, tz: str = HALL_TZ) -> list:
+        """The conditions of `search`'s filters (see there), each checked."""
+        import sqlalchemy as sa
+        t, where = self._entry_t, []
+        number, applicant, reference, matter, outcome, status = (
+            _text(v, name) for v, name in ((number, "number"), (applicant, "applicant"), (reference, "reference"),
+                                           (matter, "matter"), (outcome, "outcome"), (status, "status")))
+        if number:
+            where.append(t.c.number.contains(number, autoescape=True))
+        if applicant:
+            typed = mask_id(applicant)  # a full ID number typed is compared masked, as it is kept
+            where.append(sa.or_(t.c.applicant.icontains(typed, autoescape=True),
+                                t.c.applicant_id.icontains(typed, autoescape=True)))
+        if reference:
+            where.append(t.c.application_key.contains(reference, autoescape=True))
+        if matter:
+            where.append(t.c.matter == matter)
+        if outcome:
+            if outcome not in OUTCOMES:
+                raise BadArgument("outcome", f"unknown outcome {outcome!r}: one of {', '.join(OUTCOMES)}")
+            where.append(t.c.outcome == outcome)
+        if status:
+            if status not in STATUSES:
+                raise BadArgument("status", f"unknown status {status!r}: one of {', '.join(STATUSES)}")
+            where.append(t.c.status == status)
+        if year is not None:
+            if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999:
+                raise BadArgument("year", f"must be a year such as 2026, not {year!r}")
+            where.append(t.c.year == year)
+        first, last = _day(date_from, "date_from"), _day(date_to, "date_to")
+        _in_order(first, last, "date_from")
+        if first:
+            where.append(t.c.application_date >= first.isoformat())
+        if last:
+            where.append(t.c.application_date <= last.isoformat())
+        first, last = _day(issued_from, "issued_from"), _day(issued_to, "issued_to")
+        _in_order(first, last, "issued_from")
+        zone = time_zone(tz)  # checked also when unused: the same call may show local times
+        if first:
+            where.append(t.c.issued_at >= _utc_start(first, zone))
+        if last:
+            where.append(t.c.issued_at < _utc_start(last + timedelta(days=1), zone))
+        day = _day(overdue_on, "overdue_on")
+        if day:
+            where.append(sa.and_(t.c.status == "open", t.c.kind.in_(AWAITING), t.c.deadline.is_not(None),
+                                 t.c.deadline < day.isoformat()))
+        return where
+
+    def follow_up(self, today: date | str, limit: int | None = None) -> list[FollowUp]:
+        """The open notices that wait for something from the applicant, with the day it is due
+        (`entry.deadline`), soonest first (those without a due date last), each marked overdue when
+        its due date is before `today`. What is due depends on the kind of notice:
+
+        - 容缺受理 (`rongque`): the deferred materials, by the date promised: the notice's
+          `deadline.supply_by` (the promised period from the application date). A matter with no
+          promised period has none, and its due date is the decision's (`decision_by`): the
+          materials must come before the decision;
+        - 补正 (`correct`): the corrections. The law sets the applicant no date for them; the due
+          date kept is the end of the five working days within which the one-time notice must be
+          given (`deadline.notice_by`, 行政许可法 art. 32), so "overdue" says the corrections have
+          waited longer than that, not that a right is lost. A matter that is no licence has no
+          such date: no due date, never overdue."""
+        import sqlalchemy as sa
+        t, day = self._entry_t, _day(today, "today")
+        if day is None:
+            raise BadArgument("today", "must be a day (YYYY-MM-DD)")
+        query = (self._select().where(t.c.status == "open", t.c.kind.in_(AWAITING))
+                 .order_by(t.c.deadline.is_(None), t.c.deadline, t.c.id))
+        if limit is not None:
+            query = query.limit(_count(limit, "limit"))
+        entries = self._read(lambda conn: [self._entry(r) for r in conn.execute(query)], what="read the register")
+        return [FollowUp(e, e.overdue_on(day)) for e in entries]
 
     def mark_supplied(self, number: str, by: str = "") -> Entry:
         """Record that what an open notice waited for (容缺受理: the deferred materials; 补正: the
@@ -690,6 +811,85 @@ def _iso_date(text, name: str) -> date:
         except ValueError:
             pass
     raise ValueError(f"{name} must be a date written YYYY-MM-DD, not {text!r}")
+
+
+def _text(value, name: str) -> str:
+    """A text filter, stripped ("" when not given)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise BadArgument(name, f"must be a text, not {type(value).__name__}")
+    return value.strip()
+
+
+def _count(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise BadArgument(name, f"must be a whole number, 0 or more, not {value!r}")
+    return value
+
+
+def _day(value, name: str) -> date | None:
+    """A day given as a date or as YYYY-MM-DD; None (or blank) for none."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        raise BadArgument(name, f"must be a day, not a time: {value.isoformat()}")
+    if isinstance(value, date):
+        return value
+    try:
+        return _iso_date(value.strip() if isinstance(value, str) else value, name)
+    except ValueError:
+        raise BadArgument(name, f"must be a date written YYYY-MM-DD, not {value!r}") from None
+
+
+def _in_order(first: date | None, last: date | None, first_name: str) -> None:
+    if first and last and first > last:
+        raise BadArgument(first_name, f"{first} is after the end of the range, {last}")
+
+
+def time_zone(name: str):
+    """The time zone of this name (zoneinfo), or BadArgument naming `tz`."""
+    from zoneinfo import ZoneInfo
+    try:
+        return ZoneInfo(name)
+    except Exception:  # unknown (ZoneInfoNotFoundError), malformed (ValueError) or not a text
+        raise BadArgument("tz", f"must be a time-zone name such as {HALL_TZ}, not {name!r}") from None
+
+
+def today_in(tz: str = HALL_TZ) -> date:
+    """Today in the hall: the day `follow_up` judges by when none is named."""
+    return datetime.now(time_zone(tz)).date()
+
+
+def _utc_start(day: date, zone) -> str:
+    """The UTC instant at which `day` begins in `zone`, written as the register writes issued_at."""
+    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    return start.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def open_register(url: str, agency: str, abbr: str, office=None) -> Register:
+    """The register of the agency given, else of the office's (as `agency_of`); with only an
+    abbreviation given, of the agency that holds it in this database (so that `--abbr 西市监`
+    finds the notices issued with `--agency 西城区市场监管局 --abbr 西市监`), else of an agency
+    named by the abbreviation."""
+    import sqlalchemy as sa
+    named, abbr = agency_of(agency, abbr, office)
+    if agency or office is not None:
+        return Register(url, named, abbr)
+    db = Database(url)
+    try:
+        _, holders, *_ = _tables()
+
+        def holder(conn):
+            if not sa.inspect(conn).has_table(holders.name):
+                return None  # a register not yet created
+            return conn.execute(sa.select(holders.c.agency).where(holders.c.abbr == abbr)).scalar_one_or_none()
+        register = Register(db, db.read(holder, what="read the register") or named, abbr)
+    except BaseException:
+        db.close()
+        raise
+    register._owns = True  # the database opened here is the register's to close
+    return register
 
 
 def agency_of(agency: str, abbr: str, office) -> tuple[str, str]:

@@ -1,9 +1,10 @@
 """The commands for an office: screen (a batch of applications), serve (the web pages and the API),
-and the register of issued notices (register list, show, supplied)."""
+and the register of issued notices (register list, show, supplied, follow-up, export)."""
 
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -31,7 +32,7 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
     """Pre-screen a batch: a notice per application (HTML and JSON), a summary (CSV, HTML), and with
     --db numbered notices in a register. Exit 0 all acceptable, 1 findings or unusable records."""
     from checker.shells.privacy import mask_id
-    from checker.shells.register import Register, RegisterError, agency_of
+    from checker.shells.register import RegisterError, open_register
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from checker.shells.screen import Numbering, Screener, prepare_output, read, screen as run_screen
     ws = workspace(root)
@@ -39,10 +40,9 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
     locality(ws, local, the_office)  # an unknown locality, or two choices, refused before any record
     if not source.exists():
         die([Problem(Location(str(source)), "E001", "no such file or folder")])
-    agency, abbr = agency_of(agency, abbr, the_office)
     screener = Screener(ws, matter, None if the_office else local_choice(local), the_office)
     prepare_output(out)
-    hooks = Numbering(Register(db, agency, abbr)) if db else None
+    hooks = Numbering(open_register(db, agency, abbr, the_office)) if db else None
     problems = 0  # counted, not kept: a batch of millions must not grow in memory
 
     def problem(p: Problem) -> None:
@@ -123,9 +123,9 @@ register_app = typer.Typer(help="The register of issued notices: what was told t
 
 def _open_register(db: str, agency: str, abbr: str, office: Optional[Path] = None):
     """The register of the agency named by --agency/--abbr, else by the office (--office,
-    $CHECKER_OFFICE), else of the agency X."""
-    from checker.shells.register import Register, agency_of
-    return Register(db, *agency_of(agency, abbr, office_of(office, None)))
+    $CHECKER_OFFICE); with --abbr alone, of the agency that holds the abbreviation; else of X."""
+    from checker.shells.register import open_register
+    return open_register(db, agency, abbr, office_of(office, None))
 
 
 def _entry_line(e) -> str:
@@ -134,22 +134,150 @@ def _entry_line(e) -> str:
                      f"due {e.deadline or '-':10}  {e.application_key}{sup}")
 
 
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+class LedgerFormat(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+# the filters of `register list` and `register export` (Register.search's arguments), declared once
+NumberFilter = Annotated[Optional[str], typer.Option("--number", help="The document number or a part of it, e.g. 0042.")]
+ApplicantFilter = Annotated[Optional[str], typer.Option("--applicant", help="A part of the applicant's name, or an ID number (compared masked).")]
+ReferenceFilter = Annotated[Optional[str], typer.Option("--reference", help="A part of the submission's key (MATTER/REFERENCE).")]
+MatterFilter = Annotated[Optional[str], typer.Option("--matter", help="A matter id.")]
+OutcomeFilter = Annotated[Optional[str], typer.Option("--outcome", help="accept, rongque, correct, refuse, redirect or not_required.")]
+StatusFilter = Annotated[Optional[str], typer.Option("--status", help="open, supplied or closed.")]
+YearFilter = Annotated[Optional[int], typer.Option("--year", help="The year of the application date.")]
+FromFilter = Annotated[Optional[str], typer.Option("--from", help="Applications dated on or after this day (YYYY-MM-DD).")]
+ToFilter = Annotated[Optional[str], typer.Option("--to", help="Applications dated on or before this day (YYYY-MM-DD).")]
+IssuedFromFilter = Annotated[Optional[str], typer.Option("--issued-from", help="Issued on or after this day in the hall (YYYY-MM-DD).")]
+IssuedToFilter = Annotated[Optional[str], typer.Option("--issued-to", help="Issued on or before this day in the hall (YYYY-MM-DD).")]
+OverdueFilter = Annotated[Optional[str], typer.Option("--overdue-on", help="Open notices whose due date is before this day (YYYY-MM-DD).")]
+TzOption = Annotated[str, typer.Option("--tz", help="The hall's time zone, for days of issue and local times.")]
+
+# Register.search's (and follow_up's) arguments as the command line names them
+_OPTION_OF = {"number": "--number", "applicant": "--applicant", "reference": "--reference", "matter": "--matter",
+              "outcome": "--outcome", "status": "--status", "year": "--year", "date_from": "--from",
+              "date_to": "--to", "issued_from": "--issued-from", "issued_to": "--issued-to",
+              "overdue_on": "--overdue-on", "tz": "--tz", "limit": "--limit", "offset": "--offset",
+              "today": "--today"}
+
+
+def _bad_option(e) -> None:
+    """A filter the register refused (register.BadArgument): exit 2, naming the option."""
+    from checker.shells.privacy import mask_id
+    die([Problem(Location(_OPTION_OF.get(e.argument, e.argument)), "E023", mask_id(e.reason))])
+
+
+def _entry_record(e, **more) -> dict:
+    """An entry for other programs: its fields without the notice (see `register show`)."""
+    from dataclasses import asdict
+    return {k: v for k, v in asdict(e).items() if k != "notice_json"} | more
+
+
 @register_app.command("list")
 @guarded
 def register_list(db: DbOption, abbr: AbbrOption = "", agency: AgencyOption = "", office: OfficeOption = None,
-                  matter: Optional[str] = typer.Option(None, "--matter"),
-                  outcome: Optional[str] = typer.Option(None, "--outcome"),
-                  year: Optional[int] = typer.Option(None, "--year"),
-                  status: Optional[str] = typer.Option(None, "--status", help="open, supplied or closed"),
-                  limit: int = typer.Option(100, "--limit")) -> None:
-    """The notices issued, newest first."""
+                  number: NumberFilter = None, applicant: ApplicantFilter = None, reference: ReferenceFilter = None,
+                  matter: MatterFilter = None, outcome: OutcomeFilter = None, status: StatusFilter = None,
+                  year: YearFilter = None, date_from: FromFilter = None, date_to: ToFilter = None,
+                  issued_from: IssuedFromFilter = None, issued_to: IssuedToFilter = None,
+                  overdue_on: OverdueFilter = None, tz: TzOption = "Asia/Shanghai",
+                  limit: int = typer.Option(100, "--limit", help="At most this many notices."),
+                  offset: int = typer.Option(0, "--offset", help="Skip this many first (the next page)."),
+                  fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f"),
+                  lang: LangOption = Lang.zh) -> None:
+    """The notices issued, newest first, that pass every filter given; on standard error, how many
+    there are in all when not all are shown."""
+    filters = dict(number=number, applicant=applicant, reference=reference, matter=matter, outcome=outcome,
+                   status=status, year=year, date_from=date_from, date_to=date_to, issued_from=issued_from,
+                   issued_to=issued_to, overdue_on=overdue_on, tz=tz)
+    from checker.shells.register import BadArgument
     with _open_register(db, agency, abbr, office) as reg:
         try:
-            entries = reg.list(matter, outcome, year, limit, status=status)
-        except ValueError as e:
-            die([Problem(Location("--status"), "E023", str(e))])
-        for e in entries:
-            typer.echo(_entry_line(e))
+            entries = reg.search(**filters, limit=limit, offset=offset)
+            total = reg.count(**filters) if offset or len(entries) >= limit else len(entries)
+        except BadArgument as e:
+            _bad_option(e)
+    _print_entries(entries, fmt, lang, tz)
+    if total > len(entries):
+        typer.echo(f"{len(entries)} shown ({offset + 1 if entries else offset}-{offset + len(entries)}) "
+                   f"of {total}; see --offset and --limit", err=True)
+
+
+def _print_entries(entries, fmt: ListFormat, lang: Lang, tz: str, overdue: Optional[list] = None) -> None:
+    """The entries on standard output as lines, JSON or CSV; with `overdue` (follow-up), each
+    line or object says whether the entry is overdue."""
+    import json
+    marks = overdue if overdue is not None else [None] * len(entries)
+    if fmt is ListFormat.json:
+        typer.echo(json.dumps([_entry_record(e, **({} if late is None else {"overdue": late}))
+                               for e, late in zip(entries, marks)], ensure_ascii=False, indent=2))
+    elif fmt is ListFormat.csv:
+        from checker.shells.ledger import export_csv
+        typer.echo(export_csv(entries, lang.value, tz), nl=False)
+    else:
+        for e, late in zip(entries, marks):
+            typer.echo(("OVERDUE  " if late else "         " if late is not None else "") + _entry_line(e))
+
+
+@register_app.command("follow-up")
+@guarded
+def register_follow_up(db: DbOption, abbr: AbbrOption = "", agency: AgencyOption = "", office: OfficeOption = None,
+                       today: Optional[str] = typer.Option(None, "--today", help="The day to judge what is overdue (YYYY-MM-DD; default: today in the hall)."),
+                       tz: TzOption = "Asia/Shanghai",
+                       fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f"),
+                       lang: LangOption = Lang.zh) -> None:
+    """The open notices (容缺受理: deferred materials; 补正: corrections) by due date, soonest first;
+    those past due marked OVERDUE. Exit 0, also when some are overdue."""
+    from checker.shells.register import BadArgument, today_in
+    with _open_register(db, agency, abbr, office) as reg:
+        try:
+            hall_today = today_in(tz)  # checks --tz, which CSV's times use
+            waiting = reg.follow_up(today or hall_today)
+        except BadArgument as e:
+            _bad_option(e)
+    _print_entries([f.entry for f in waiting], fmt, lang, tz, overdue=[f.overdue for f in waiting])
+
+
+@register_app.command("export")
+@guarded
+def register_export(db: DbOption, output: Path = typer.Option(..., "--output", "-o", help="The file to write."),
+                    abbr: AbbrOption = "", agency: AgencyOption = "", office: OfficeOption = None,
+                    fmt: Optional[LedgerFormat] = typer.Option(None, "--format", "-f", help="Default: csv for a FILE ending in .csv, else xlsx."),
+                    number: NumberFilter = None, applicant: ApplicantFilter = None, reference: ReferenceFilter = None,
+                    matter: MatterFilter = None, outcome: OutcomeFilter = None, status: StatusFilter = None,
+                    year: YearFilter = None, date_from: FromFilter = None, date_to: ToFilter = None,
+                    issued_from: IssuedFromFilter = None, issued_to: IssuedToFilter = None,
+                    overdue_on: OverdueFilter = None, tz: TzOption = "Asia/Shanghai",
+                    lang: LangOption = Lang.zh) -> None:
+    """The notices that pass the filters (as for `register list`, all of them) as a ledger for a
+    chief: an Excel workbook or a CSV file (UTF-8 with BOM). The export is written to the audit log."""
+    from checker.shells.ledger import export_csv, export_xlsx
+    from checker.shells.register import BadArgument
+    if fmt is None:
+        fmt = LedgerFormat.csv if output.suffix.lower() == ".csv" else LedgerFormat.xlsx
+    filters = dict(number=number, applicant=applicant, reference=reference, matter=matter, outcome=outcome,
+                   status=status, year=year, date_from=date_from, date_to=date_to, issued_from=issued_from,
+                   issued_to=issued_to, overdue_on=overdue_on, tz=tz)
+    with _open_register(db, agency, abbr, office) as reg:
+        try:
+            entries = reg.search(**filters, limit=None)
+        except BadArgument as e:
+            _bad_option(e)
+        data = (export_xlsx if fmt is LedgerFormat.xlsx else export_csv)(entries, lang.value, tz)
+        try:
+            output.write_bytes(data)
+        except OSError as e:
+            die([Problem(Location(str(output)), "E004", f"cannot write: {e.strerror}")])
+        given = " ".join(f"{_OPTION_OF[k]} {v}" for k, v in filters.items() if v is not None and k != "tz")
+        reg.record("export", output.name, detail=f"{fmt.value}, {len(entries)} notice(s); {given or 'no filter'}")
+    typer.echo(printable(f"{len(entries)} notice(s) written to {output}"))
 
 
 @register_app.command("show")
