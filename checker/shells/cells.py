@@ -165,10 +165,11 @@ def read_date(value: Any) -> str:
         raise Unreadable(f"{quoted(read_text(value))} is not a date",
                          "format the cell as a date, or write the date as YYYY-MM-DD")
     fault = date_fault(text)
+    written = quoted(value.strip() if isinstance(value, str) else text)
     if fault == "not a real date":
-        raise Unreadable(f"'{text}' is not a real date", "write the real date", code="A003")
+        raise Unreadable(f"{written} is not a real date", "write the real date", code="A003")
     if fault:
-        raise Unreadable(f"'{text}' is {fault}", "write the real date", code="A005")
+        raise Unreadable(f"{written} is {fault}", "write the real date", code="A005")
     return text
 
 
@@ -331,7 +332,7 @@ def sheet_application(data: dict, facts: dict[str, Fact], cells: "RowCells", whe
         if typed is not None:
             out["facts"][name] = typed
     if problems:
-        raise CheckerError(problems)
+        raise CheckerError(sorted(problems))  # left to right, as the row reads
     return out
 
 

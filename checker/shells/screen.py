@@ -291,15 +291,17 @@ def read_csv(path: Path) -> Iterator[Record]:
             yield Record(first, source(1), problems=[wrong])
             return
         columns = {h: i for i, h in enumerate(header, start=1) if h}
+        line = reader.line_num
         while True:
             try:
                 values = next(reader)
             except StopIteration:
                 return
             except csv.Error as e:  # the row is lost, not the batch: the reader goes on at the next line
-                line = reader.line_num + 1  # the line it stopped in (not counted yet)
+                line += 1  # the line the row starts in, after the last one read
                 where = Location(str(path), line, 1)
                 yield Record(where, source(line), problems=[_csv_problem(where, e)])
+                line = reader.line_num
                 continue
             line = reader.line_num
             where = Location(str(path), line, 1)
