@@ -94,6 +94,8 @@ _BOOLS = {**{w: True for w in TRUE_WORDS}, **{w: False for w in FALSE_WORDS}}
 def read_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
+    if isinstance(value, str) and value in _BOOLS:  # as most cells are written: no need to normalise
+        return _BOOLS[value]
     if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
     found = _BOOLS.get(plain(read_text(value)))
@@ -118,6 +120,8 @@ def read_number(value: Any, kind: str = "number") -> int | float:
         raise Unreadable(f"{quoted(read_text(value))} is not {wanted}", f"write {wanted}, e.g. 12000")
     if isinstance(value, (int, float)):
         number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= MAX_NUMBER_TEXT:
+        return int(value)  # as most cells are written
     else:
         text = plain(read_text(value))
         if len(text) > MAX_NUMBER_TEXT or not (_INTEGER if whole else _NUMBER).fullmatch(text):
@@ -139,6 +143,7 @@ def read_number(value: Any, kind: str = "number") -> int | float:
 
 _MIDNIGHT = r"(?:\s+0?0:00(?::00)?)?"
 _DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _MIDNIGHT)
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _DATE_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日" + _MIDNIGHT)
 
 
@@ -153,7 +158,7 @@ def read_date(value: Any) -> str:
     elif isinstance(value, datetime.date):
         text = value.isoformat()
     elif isinstance(value, str):
-        written = unicodedata.normalize("NFKC", value).strip()
+        written = value if _ISO.fullmatch(value) else unicodedata.normalize("NFKC", value).strip()
         found = _DATE.fullmatch(written)
         year, month, day = (found.group(1), found.group(3), found.group(4)) if found else (None, None, None)
         if found is None and (found := _DATE_ZH.fullmatch(written)):
@@ -274,6 +279,7 @@ def read_fact(value: Any, fact: Fact) -> Any:
 
 # --- a row as an application -----------------------------------------------------------------------
 
+TEXT = Type("string")
 ATTRIBUTE_TYPES = {"copies": Type("integer"), "signed": Type("bool"), "sealed": Type("bool"),
                    "valid_until": Type("date")}
 
@@ -287,7 +293,7 @@ def read_materials(value: Any) -> list[dict]:
         for attribute in attributes:
             key, _, written = (s.strip() for s in attribute.partition("="))
             try:
-                entry[key] = read_value(written, ATTRIBUTE_TYPES.get(key, Type("string")))
+                entry[key] = read_value(written, ATTRIBUTE_TYPES.get(key, TEXT))
             except Unreadable as e:
                 raise Unreadable(f"{entry['id']} {key}: {e.message}", e.hint, e.code) from None
         out.append(entry)

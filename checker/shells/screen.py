@@ -5,13 +5,19 @@ Inputs are streamed, one record at a time, so a batch of any size runs in consta
 - a folder of application files (YAML or JSON), each naming its matter (`matter:`) unless
   `--matter` gives one for all;
 - a JSON Lines file, one application per line;
-- a CSV file, one application per row, with these columns (any may be left out):
-  `matter`, `date`, `reference`, `applicant_name`, `applicant_contact`, `fact.<name>` (one column
-  per fact; bool as true/false/是/否/1/0, numbers, dates YYYY-MM-DD, enum values, a list of
-  records as JSON), `materials` (IDs separated by `;`, e.g. `IB-01;IB-03/lease`, each optionally
-  with attributes as `IB-02:form=original_and_copy:copies=1:valid_until=2030-01-01`),
-  `promised` (IDs separated by `;`), `rongque` (true/false).
-A malformed record is reported with its file and line and the batch goes on.
+- a spreadsheet: a CSV file (UTF-8, a byte-order mark accepted), or an Excel workbook (.xlsx: its
+  first sheet, streamed in read-only mode; the template's help sheets are not read), one
+  application per row under a header row naming these columns (any may be left out): `matter`
+  (or `bundle` for an event), `date`, `reference`, `locality`, `applicant_name`,
+  `applicant_contact`, `applicant_phone`, `applicant_id_number`, `fact.<name>` (one column per
+  fact), `materials` (IDs separated by `;`, e.g. `IB-01;IB-03/lease`, each optionally with
+  attributes as `IB-02:form=original_and_copy:copies=1:valid_until=2030-01-01`), `promised` (IDs
+  separated by `;`), `rongque` (yes/no). `checker template` writes these columns for a matter.
+  Each cell is read by its declared type as office software writes it (cells.py: 2026/12/3 and
+  2026年12月3日 dates, 是/否 or 有/无, a choice by its Chinese or English label such as 租赁, 12,000
+  and full-width digits, date cells); a row whose first cell starts with # is a note, not read.
+A malformed record is reported with its file and line (a spreadsheet's bad cell with its line and
+column, or in a workbook as the sheet names it: batch.xlsx:Sheet1!C7) and the batch goes on.
 
 A record is known by its key (`submission_key`): MATTER/REFERENCE, or without a reference the
 file and line it was read from. The key names its notice in the register and its files under
