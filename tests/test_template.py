@@ -151,9 +151,10 @@ def test_the_csv_says_what_each_column_takes_and_shows_a_worked_row():
     rows = csv_rows(write_csv(WS.matter(IB), "zh"))
     header, helps, worked = rows[0], dict(zip(rows[0], rows[1])), dict(zip(rows[0], rows[2]))
     assert len(rows) == 3 and helps["matter"].startswith("# ")
-    # the question from the rule file, then the choices in words (rules/premises.yaml's labels)
-    assert helps["fact.premises_tenure"] == ("经营场所是自有、租赁，还是没有房屋产权证明？【选一项：自有房产、租赁、"
-                                             "无产权证明（如集市、村集体用房）】")
+    # the question from the rule file, then the choices in words, Chinese and English (rules/premises.yaml's labels)
+    assert helps["fact.premises_tenure"] == ("经营场所是自有、租赁，还是没有房屋产权证明？【选一项：自有房产 / owned、租赁 / leased、"
+                                             "无产权证明（如集市、村集体用房） / no title certificate (market stall, "
+                                             "village building, ...)】")
     assert helps["fact.operator_stated_age"].endswith("【整数；0至150；单位：周岁】")
     assert "由受理机关核实" in helps["fact.scope_barred"]  # verified by the agency: usually left empty
     assert "IB-03/lease 经营场所使用证明：租赁协议" in helps["materials"]
@@ -173,7 +174,7 @@ def test_the_workbook_has_drop_downs_date_cells_a_frozen_header_and_help(tmp_pat
     col = {name: i + 1 for i, name in enumerate(header)}
     assert sheet.freeze_panes == "A2"
     assert all(sheet.cell(1, i).comment is not None for i in col.values())
-    assert "选一项：自有房产、租赁" in sheet.cell(1, col["fact.premises_tenure"]).comment.text
+    assert "选一项：自有房产 / owned、租赁 / leased、" in sheet.cell(1, col["fact.premises_tenure"]).comment.text
 
     def drop_down(column: str) -> list[str]:
         letter = openpyxl.utils.get_column_letter(col[column])

@@ -123,6 +123,17 @@ def _choice_word(column: Column, value: str, lang: str) -> str:
     return word
 
 
+def _choice_words(column: Column, value: str, lang: str) -> str:
+    """A choice as the help shows it: its label in `lang`, then in the other language where that
+    differs (租赁 / leased); a label the reader would refuse as ambiguous is left out."""
+    other = "en" if lang == "zh" else "zh"
+    words = [_choice_word(column, value, lang)]
+    second = _choice_word(column, value, other)
+    if plain(second) != plain(words[0]):
+        words.append(second)
+    return " / ".join(words)
+
+
 def _bool_word(value: bool, lang: str) -> str:
     return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
 
@@ -134,7 +145,7 @@ def how_to_write(column: Column, lang: str) -> str:
     if kind == "id":
         return ""
     if kind == "enum":
-        text = t("template.kind.enum", lang, choices=alt.join(_choice_word(column, v, lang) for v, _ in column.choices))
+        text = t("template.kind.enum", lang, choices=alt.join(_choice_words(column, v, lang) for v, _ in column.choices))
     elif kind == "locality":
         text = t("template.kind.locality", lang, choices=alt.join(f"{v}（{tx(n, lang)}）" if lang == "zh" else f"{v} ({tx(n, lang)})"
                                                                      for v, n in column.choices))
