@@ -348,8 +348,11 @@ def read_xlsx(path: Path) -> Iterator[Record]:
     """The first sheet of a workbook (not the template's help sheets), first row the header, one
     application per row, streamed in read-only mode: the same columns and isolation as CSV, each
     problem at its cell (batch.xlsx:Sheet1!C7). Formulas count by their last computed value."""
+    import warnings
     import openpyxl
     from checker.shells.template import TEMPLATE_SHEETS
+    # what openpyxl says of parts it does not use (styles, extensions) is not about the applications
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\..*)?$")
     source = _source(path)
     whole = Location(str(path))
     unreadable = "save it from the spreadsheet program as an Excel workbook (.xlsx), without a password"

@@ -281,6 +281,22 @@ def _rows(subject: Subject, columns: list[Column], examples: Sequence[Example] |
 
 # --- the files -------------------------------------------------------------------------------------
 
+# what a download of each format is (the web console's Content-Type)
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def template_for(ws, name: str, fmt: str = "csv", lang: str = "zh", locality=None) -> bytes:
+    """The template of a matter or an event of the library `ws` (a Workspace), under a locality's
+    rules (None: the national ones), as `checker template` writes it and the web console serves it;
+    CheckerError for an unknown matter or a broken rule file."""
+    from checker.source.local import locality_rows
+    chosen = ws.bundle(name, locality) if ws.is_bundle(name) else ws.matter(name, locality)
+    localities = {row["id"]: row["name"] if isinstance(row["name"], dict) else {"zh": row["id"], "en": row["id"]}
+                  for row in locality_rows(ws.files("local"))}
+    return (write_xlsx if fmt == "xlsx" else write_csv)(chosen, lang, localities=localities)
+
+
 def write_csv(subject: Subject, lang: str = "zh", examples: Sequence[Example] | None = None,
               localities: dict[str, Text] | None = None) -> bytes:
     """The template as CSV (UTF-8 with a byte-order mark): the header, a note row saying what each

@@ -30,17 +30,12 @@ def template(subject: Annotated[str, typer.Argument(help="A matter or an event (
              root: RootOption = None) -> None:
     """The batch sheet of a matter or an event for `checker screen`: its columns, what each takes and
     the values allowed, and a worked row from one of its examples (a note until its # is deleted)."""
-    from checker.shells.template import write_csv, write_xlsx
-    from checker.source.local import locality_rows
+    from checker.shells.template import template_for
     if fmt is TemplateFormat.xlsx and output is None:
         die([Problem(Location("--output"), "E004", "an Excel workbook is not written to the terminal",
                      "give --output FILE.xlsx, or --format csv to print it")])
     ws = workspace(root)
-    where = locality(ws, local, office_of(office, ws))
-    chosen = ws.bundle(subject, where) if ws.is_bundle(subject) else ws.matter(subject, where)
-    localities = {row["id"]: row["name"] if isinstance(row["name"], dict) else {"zh": row["id"], "en": row["id"]}
-                  for row in locality_rows(ws.files("local"))}
-    data = (write_xlsx if fmt is TemplateFormat.xlsx else write_csv)(chosen, lang.value, localities=localities)
+    data = template_for(ws, subject, fmt.value, lang.value, locality(ws, local, office_of(office, ws)))
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
