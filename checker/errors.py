@@ -37,16 +37,29 @@ def quoted(value: object, limit: int = 60) -> str:
 
 @dataclass(frozen=True, order=True)
 class Location:
-    """A 1-based line and column in a file (0 means unknown)."""
+    """A 1-based line and column in a file (0 means unknown); in a workbook, the row and column of
+    a cell of the sheet named, shown as a spreadsheet names it (batch.xlsx:Sheet1!C7)."""
 
     file: str
     line: int = 0
     column: int = 0
+    sheet: str = ""
 
     def __str__(self) -> str:
+        if self.sheet:
+            return printable(f"{self.file}:{self.sheet}!{column_letters(self.column or 1)}{self.line}")
         if self.line:
             return f"{printable(self.file)}:{self.line}:{self.column}"
         return printable(self.file)
+
+
+def column_letters(column: int) -> str:
+    """A spreadsheet's name of a 1-based column: 1 A, 26 Z, 27 AA."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 @dataclass(frozen=True, order=True)
@@ -77,7 +90,7 @@ class Problem:
 
     def to_dict(self) -> dict:
         return {"file": self.location.file, "line": self.location.line, "column": self.location.column,
-                "code": self.code, "name": self.name, "severity": self.severity,
+                **({"sheet": self.location.sheet} if self.location.sheet else {}), "code": self.code, "name": self.name, "severity": self.severity,
                 "message": self.message, "hint": self.hint}
 
 

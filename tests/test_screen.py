@@ -84,7 +84,7 @@ def test_a_csv_batch_is_read_by_the_declared_types(tmp_path):
         w.writerow([IB, "2026-02-30", "C-2", *owner, ""])
     r = run(src, "--out", tmp_path / "out")
     assert "2 application(s): accept 1; unusable 1" in r.output
-    assert f"{src}:3:1: A003" in r.output
+    assert f"{src}:3:2: A003" in r.output  # the date cell: line 3, the second column
 
 
 def test_a_folder_with_a_default_matter(tmp_path):

@@ -80,7 +80,7 @@ def test_a_fifo_as_an_included_rule_set_is_refused(root):
     assert f"{pipe}: {FIFO_MESSAGE}" in r.stderr.splitlines()
 
 
-@pytest.mark.parametrize("name", ["batch.jsonl", "batch.csv"])
+@pytest.mark.parametrize("name", ["batch.jsonl", "batch.csv", "batch.xlsx"])
 def test_screen_refuses_a_fifo_as_the_batch(root, tmp_path, name):
     pipe = fifo(tmp_path / name)
     r = checker("screen", pipe, "--matter", IB, "--out", tmp_path / "out", "--root", root)

@@ -5,13 +5,19 @@ Inputs are streamed, one record at a time, so a batch of any size runs in consta
 - a folder of application files (YAML or JSON), each naming its matter (`matter:`) unless
   `--matter` gives one for all;
 - a JSON Lines file, one application per line;
-- a CSV file, one application per row, with these columns (any may be left out):
-  `matter`, `date`, `reference`, `applicant_name`, `applicant_contact`, `fact.<name>` (one column
-  per fact; bool as true/false/是/否/1/0, numbers, dates YYYY-MM-DD, enum values, a list of
-  records as JSON), `materials` (IDs separated by `;`, e.g. `IB-01;IB-03/lease`, each optionally
-  with attributes as `IB-02:form=original_and_copy:copies=1:valid_until=2030-01-01`),
-  `promised` (IDs separated by `;`), `rongque` (true/false).
-A malformed record is reported with its file and line and the batch goes on.
+- a spreadsheet: a CSV file (UTF-8, a byte-order mark accepted), or an Excel workbook (.xlsx: its
+  first sheet, streamed in read-only mode; the template's help sheets are not read), one
+  application per row under a header row naming these columns (any may be left out): `matter`
+  (or `bundle` for an event), `date`, `reference`, `locality`, `applicant_name`,
+  `applicant_contact`, `applicant_phone`, `applicant_id_number`, `fact.<name>` (one column per
+  fact), `materials` (IDs separated by `;`, e.g. `IB-01;IB-03/lease`, each optionally with
+  attributes as `IB-02:form=original_and_copy:copies=1:valid_until=2030-01-01`), `promised` (IDs
+  separated by `;`), `rongque` (yes/no). `checker template` writes these columns for a matter.
+  Each cell is read by its declared type as office software writes it (cells.py: 2026/12/3 and
+  2026年12月3日 dates, 是/否 or 有/无, a choice by its Chinese or English label such as 租赁, 12,000
+  and full-width digits, date cells); a row whose first cell starts with # is a note, not read.
+A malformed record is reported with its file and line (a spreadsheet's bad cell with its line and
+column, or in a workbook as the sheet names it: batch.xlsx:Sheet1!C7) and the batch goes on.
 
 A record is known by its key (`submission_key`): MATTER/REFERENCE, or without a reference the
 file and line it was read from. The key names its notice in the register and its files under
@@ -34,10 +40,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from checker.run.compiler import CompiledMatter
-from checker.errors import CheckerError, Location, Problem
+from checker.errors import CheckerError, Location, Problem, column_letters
 from checker.source.local import Office, choose_locality
 from checker.source.model import OUTCOMES
 from checker.notice.notice import Notice
+from checker.shells.cells import COMMENT, RowCells, Unreadable, is_empty, read_text, sheet_application
 from checker.shells.privacy import pseudonymise_ids
 from checker.shells.register import RegisterError
 from checker.notice.render import render
@@ -55,7 +62,8 @@ class Record:
     source: str  # the file's absolute path, and the line in a JSONL or CSV file: names a record without a reference
     data: Any = None
     problems: list[Problem] = field(default_factory=list)
-    from_csv: bool = False  # fact cells are text until the matter's types are known
+    from_sheet: bool = False  # a CSV or XLSX row: its cells are read once the matter's types are known
+    cells: RowCells | None = None  # where each column's cell of the row is
     key: str = ""  # set once its matter is known: see submission_key
     file: str = ""  # its notice files under notices/, without the suffix
 
@@ -204,44 +212,60 @@ def _fast_json(line: str) -> Any:
     return data
 
 
-_TRUE = {"true", "1", "yes", "y", "是"}
-_FALSE = {"false", "0", "no", "n", "否"}  # for bool columns only: "1" in a number column is 1
+# the columns of a spreadsheet row (besides `fact.NAME` and `applicant_KEY`): the first four are
+# text read at once (they choose the matter and name the record); the others are read by type
+# once the matter is known (cells.sheet_application)
+TEXT_COLUMNS = ("matter", "bundle", "reference", "locality")
+TYPED_COLUMNS = ("date", "materials", "promised", "rongque")
 
 
-def typed(text: str | None, kind: str) -> Any:
-    """A CSV cell read as the declared type; a cell that does not read stays text, so the
-    application schema names the field and what it expects."""
-    if text is None or not text.strip():
+def _header_problem(header: list[str], where: Location) -> Problem | None:
+    """A header that makes every row ambiguous: a column named twice."""
+    named = [h for h in header if h]
+    twice = sorted({h for h in named if named.count(h) > 1})
+    if twice:
+        return Problem(where, "A002", f"column(s) {', '.join(twice)} appear twice in the header",
+                       "keep one of each: a row must say one thing for each column")
+    return None
+
+
+def sheet_record(header: list[str], values: list[Any] | tuple, cells: RowCells, where: Location,
+                 source: str) -> Record | None:
+    """One spreadsheet row (CSV or XLSX) as a record whose cells are read once its matter is known;
+    None for an empty row and for a note (its first cell starts with #)."""
+    if all(is_empty(v) for v in values):
         return None
-    text = text.strip()
-    low = text.lower()
-    if kind == "bool":
-        return True if low in _TRUE else False if low in _FALSE else text
-    try:
-        if kind == "integer":
-            return int(text)
-        if kind == "number":
-            return float(text)
-        if kind == "list":
-            return json.loads(text)
-    except ValueError:
-        return text
-    return text
-
-
-_ATTRIBUTE_KINDS = {"copies": "integer", "signed": "bool", "sealed": "bool"}
-
-
-def _materials(text: str) -> list[dict]:
-    out = []
-    for item in filter(None, (s.strip() for s in text.split(";"))):
-        mid, *attrs = item.split(":")
-        entry: dict[str, Any] = {"id": mid.strip()}
-        for a in attrs:
-            k, _, v = a.partition("=")
-            entry[k.strip()] = typed(v, _ATTRIBUTE_KINDS.get(k.strip(), "string"))
-        out.append(entry)
-    return out
+    if values and isinstance(values[0], str) and values[0].lstrip().startswith(COMMENT):
+        return None
+    data: dict[str, Any] = {"facts": {}}
+    applicant: dict[str, Any] = {}
+    unknown: list[str] = []
+    problems: list[Problem] = []
+    for i, value in enumerate(values):
+        if is_empty(value):
+            continue
+        column = header[i] if i < len(header) else ""
+        if not column:
+            unknown.append(f"(a cell in column {column_letters(i + 1)}, which has no header)")
+        elif column in TEXT_COLUMNS:
+            try:
+                data[column] = read_text(value)
+            except Unreadable as e:
+                problems.append(Problem(cells.get(column, where), e.code, f"{column}: {e.message}", e.hint))
+        elif column in TYPED_COLUMNS:
+            data[column] = value
+        elif column.startswith("fact."):
+            data["facts"][column[5:]] = value
+        elif column.startswith("applicant_"):
+            applicant[column[len("applicant_"):]] = value
+        else:
+            unknown.append(column)
+    if applicant:
+        data["applicant"] = applicant
+    if unknown:
+        problems.append(Problem(where, "A002", f"unknown column(s) {', '.join(unknown)}",
+                                "see `checker template MATTER` for the columns"))
+    return Record(where, source, data, problems=problems, from_sheet=True, cells=cells)
 
 
 _UNDECODABLE = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, read with errors="surrogateescape"
@@ -256,65 +280,44 @@ def read_csv(path: Path) -> Iterator[Record]:
     # row holding them is reported and the rest of the file is still read
     source = _source(path)
     with io.TextIOWrapper(open_regular(path), encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
-        reader = csv.DictReader(f)
+        reader = csv.reader(f)
+        first = Location(str(path), 1, 1)
         try:
-            header = reader.fieldnames or []
+            header = next(reader, [])
         except csv.Error as e:
-            where = Location(str(path), 1, 1)
-            yield Record(where, source(1), problems=[_csv_problem(where, e)])
+            yield Record(first, source(1), problems=[_csv_problem(first, e)])
             return
         if _undecodable(header):
-            where = Location(str(path), 1, 1)
-            yield Record(where, source(1), problems=[Problem(where, "E003", "the header row is not valid UTF-8 text",
-                                                                    "save the file as CSV UTF-8")])
+            yield Record(first, source(1), problems=[Problem(first, "E003", "the header row is not valid UTF-8 text",
+                                                             "save the file as CSV UTF-8")])
             return
+        header = [h.strip() for h in header]
+        wrong = _header_problem(header, first)
+        if wrong:
+            yield Record(first, source(1), problems=[wrong])
+            return
+        columns = {h: i for i, h in enumerate(header, start=1) if h}
+        line = reader.line_num
         while True:
             try:
-                row = next(reader)
+                values = next(reader)
             except StopIteration:
                 return
             except csv.Error as e:  # the row is lost, not the batch: the reader goes on at the next line
-                line = reader.line_num + 1  # the line it stopped in (not counted yet)
+                line += 1  # the line the row starts in, after the last one read
                 where = Location(str(path), line, 1)
                 yield Record(where, source(line), problems=[_csv_problem(where, e)])
+                line = reader.line_num
                 continue
             line = reader.line_num
             where = Location(str(path), line, 1)
-            if _undecodable(t for v in row.values() for t in (v if isinstance(v, list) else [v])):
+            if _undecodable(values):
                 yield Record(where, source(line), problems=[Problem(where, "E003", "not valid UTF-8 text",
-                                                                            "save the file as CSV UTF-8")])
+                                                                    "save the file as CSV UTF-8")])
                 continue
-            data: dict[str, Any] = {"facts": {}}
-            applicant: dict[str, str] = {}
-            for column, value in row.items():
-                if column is None or value is None:
-                    continue
-                col = column.strip()
-                if col == "matter" or col == "date" or col == "reference":
-                    if value.strip():
-                        data[col] = value.strip()
-                elif col.startswith("fact."):
-                    if value.strip():
-                        data["facts"][col[5:]] = value  # typed once the matter is known
-                elif col == "materials":
-                    data["materials"] = _materials(value)
-                elif col == "promised":
-                    data["promised"] = [s.strip() for s in value.split(";") if s.strip()]
-                elif col == "rongque":
-                    data["rongque"] = typed(value, "bool") is True
-                elif col.startswith("applicant_"):
-                    if value.strip():
-                        applicant[col[len("applicant_"):]] = value.strip()
-                else:
-                    data.setdefault("_unknown_columns", []).append(col)
-            if applicant:
-                data["applicant"] = applicant
-            unknown = data.pop("_unknown_columns", [])
-            if unknown:
-                yield Record(where, source(line), problems=[Problem(
-                    where, "A002", f"unknown column(s) {', '.join(unknown)}", "see `checker screen --help` for the columns")])
-                continue
-            yield Record(where, source(line), data, from_csv=True)
+            record = sheet_record(header, values, RowCells(str(path), line, columns), where, source(line))
+            if record is not None:
+                yield record
 
 
 def _csv_problem(where: Location, error: csv.Error) -> Problem:
@@ -322,6 +325,101 @@ def _csv_problem(where: Location, error: csv.Error) -> Problem:
         return Problem(where, "E002", f"a cell is larger than the {csv.field_size_limit()} character limit",
                        "a cell holds one value; put long lists in a JSON Lines batch")
     return Problem(where, "E001", f"not valid CSV: {error}", "save the file as CSV UTF-8")
+
+
+# A workbook is a zip of XML parts. Its worksheets are streamed (read-only mode), but the shared
+# strings and the styles are read whole: a part larger than this (uncompressed, as the zip
+# declares it, which the zip reader holds it to) is refused before it is read.
+XLSX_PART_BYTES = 256 * 1024 * 1024
+
+
+def _xlsx_too_large(f) -> str | None:
+    """The name of a part of the workbook read whole that is larger than XLSX_PART_BYTES, or None."""
+    import zipfile
+    with zipfile.ZipFile(f) as z:
+        for info in z.infolist():
+            if not info.filename.startswith("xl/worksheets/") and info.file_size > XLSX_PART_BYTES:
+                return info.filename
+    f.seek(0)
+    return None
+
+
+def read_xlsx(path: Path) -> Iterator[Record]:
+    """The first sheet of a workbook (not the template's help sheets), first row the header, one
+    application per row, streamed in read-only mode: the same columns and isolation as CSV, each
+    problem at its cell (batch.xlsx:Sheet1!C7). Formulas count by their last computed value."""
+    import warnings
+    import openpyxl
+    from checker.shells.template import TEMPLATE_SHEETS
+    # what openpyxl says of parts it does not use (styles, extensions) is not about the applications
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\..*)?$")
+    source = _source(path)
+    whole = Location(str(path))
+    unreadable = "save it from the spreadsheet program as an Excel workbook (.xlsx), without a password"
+    with open_regular(path) as f:
+        try:
+            part = _xlsx_too_large(f)
+            book = None if part else openpyxl.load_workbook(f, read_only=True, data_only=True)
+        except Exception as e:  # whatever the zip or XML parsers say: the file is not a workbook
+            yield Record(whole, source(0), problems=[Problem(whole, "E001", f"not a readable .xlsx workbook "
+                                                             f"({type(e).__name__})", unreadable)])
+            return
+        if part:
+            yield Record(whole, source(0), problems=[Problem(
+                whole, "E002", f"the workbook's part {part} is larger than {XLSX_PART_BYTES // 2 ** 20} MiB uncompressed",
+                "save a batch this large as CSV UTF-8")])
+            return
+        try:
+            yield from _sheet_records(path, book, source, whole, unreadable, TEMPLATE_SHEETS)
+        finally:
+            book.close()
+
+
+def _sheet_records(path: Path, book, source, whole: Location, unreadable: str, skipped) -> Iterator[Record]:
+    sheet = next((s for s in book.worksheets if s.title not in skipped), None)
+    if sheet is None:
+        yield Record(whole, source(0), problems=[Problem(whole, "A002", "the workbook has no sheet of applications",
+                                                         "put the applications on its first sheet")])
+        return
+    sheet.reset_dimensions()  # the size the file declares may be wrong: read every row there is
+    rows = sheet.iter_rows(values_only=True)
+    header: list[str] = []
+    columns: dict[str, int] = {}
+    limit = csv.field_size_limit()
+    line = 0
+    while True:
+        line += 1
+        where = Location(str(path), line, 1, sheet.title)
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception as e:  # a damaged sheet: the parser cannot go on past it
+            yield Record(where, source(line), problems=[Problem(where, "E001", "the sheet cannot be read from this row on "
+                                                                f"({type(e).__name__})", unreadable)])
+            return
+        if any(isinstance(v, str) and len(v) > limit for v in values):
+            yield Record(where, source(line), problems=[Problem(where, "E002", f"a cell is larger than the {limit} character limit",
+                                                                "a cell holds one value")])
+            if line == 1:
+                return
+            continue
+        if line == 1:
+            try:
+                header = [read_text(v) for v in values]
+            except Unreadable as e:
+                header = []
+                yield Record(where, source(1), problems=[Problem(where, e.code, f"header: {e.message}", e.hint)])
+                return
+            wrong = _header_problem(header, where)
+            if wrong:
+                yield Record(where, source(1), problems=[wrong])
+                return
+            columns = {h: i for i, h in enumerate(header, start=1) if h}
+            continue
+        record = sheet_record(header, values, RowCells(str(path), line, columns, sheet.title), where, source(line))
+        if record is not None:
+            yield record
 
 
 def prepare_output(out: Path) -> None:
@@ -343,8 +441,11 @@ def read(source: Path, follow_links: bool = False) -> Iterator[Record]:
         return read_jsonl(source)
     if source.suffix == ".csv":
         return read_csv(source)
-    raise CheckerError(Problem(Location(str(source)), "E001", "not a folder, a .jsonl file or a .csv file",
-                               "give a folder of applications, a JSON Lines file or a CSV file"))
+    if source.suffix.lower() == ".xlsx":
+        return read_xlsx(source)
+    hint = "save the workbook as .xlsx" if source.suffix.lower() in (".xls", ".et", ".ods", ".xlsm") else \
+        "give a folder of applications, a JSON Lines file, a CSV file or an Excel workbook"
+    raise CheckerError(Problem(Location(str(source)), "E001", "not a folder, a .jsonl, .csv or .xlsx file", hint))
 
 
 # the outcomes counted per matter, and per event (一件事) the event's `partial` too
@@ -483,10 +584,8 @@ class Screener:
         named = data.get("locality")
         locality = self.locality(named if isinstance(named, str) else "", record.where)
         bundle = self.ws.bundle(bundle_id, locality)
-        if record.from_csv:
-            facts = bundle.form.facts
-            data = dict(data, facts={k: typed(v, facts[k].type.kind) if k in facts else v
-                                     for k, v in data.get("facts", {}).items()})
+        if record.from_sheet:
+            data = sheet_application(data, bundle.form.facts, record.cells, record.where)
         app = parse_event(bundle, dict(data, bundle=bundle.id), where=record.where)
         notice = check_bundle(bundle, lambda mid: self.ws.compiled(mid, locality), app, office=self.office)
         return Subject(bundle.id, bundle.name["zh"], bundle), notice
@@ -499,10 +598,8 @@ class Screener:
         named = data.get("locality")
         named = named if isinstance(named, str) else ""
         compiled = self.matter(str(matter_id), self.locality(named, record.where))
-        if record.from_csv:
-            facts = compiled.matter.facts
-            data = dict(data, facts={k: typed(v, facts[k].type.kind) if k in facts else v
-                                     for k, v in data.get("facts", {}).items()})
+        if record.from_sheet:
+            data = sheet_application(data, compiled.matter.facts, record.cells, record.where)
         return compiled, check(compiled, dict(data, matter=compiled.matter.id), where=record.where, office=self.office)
 
 
@@ -560,7 +657,8 @@ def screen(records: Iterator[Record], screener: Screener, out: Path, lang: str =
                 summary.unusable += 1
                 for p in e.problems:
                     if on_problem is not None:
-                        on_problem(p if p.location.line else Problem(record.where, p.code, p.message, p.hint))
+                        on_problem(_at_cell(p if p.location.line else Problem(record.where, p.code, p.message, p.hint),
+                                            record))
             if progress is not None:
                 progress()
     finally:
@@ -590,3 +688,30 @@ class Numbering:
             entry = issue_notice(self.register, matter_id, key, each, by=self.by)
             if entry is not None:
                 self.numbered, self.last = self.numbered + 1, entry.number
+
+
+# the field a problem of a whole record names at the start of its message, and the column it came from
+_FIELD = re.compile(r"facts\.(?P<fact>[^.:\s]+)|facts: unknown field '(?P<unknown>[^']+)'|applicant\.(?P<who>\w+)"
+                    r"|(?P<key>date|reference|locality|materials|promised|rongque)\b")
+_CODE_COLUMNS = {"E026": "locality", "E027": "locality"}
+
+
+def _at_cell(problem: Problem, record: Record) -> Problem:
+    """A problem said of a spreadsheet row as a whole (the application schema names the field),
+    moved to the cell of the field it names; others as they are."""
+    if record.cells is None or problem.location != record.where:
+        return problem
+    found = _FIELD.match(problem.message)
+    column = _CODE_COLUMNS.get(problem.code)
+    if problem.code == "E020":
+        column = "bundle" if "bundle" in problem.message else "matter"
+    elif found and found["fact"]:
+        column = f"fact.{found['fact']}"
+    elif found and found["unknown"]:
+        column = f"fact.{found['unknown']}"
+    elif found and found["who"]:
+        column = f"applicant_{found['who']}"
+    elif found:
+        column = found["key"]
+    cell = record.cells.get(column) if column else None
+    return problem if cell is None else Problem(cell, problem.code, problem.message, problem.hint)

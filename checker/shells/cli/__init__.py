@@ -1,7 +1,7 @@
 """The command line: thin shells over the library. Each command lives in the module of its group
 (matters: list, show, schema, docs; checking: check, ask, explain; authoring: validate, rule, test,
-fmt; batch: screen, serve, register; users) and is registered here in one line, in the order `--help`
-lists them. What the commands share (options, the error guard, exit codes) is in common.py."""
+fmt; batch: screen, serve, register; template: the batch sheet; users) and is registered here in one
+line, in the order `--help` lists them. What the commands share (options, the error guard, exit codes) is in common.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 import typer
 
 from checker import __version__
-from checker.shells.cli import authoring, batch, checking, matters, users
+from checker.shells.cli import authoring, batch, checking, matters, template, users
 
 app = typer.Typer(no_args_is_help=True,
                   help="Check government-service applications against YAML rule sets and issue the one-time notice (一次性告知书).")
@@ -33,6 +33,7 @@ app.command()(matters.show)
 app.command()(checking.check)
 app.command()(checking.ask)
 app.command()(batch.screen)
+app.command()(template.template)
 app.command()(batch.serve)
 app.command()(checking.explain)
 app.command()(authoring.validate)

@@ -17,7 +17,7 @@ from checker.shells.cli.common import (AbbrOption, AgencyOption, DbOption, Forma
 
 
 @guarded
-def screen(source: Path = typer.Argument(..., help="A folder of application files, a .jsonl file or a .csv file (columns: see the README)."),
+def screen(source: Path = typer.Argument(..., help="A folder of application files, a .jsonl file, or a .csv or .xlsx file (its columns: `checker template MATTER`)."),
            matter: Optional[str] = typer.Option(None, "--matter", "-m", help="The matter of records that name none."),
            out: Path = typer.Option(Path("screening"), "--out", "-o", help="Folder for the notices and the summary."),
            lang: LangOption = Lang.zh,
