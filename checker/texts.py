@@ -601,7 +601,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "console.preview": ('更新告知书', 'Update the notice'),
     "console.issue": ('出具并编号', 'Issue with a number'),
     "console.issue_hint": ('出具后记入登记簿，可打印或下载PDF', 'Issued notices go into the register, to print or download as PDF'),
-    "console.notice_preview": ('告知书预览', 'Notice preview'),
+    "console.notice_preview": ('告知书预览：随填写内容更新；出具后才生成文号、记入登记簿', 'The notice so far: it follows the answers; it gets its number and goes into the register when issued'),
     "console.fix_first": ('请先更正标红的内容，才能生成告知书。', 'Correct what is marked in red first: then the notice can be made.'),
     "console.status": ('状态', 'Status'),
     "console.status_open": ('等待补齐', 'waiting'),

@@ -80,7 +80,10 @@ def test_a_clerk_issues_prints_and_follows_a_notice_in_a_browser(tmp_path):
         driver.get(f"{base}/staff/login")
         driver.find_element(By.NAME, "username").send_keys(user)
         driver.find_element(By.NAME, "password").send_keys(password)
+        driver.execute_script("window.checkerOldPage = true")
         driver.find_element(By.CSS_SELECTOR, "form button").click()
+        # a mark on the old page's window tells when the answer replaced it (logged in, or refused)
+        wait(lambda d: d.execute_script("return window.checkerOldPage === undefined && document.readyState === 'complete'"))
 
     def fetch(path: str, data: bytes | None = None) -> tuple[int, bytes, str]:
         """A request with the browser's session cookie (not its CSRF token)."""
@@ -122,7 +125,7 @@ def test_a_clerk_issues_prints_and_follows_a_notice_in_a_browser(tmp_path):
             click(driver.find_element(By.NAME, "reference"))  # the last box's change fires on leaving it
             # the lessor's title certificate and the agent's papers not received: a 补正 notice beside the form
             wait(lambda d: "出租方房屋产权证明" in d.find_element(By.ID, "notice").text
-                 and "一次性告知书" in d.find_element(By.ID, "notice").text)
+                 and "2026-03-02" in d.find_element(By.ID, "notice").text)
             notice_text = driver.find_element(By.ID, "notice").text
             assert "委托" in notice_text  # the agent's authorisation (IB-05) is asked for
             shot("screen")
@@ -146,7 +149,8 @@ def test_a_clerk_issues_prints_and_follows_a_notice_in_a_browser(tmp_path):
             status, _, _ = fetch(f"{notice_path}/supplied", b"note=")
             assert status == 403
             driver.find_element(By.CSS_SELECTOR, f'form[action^="/staff/notices/"] button').click()
-            wait(lambda d: "已补齐" in d.page_source)
+            wait(lambda d: d.find_elements(By.CSS_SELECTOR, "span.ok"))  # "已补齐：<when>（wang）"
+            assert "wang" in driver.find_element(By.CSS_SELECTOR, "span.ok").text
             assert "wang" in driver.find_element(By.TAG_NAME, "details").get_attribute("innerHTML")
 
             # -- searched back by the applicant's name

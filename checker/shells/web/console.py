@@ -69,6 +69,27 @@ CSP = HEADERS["Content-Security-Policy"].replace("script-src ", f"script-src {_H
     "default-src 'none';", "default-src 'none'; connect-src 'self';")
 
 
+def _body_of(page: str) -> str:
+    """A notice's HTML page as a fragment for a console page: its body, inside a
+    `div.notice-doc` that carries the page's own styles, each rule scoped to that div (its
+    @page and print rules left to the printed notice)."""
+    import re
+    style = re.search(r"<style>(.*?)</style>", page, re.S)
+    start, end = page.find("<body>"), page.rfind("</body>")
+    body = page[start + 6:end] if start >= 0 and end > start else page
+    css = style.group(1) if style else ""
+    while (at := re.search(r"@(page|media)[^{]*\{", css)) is not None:  # drop the block, braces balanced
+        depth, i = 1, at.end()
+        while i < len(css) and depth:
+            depth += {"{": 1, "}": -1}.get(css[i], 0)
+            i += 1
+        css = css[:at.start()] + css[i:]
+    scoped = re.sub(r"([^{}]+)\{", lambda m: ",".join(
+        ".notice-doc" if sel.strip() == "body" else f".notice-doc {sel.strip()}"
+        for sel in m.group(1).split(",")) + "{", css)
+    return f"<style>{scoped}</style><div class=\"notice-doc\">{body}</div>"
+
+
 def _texts(lang: str) -> dict:
     return {k.split(".", 1)[1]: t(k, lang) for k in TEXTS if k.startswith("console.")} | {
         k: t(k, lang) for k in ("colon", "semicolon")}
@@ -322,10 +343,8 @@ class Console:
 
     @staticmethod
     def _fragment(notice, lang: str) -> str:
-        """The notice's body as the printed notice shows it, for the panel beside the form."""
-        html = render(notice, "html", lang)
-        start, end = html.find("<body>"), html.rfind("</body>")
-        return html[start + 6:end] if start >= 0 and end > start else html
+        """The notice as the printed notice shows it, for a panel of a console page."""
+        return _body_of(render(notice, "html", lang))
 
     async def screen(self, request: Request) -> Response:
         lang = language(request.query_params.get("lang"))
@@ -387,10 +406,8 @@ class Console:
         s = self.session(request, "clerk", "chief")
         entry = self._entry(s, request.path_params["number"])
         reg = self.register(s)
-        html = self._stored_html(entry, lang)
-        start, end = html.find("<body>"), html.rfind("</body>")
         return self.page("notice.html", lang, s, e=self._row(entry, lang), entry=entry,
-                         body=Markup(html[start + 6:end]), log=reg.audit_log(subject=entry.number),
+                         body=Markup(_body_of(self._stored_html(entry, lang))), log=reg.audit_log(subject=entry.number),
                          script=Markup(PRINT))
 
     def notice_print(self, request: Request) -> Response:
@@ -485,15 +502,18 @@ class Console:
 
     def template(self, request: Request) -> Response:
         """A matter's or bundle's columns for a batch, with their allowed values and a worked row."""
-        from checker.shells.template import template_file
+        from checker.shells.template import MEDIA_TYPES, template_for
         lang = language(request.query_params.get("lang"))
         s = self.session(request, "clerk", "chief")
         library, _ = self.library(s)
         subject, fmt = request.path_params["subject"], request.path_params["fmt"]
         if fmt not in ("csv", "xlsx") or not (library.knows(subject) or library.knows_bundle(subject)):
             raise HTTPException(404)
-        data, media = template_file(self.workspace, library.locality, subject, fmt, lang)
-        return Response(data, media_type=media,
+        try:
+            data = template_for(self.workspace, subject, fmt, lang, library.locality)
+        except CheckerError:
+            raise HTTPException(500, t("web.api.broken", lang)) from None
+        return Response(data, media_type=MEDIA_TYPES[fmt],
                         headers={"Content-Disposition": f'attachment; filename="{subject}.{fmt}"'})
 
     # -- for a chief
