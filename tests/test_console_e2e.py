@@ -160,6 +160,26 @@ def test_a_clerk_issues_prints_and_follows_a_notice_in_a_browser(tmp_path):
             shot("register")
             driver.get(f"{base}/staff/follow-up")
             shot("follow-up")
+
+            # -- a batch: the matter's template from the console, its worked row put to use, uploaded
+            status, sheet, kind = fetch(f"/staff/templates/{IB}.csv")
+            assert status == 200 and kind.startswith("text/csv") and sheet.startswith("\ufeffmatter,".encode())
+            batch = tmp_path / "batch.csv"
+            batch.write_bytes(sheet.replace(f"\n#{IB},".encode(), f"\n{IB},".encode()))  # the worked row, no longer a note
+            driver.get(f"{base}/staff/batch")
+            shot("batch", full=False)
+            driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(batch))
+            driver.find_element(By.CSS_SELECTOR, "main form button").click()  # not the header's logout
+            wait(lambda d: d.find_elements(By.CSS_SELECTOR, "p.ok, p.msg"), 90)  # the page refreshes itself
+            assert driver.find_elements(By.CSS_SELECTOR, "p.ok"), driver.find_element(By.CSS_SELECTOR, "p.msg").text
+            # the worked row is the matter's first example, an owner filing in person with everything: accepted
+            assert driver.find_element(By.CSS_SELECTOR, "p.ok").text.endswith("受理 1；无法预审 0")
+            shot("batch-done", full=False)
+            result = driver.find_element(By.PARTIAL_LINK_TEXT, ".zip").get_attribute("href")
+            status, archive, _ = fetch(result.replace(base, ""))
+            assert status == 200 and archive.startswith(b"PK")
+            driver.get(f"{base}/staff/notices")
+            assert len(driver.find_elements(By.CSS_SELECTOR, "table tbody tr")) == 2  # the batch's notice numbered too
             driver.delete_all_cookies()
 
             # -- a clerk of another agency: not found

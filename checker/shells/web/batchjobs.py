@@ -41,7 +41,8 @@ class Job:
     done: int = 0
     problems: list[str] = field(default_factory=list)
     problem_count: int = 0
-    summary: str = ""
+    outcomes: dict = field(default_factory=dict)  # outcome -> notices, over every matter
+    unusable: int = 0
     error: str = ""
     finished: float | None = None
 
@@ -124,7 +125,10 @@ class Jobs:
                 job.total = sum(1 for _ in read(source))
                 summary = screen(read(source), screener, folder / "result", lang,
                                  on_notice=Numbering(register, by), on_problem=problem, progress=step)
-                job.summary = summary.line()
+                for counts in summary.outcomes.values():
+                    for outcome, n in counts.items():
+                        job.outcomes[outcome] = job.outcomes.get(outcome, 0) + n
+                job.unusable = summary.unusable
                 shutil.make_archive(str(folder / "result"), "zip", folder / "result")
             except CheckerError as e:
                 job.error = "; ".join(mask_id(str(p)) for p in e.problems)
