@@ -27,7 +27,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from checker.shells.register import Database, RegisterError, _now, _tables, actor_name
+from checker.shells.register import Database, RegisterError, utc_now, register_tables, actor_name
 
 ROLES = ("clerk", "chief", "admin")
 MIN_PASSWORD = 10
@@ -59,7 +59,7 @@ class Session:
     account: Account
 
 
-def _tables_of_staff():
+def staff_tables():
     import sqlalchemy as sa
     md = sa.MetaData()
     office = sa.Table(
@@ -112,8 +112,8 @@ class Accounts:
 
     def __init__(self, db: Database):
         self.db = db
-        self._md, self._office, self._account, self._session = _tables_of_staff()
-        reg_md, _, _, _, self._audit_t = _tables()
+        self._md, self._office, self._account, self._session = staff_tables()
+        reg_md, _, _, _, self._audit_t = register_tables()
         db.create(reg_md)
         db.create(self._md)
         self._ph = _hasher()
@@ -123,7 +123,7 @@ class Accounts:
 
     def _audit(self, conn, actor: str, action: str, subject: str, agency: str = "", detail: str = "") -> None:
         import sqlalchemy as sa
-        conn.execute(sa.insert(self._audit_t).values(at=_now(), agency=agency, actor=actor_name(actor)[:255],
+        conn.execute(sa.insert(self._audit_t).values(at=utc_now(), agency=agency, actor=actor_name(actor)[:255],
                                                      action=action, subject=subject[:255], detail=detail))
 
     def audit_log(self, limit: int = 200) -> list[dict]:
@@ -149,7 +149,7 @@ class Accounts:
                     raise AccountError(f"the {what} '{value}' is the office '{other}''s already")
             known = conn.execute(sa.select(t.c.id).where(t.c.id == office.id)).scalar() is not None
             values = dict(abbr=office.abbr, agency=office.name["zh"], office_json=json.dumps(data, ensure_ascii=False),
-                          changed_at=_now())
+                          changed_at=utc_now())
             if known:
                 conn.execute(sa.update(t).where(t.c.id == office.id).values(**values))
             else:
@@ -195,7 +195,7 @@ class Accounts:
                 raise AccountError(f"the account '{username}' exists already")
             conn.execute(sa.insert(t).values(username=username, name=name.strip() or username, role=role,
                                              office=office or None, password_hash=self._ph.hash(password),
-                                             disabled=False, failed=0, locked_until=None, changed_at=_now()))
+                                             disabled=False, failed=0, locked_until=None, changed_at=utc_now()))
             self._audit(conn, by, "account_add", username, self._agency(conn, office), f"role {role}")
         self.db.write(run, what="add the account")
         return self.get(username)
@@ -240,7 +240,7 @@ class Accounts:
             office = conn.execute(sa.select(t.c.office).where(t.c.username == username)).first()
             if office is None:
                 raise AccountError(f"no account named '{username}'")
-            conn.execute(sa.update(t).where(t.c.username == username).values(**values, changed_at=_now()))
+            conn.execute(sa.update(t).where(t.c.username == username).values(**values, changed_at=utc_now()))
             if values.get("disabled") or "password_hash" in values or "role" in values:
                 conn.execute(sa.delete(s).where(s.c.username == username))  # its sessions end
             self._audit(conn, by, action, username, self._agency(conn, office[0] or ""), detail)

@@ -171,7 +171,7 @@ def document_number(abbr: str, kind: str, year: int, seq: int) -> str:
 
 # ---------------------------------------------------------------------------------- the schema
 
-def _tables():
+def register_tables():
     import sqlalchemy as sa
     md = sa.MetaData()
     agency = sa.Table(
@@ -267,7 +267,7 @@ def _one_line(error: BaseException) -> str:
     return text or type(orig).__name__
 
 
-def _now() -> str:
+def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
@@ -420,7 +420,7 @@ class Register:
         # a Database given is shared (its owner closes it); a URL gets a database of its own
         self._owns = not isinstance(url, Database)
         self.db = Database(url) if self._owns else url
-        self._md, self._agency_t, self._counter_t, self._entry_t, self._audit_t = _tables()
+        self._md, self._agency_t, self._counter_t, self._entry_t, self._audit_t = register_tables()
         try:
             self.db.create(self._md, self._setup)
         except BaseException:
@@ -554,7 +554,7 @@ class Register:
             values = dict(number=document_number(self.abbr, kind, year, seq), agency=self.agency, kind=kind,
                           kind_word=word, year=year, seq=seq, matter=matter, application_key=application_key,
                           application_digest=digest, application_date=application_date, outcome=outcome,
-                          deadline=deadline, issued_at=_now(), supersedes=earlier,
+                          deadline=deadline, issued_at=utc_now(), supersedes=earlier,
                           status="open" if kind in AWAITING else "closed",
                           notice_json=stored_notice if stored_notice is not None else mask_id(
                               notice_json(document_number(self.abbr, kind, year, seq), earlier or "")),
@@ -730,7 +730,7 @@ class Register:
                 why = ("superseded by a later notice" if entry.kind in AWAITING
                        else f"a '{entry.kind}' notice awaits nothing")
                 raise RegisterError(f"notice {number} is closed ({why})", where=self.where)
-            when, actor = _now(), actor_name(by)
+            when, actor = utc_now(), actor_name(by)
             conn.execute(sa.update(t).where(t.c.agency == self.agency, t.c.number == number)
                          .values(status="supplied", supplied_at=when, supplied_by=actor))
             self._audit(conn, actor, "supply", number)
@@ -743,7 +743,7 @@ class Register:
 
     def _audit(self, conn, actor: str, action: str, subject: str, detail: str = "") -> None:
         import sqlalchemy as sa
-        conn.execute(sa.insert(self._audit_t).values(at=_now(), agency=self.agency, actor=actor[:255],
+        conn.execute(sa.insert(self._audit_t).values(at=utc_now(), agency=self.agency, actor=actor[:255],
                                                      action=action, subject=subject[:255],
                                                      detail=mask_id(detail)))
 
@@ -878,7 +878,7 @@ def open_register(url: str, agency: str, abbr: str, office=None) -> Register:
         return Register(url, named, abbr)
     db = Database(url)
     try:
-        _, holders, *_ = _tables()
+        _, holders, *_ = register_tables()
 
         def holder(conn):
             if not sa.inspect(conn).has_table(holders.name):

@@ -46,7 +46,7 @@ from checker.shells.web.answers import read_answers
 from checker.shells.web.batchjobs import MAX_UPLOAD, SUFFIXES, Jobs
 from checker.shells.web.library import Library
 from checker.shells.web.security import HEADERS, form_answers
-from checker.shells.web.views import _field, _list_field, language, other_language
+from checker.shells.web.views import field_for, list_field_for, language, other_language
 from checker.source.local import choose_locality
 from checker.texts import LANGS, TEXTS, t, tx
 from checker.workspace import Workspace
@@ -284,7 +284,7 @@ class Console:
             if fact.source == "agency":
                 continue
             q = iv.question(fact)
-            out.append(_list_field(q, a, lang) if q.kind == "list" else _field(q, name, a, a.answers.get(name), lang))
+            out.append(list_field_for(q, a, lang) if q.kind == "list" else field_for(q, name, a, a.answers.get(name), lang))
         return out
 
     @staticmethod

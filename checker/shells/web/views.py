@@ -62,7 +62,7 @@ def _html_id(name: str) -> str:
     return "f-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
 
 
-def _field(q: iv.Question, name: str, a: Answers, value: Any, lang: str) -> Field:
+def field_for(q: iv.Question, name: str, a: Answers, value: Any, lang: str) -> Field:
     """The control for one question; `value` is the parsed answer (None: none)."""
     raw = first_answer(a.raw.get(name, []))
     err = a.errors.get(name)
@@ -91,7 +91,7 @@ def _field(q: iv.Question, name: str, a: Answers, value: Any, lang: str) -> Fiel
     return f
 
 
-def _list_field(q: iv.Question, a: Answers, lang: str) -> Field:
+def list_field_for(q: iv.Question, a: Answers, lang: str) -> Field:
     name = q.fact
     f = Field(name, _html_id(name), "list", tx(q.text, lang), value=first_answer(a.raw.get(name, [])),
               count_label=t("web.how_many", lang), skip_box=True, inputmode="numeric", note=tx(q.remark, lang) if q.remark else "")
@@ -104,7 +104,7 @@ def _list_field(q: iv.Question, a: Answers, lang: str) -> Field:
         fields = []
         for fq in q.fields:
             key = f"{name}.{i}.{fq.fact}"
-            sub = _field(fq, key, a, record.get(fq.fact), lang)
+            sub = field_for(fq, key, a, record.get(fq.fact), lang)
             sub.skip_box = False  # blank is "not known" inside a record
             fields.append(sub)
         f.records.append((t("web.record", lang, i=i + 1), fields))
@@ -132,11 +132,11 @@ def _form_view(m: Matter, a: Answers, st, lang: str, result: bool = True) -> dic
     shown = [n for n in m.facts if n in a.answers or n in a.errors]
     for name in shown:
         q = asked.get(name) or iv.question(m.facts[name])
-        f = _list_field(q, a, lang) if q.kind == "list" else _field(q, name, a, a.answers.get(name), lang)
+        f = list_field_for(q, a, lang) if q.kind == "list" else field_for(q, name, a, a.answers.get(name), lang)
         answered.append(f)
     for q in st.questions:
         if q.fact not in shown:
-            new.append(_list_field(q, a, lang) if q.kind == "list" else _field(q, q.fact, a, None, lang))
+            new.append(list_field_for(q, a, lang) if q.kind == "list" else field_for(q, q.fact, a, None, lang))
     skipped = [{"fact": n, "label": tx(m.facts[n].question, lang)} for n in m.facts if n in a.skipped]
     target = None
     for f in answered + new:  # the cursor goes to the first answer to fix, else the first question
