@@ -677,6 +677,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "console.batch_running": ('正在预审，本页每2秒自动刷新。', 'Screening: this page refreshes every 2 seconds.'),
     "console.batch_done": ('预审完成', 'Done'),
     "console.batch_failed": ('预审中止', 'Stopped'),
+    "console.found": ('找到', 'Found'),
+    "console.first_shown": ('显示最新的', 'the newest shown:'),
     "console.batch_unusable": ('无法预审', 'could not be screened'),
     "console.outcome_partial": ('部分事项可办', 'some matters can go ahead'),
     "console.batch_download": ('下载告知书和汇总（.zip）', 'Download the notices and the summary (.zip)'),

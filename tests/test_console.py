@@ -162,3 +162,23 @@ def test_the_administrator_adds_and_disables_an_account(hall):
     assert login(client(hall), "li", "a new secret 1").status_code == 401
     actions = [r["action"] for r in Accounts(Database(hall)).audit_log()]
     assert actions[:3] == ["login_failed", "account_disable", "account_add"]  # newest first
+
+
+def test_a_chief_searches_and_exports_the_register(hall):
+    c = client(hall)
+    login(c, "wang")
+    issue(c)
+    issue(c, {**LEASED, "reference": "2026-0002", "applicant_name": "李四", "applicant_id_number": "",
+              "got.IB-03/lessor_title": "1", "got.IB-05": "1"})
+    listing = c.get("/staff/notices", params={"applicant": "李"}).text
+    assert "李四" in listing and "王小明" not in listing
+    assert c.get("/staff/export", params={"format": "csv"}).status_code == 403  # a chief's
+    chief = client(hall)
+    login(chief, "zhao")
+    csv_text = chief.get("/staff/export", params={"format": "csv", "applicant": "王"}).content.decode("utf-8-sig")
+    assert "王小明" in csv_text and "李四" not in csv_text
+    xlsx = chief.get("/staff/export", params={"format": "xlsx"})
+    assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+    assert chief.get("/staff/export", params={"format": "csv", "date_from": "2026-13-01"}).status_code == 400
+    assert [r["action"] for r in Register(Database(hall), "西市市场监督管理局", "西市监").audit_log()][:2] == [
+        "export", "export"]

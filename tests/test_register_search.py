@@ -13,6 +13,10 @@ import shlex
 from datetime import date
 
 import pytest
+
+from checker.notice.render import render
+from checker.service import check
+from checker.workspace import Workspace
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
@@ -29,10 +33,11 @@ ID_B = "11010119800101567X"  # masked: 110***********567X
 
 
 def put(reg: Register, key: str, kind: str, date_: str, *, matter: str = IBR, applicant: str = "",
-        applicant_id: str = "", deadline: str | None = None, issued_at: str | None = None, content: str = ""):
+        applicant_id: str = "", deadline: str | None = None, issued_at: str | None = None, content: str = "",
+        notice_json: str = "{}"):
     """Issue a notice; with `issued_at`, as if issued at that instant (UTC)."""
     e = reg.issue(matter=matter, kind=kind, application_key=key, application_digest=sha(content or key),
-                  application_date=date_, outcome=kind, notice_json="{}", deadline=deadline,
+                  application_date=date_, outcome=kind, notice_json=notice_json, deadline=deadline,
                   applicant=applicant, applicant_id=applicant_id)
     if issued_at:
         with reg._engine.begin() as conn:
@@ -377,7 +382,10 @@ def test_the_readmes_register_examples_run(url, tmp_path, monkeypatch):  # noqa:
     with Register(db, AGENCY, ABBR) as reg:
         put(reg, f"{IBR}/A-1", "accept", "2026-02-27", applicant="王五")
         jump(reg, "审补", 2026, 41)
-        put(reg, f"{IBR}/A-2", "correct", "2026-03-02", applicant="王小明", applicant_id=ID_A, deadline="2026-03-09")
+        # a real notice (the README's example application): `register show --format pdf` prints it
+        leased = check(Workspace(REPO).compiled(IBR, None), REPO / "examples" / "individual-business-leased-agent.yaml")
+        put(reg, f"{IBR}/A-2", "correct", "2026-03-02", applicant="王小明", applicant_id=ID_A, deadline="2026-03-09",
+            notice_json=render(leased, "json"))
         jump(reg, "审容", 2026, 6)
         put(reg, f"{IBR}/A-7", "rongque", "2026-03-03", applicant="李四", deadline="2026-03-06")
     examples = readme_register_examples()

@@ -176,3 +176,19 @@ def test_questions_before_a_decision_are_never_numbered(tmp_path):
     assert json.loads((tmp_path / "out" / "notices" / IB / "A-1.json").read_text("utf-8"))["number"] == "西市监审受〔2025〕第0001号"
     listing = CliRunner().invoke(app, ["register", "list", "--db", str(db), "--abbr", "西市监"])
     assert listing.output.count("号") == 1 and "Q-1" not in listing.output
+
+
+def test_the_agency_named_on_the_command_line_issues_the_notices(tmp_path):
+    """Without an office, `--agency` names who issues the notices: the issue found it never
+    reached them (the matter's department was printed instead)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.yaml").write_text((REPO / "examples" / "individual-business-leased-agent.yaml").read_text("utf-8"),
+                                   encoding="utf-8")
+    r = run("screen", str(folder), "--out", str(tmp_path / "out"), "--agency", "西城区市场监管局", "--abbr", "西市监",
+            "--db", str(tmp_path / "r.db"))
+    assert r.exit_code == 1  # a 补正 notice
+    page = next((tmp_path / "out" / "notices" / IB).glob("*.html")).read_text("utf-8")
+    assert "<dt>受理机关</dt><dd>西城区市场监管局</dd>" in page
+    stored = json.loads(next((tmp_path / "out" / "notices" / IB).glob("*.json")).read_text("utf-8"))
+    assert stored["office"]["name"] == {"zh": "西城区市场监管局", "en": "西城区市场监管局"}

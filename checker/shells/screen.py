@@ -538,8 +538,11 @@ class Screener:
     """Checks records one by one; the workspace compiles each matter once, nothing else is kept per record."""
 
     def __init__(self, ws: Workspace, default_matter: str | None = None, local: str | Path | None = None,
-                 office: Office | None = None):
+                 office: Office | None = None, agency: str = ""):
         self.ws, self.default, self.local, self.office = ws, default_matter, local, office
+        # without an office, the agency named on the command line (--agency) issues the notices
+        self.agency = {"name": {"zh": agency, "en": agency}, "address": None, "hours": None, "phones": {}} \
+            if agency and office is None else None
         self.localities: dict[str, Path | None | CheckerError] = {}  # by the locality a record names
         self.known = {m for m in ws.matter_ids() if MATTER_ID.fullmatch(m)}  # matters/ is read once, not for every record
         self.bundles = set(ws.bundle_ids())
@@ -588,6 +591,11 @@ class Screener:
             data = sheet_application(data, bundle.form.facts, record.cells, record.where)
         app = parse_event(bundle, dict(data, bundle=bundle.id), where=record.where)
         notice = check_bundle(bundle, lambda mid: self.ws.compiled(mid, locality), app, office=self.office)
+        if self.agency is not None:
+            notice.office = self.agency
+            for member in notice.members:
+                if member.notice is not None:
+                    member.notice.office = self.agency
         return Subject(bundle.id, bundle.name["zh"], bundle), notice
 
     def _matter(self, record: Record, data: dict) -> tuple[CompiledMatter, Notice]:
@@ -600,7 +608,10 @@ class Screener:
         compiled = self.matter(str(matter_id), self.locality(named, record.where))
         if record.from_sheet:
             data = sheet_application(data, compiled.matter.facts, record.cells, record.where)
-        return compiled, check(compiled, dict(data, matter=compiled.matter.id), where=record.where, office=self.office)
+        notice = check(compiled, dict(data, matter=compiled.matter.id), where=record.where, office=self.office)
+        if self.agency is not None:
+            notice.office = self.agency
+        return compiled, notice
 
 
 class _Keys:

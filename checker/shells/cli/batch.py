@@ -40,7 +40,7 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
     locality(ws, local, the_office)  # an unknown locality, or two choices, refused before any record
     if not source.exists():
         die([Problem(Location(str(source)), "E001", "no such file or folder")])
-    screener = Screener(ws, matter, None if the_office else local_choice(local), the_office)
+    screener = Screener(ws, matter, None if the_office else local_choice(local), the_office, agency=agency)
     prepare_output(out)
     hooks = Numbering(open_register(db, agency, abbr, the_office)) if db else None
     problems = 0  # counted, not kept: a batch of millions must not grow in memory

@@ -376,15 +376,26 @@ class Console:
     def notices(self, request: Request) -> Response:
         lang = language(request.query_params.get("lang"))
         s = self.session(request, "clerk", "chief")
-        p = request.query_params
-        filters = {k: (p.get(k) or "").strip() or None for k in
-                   ("number", "applicant", "reference", "matter", "status", "outcome", "date_from", "date_to")}
+        filters = self._filters(request)
+        reg = self.register(s)
         try:
-            rows = self.register(s).search(**filters, limit=200)
+            rows, total = reg.search(**filters, limit=200), reg.count(**filters)
         except ValueError as e:
             raise HTTPException(400, str(e)) from None
+        library, _ = self.library(s)
+        given = {k: v for k, v in filters.items() if v}
         return self.page("notices.html", lang, s, rows=[self._row(e, lang) for e in rows], filters=filters,
-                         statuses=["open", "supplied", "closed"])
+                         total=total, statuses=["open", "supplied", "closed"],
+                         outcomes=["accept", "rongque", "correct", "refuse", "redirect", "not_required"],
+                         matters=[{"id": m.id, "name": tx(m.name, lang)} for m in library.all()],
+                         export_csv="/staff/export?" + urlencode({"lang": lang, "format": "csv", **given}),
+                         export_xlsx="/staff/export?" + urlencode({"lang": lang, "format": "xlsx", **given}))
+
+    FILTERS = ("number", "applicant", "reference", "matter", "status", "outcome", "date_from", "date_to")
+
+    def _filters(self, request: Request) -> dict:
+        """The register's filters given in the address (blank: not filtered)."""
+        return {k: (request.query_params.get(k) or "").strip() or None for k in self.FILTERS}
 
     @staticmethod
     def _row(e, lang: str, overdue: bool = False) -> dict:
@@ -539,10 +550,11 @@ class Console:
         fmt = p.get("format", "csv")
         if fmt not in ("csv", "xlsx"):
             raise HTTPException(400, "format: csv or xlsx")
-        filters = {k: (p.get(k) or "").strip() or None for k in
-                   ("number", "applicant", "reference", "matter", "status", "outcome", "date_from", "date_to")}
         reg = self.register(s)
-        entries = reg.search(**filters, limit=None)
+        try:
+            entries = reg.search(**self._filters(request), limit=None)
+        except ValueError as e:
+            raise HTTPException(400, str(e)) from None
         data = ledger.export_csv(entries, lang) if fmt == "csv" else ledger.export_xlsx(entries, lang)
         reg.record("export", f"{len(entries)} notices", by=s.username, detail=fmt)
         kind = "text/csv; charset=utf-8" if fmt == "csv" else \
