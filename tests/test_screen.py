@@ -185,7 +185,7 @@ def test_the_agency_named_on_the_command_line_issues_the_notices(tmp_path):
     folder.mkdir()
     (folder / "a.yaml").write_text((REPO / "examples" / "individual-business-leased-agent.yaml").read_text("utf-8"),
                                    encoding="utf-8")
-    r = run("screen", str(folder), "--out", str(tmp_path / "out"), "--agency", "西城区市场监管局", "--abbr", "西市监",
+    r = run(folder, "--out", tmp_path / "out", "--agency", "西城区市场监管局", "--abbr", "西市监",
             "--db", str(tmp_path / "r.db"))
     assert r.exit_code == 1  # a 补正 notice
     page = next((tmp_path / "out" / "notices" / IB).glob("*.html")).read_text("utf-8")
