@@ -182,3 +182,46 @@ def test_a_chief_searches_and_exports_the_register(hall):
     assert chief.get("/staff/export", params={"format": "csv", "date_from": "2026-13-01"}).status_code == 400
     assert [r["action"] for r in Register(Database(hall), "西市市场监督管理局", "西市监").audit_log()][:2] == [
         "export", "export"]
+
+
+def _batch(c: TestClient, name: str, data: bytes) -> str:
+    """Upload a batch and wait for its job; the job page's text."""
+    import time
+    r = c.post("/staff/batch", data={"csrf": csrf_of(c)}, files={"file": (name, data, "application/octet-stream")})
+    assert r.status_code == 303, r.text
+    for _ in range(300):
+        page = c.get(r.headers["location"]).text
+        if 'class="ok"' in page or 'class="msg"' in page:
+            return page
+        time.sleep(0.1)
+    raise AssertionError("the batch did not finish")
+
+
+def test_a_batch_names_its_records_by_the_uploaded_file_and_is_idempotent(hall):
+    """Records without a reference are known by the uploaded file's name and line (not the
+    server's folders): uploading the same file again numbers nothing new."""
+    import yaml
+    c = client(hall)
+    login(c, "wang")
+    app = yaml.safe_load((REPO / "examples" / "individual-business-leased-agent.yaml").read_text("utf-8"))
+    line = __import__("json").dumps(app, ensure_ascii=False).encode() + b"\n"
+    bad = b'{"matter": "individual-business-registration", "date": "2026-02-30"}\n'
+    page = _batch(c, "march.jsonl", line + bad)
+    assert "补正 1" in page and "无法预审 1" in page and "march.jsonl:2" in page and "/tmp" not in page
+    _batch(c, "march.jsonl", line + bad)
+    reg = Register(Database(hall), "西市市场监督管理局", "西市监")
+    entries = reg.list()
+    assert [e.application_key for e in entries] == ["individual-business-registration/march.jsonl:1"]
+    assert entries[0].issued_by == "wang"
+
+
+def test_an_archive_with_an_unsafe_name_is_refused(hall):
+    import io
+    import zipfile
+    c = client(hall)
+    login(c, "wang")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("../outside.yaml", "matter: individual-business-registration\n")
+    page = _batch(c, "bad.zip", buffer.getvalue())
+    assert "unsafe name" in page and Register(Database(hall), "西市市场监督管理局", "西市监").list() == []

@@ -112,18 +112,33 @@ class Jobs:
         def problem(p: Problem) -> None:
             job.problem_count += 1
             if len(job.problems) < MAX_PROBLEMS:
-                job.problems.append(mask_id(str(p)).replace(str(folder) + "/", ""))
+                text = mask_id(str(p))
+                for prefix in (str((folder / "in").resolve()) + "/", str(folder / "in") + "/", str(folder) + "/"):
+                    text = text.replace(prefix, "")  # the uploaded file's name, not this server's folders
+                job.problems.append(text)
 
         def step() -> None:
             job.done += 1
 
+        inbox = folder / "in"  # records are known by their file and line in here (a record without a reference)
+
+        def records(source: Path):
+            """The records, each named by the uploaded file (and its path inside a .zip) and line,
+            not by this server's folders: the same file uploaded again has the same keys."""
+            for record in read(source):
+                record.source = record.source.replace(str(inbox.resolve()) + "/", "")
+                yield record
+
         def run() -> None:
             try:
-                source = upload
+                inbox.mkdir()
+                source = inbox / (Path(name).name or f"upload{upload.suffix}")
                 if upload.suffix == ".zip":
-                    source = unpack(upload, folder / "applications")
+                    source = unpack(upload, inbox)
+                else:
+                    upload.rename(source)
                 job.total = sum(1 for _ in read(source))
-                summary = screen(read(source), screener, folder / "result", lang,
+                summary = screen(records(source), screener, folder / "result", lang,
                                  on_notice=Numbering(register, by), on_problem=problem, progress=step)
                 for counts in summary.outcomes.values():
                     for outcome, n in counts.items():
@@ -137,6 +152,7 @@ class Jobs:
             finally:
                 job.finished = time.time()
                 upload.unlink(missing_ok=True)
+                shutil.rmtree(inbox, ignore_errors=True)  # the applications: only the notices are kept
 
         threading.Thread(target=run, name=f"batch-{job_id}", daemon=True).start()
         return job

@@ -90,6 +90,17 @@ def _body_of(page: str) -> str:
     return f"<style>{scoped}</style><div class=\"notice-doc\">{body}</div>"
 
 
+def _local_time(stamp: str | None) -> str:
+    """A UTC time the register keeps (ISO 8601), as the hall's clock shows it: 2026-12-05 14:41."""
+    from checker.shells.register import HALL_TZ, time_zone
+    if not stamp:
+        return ""
+    try:
+        return datetime.fromisoformat(stamp).astimezone(time_zone(HALL_TZ)).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
+
+
 def _texts(lang: str) -> dict:
     return {k.split(".", 1)[1]: t(k, lang) for k in TEXTS if k.startswith("console.")} | {
         k: t(k, lang) for k in ("colon", "semicolon")}
@@ -119,6 +130,7 @@ class Console:
         self._libraries: dict[str, Library] = {}
         self.env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
                                trim_blocks=True, lstrip_blocks=True)
+        self.env.filters["local"] = _local_time
 
     def routes(self) -> list[Route]:
         r = [
