@@ -97,6 +97,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
           office: OfficeOption = None,
           db: Optional[str] = typer.Option(None, "--db", help="The register: with it, the staff console is served under /staff (accounts: `checker users`)."),
           closed_network: bool = typer.Option(False, "--closed-network", help="Let the console's cookies travel over plain HTTP: only on a hall's closed network without HTTPS."),
+          workers: int = typer.Option(1, "--workers", "-j", min=1, help="Server processes sharing the port (the limits apply to each); e.g. the cores available."),
           root: RootOption = None) -> None:
     """The self-check web pages and the JSON API (/api/matters, /api/openapi.json), which store
     nothing; with --db, the staff console under /staff too."""
@@ -117,7 +118,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
         Database(db).close()  # an unusable register is refused before serving
         typer.echo(f"staff console: http://{printable(shown)}:{port}/staff/", err=True)
     run(ws.root, host=host, port=port, local=local_choice(local), office=the_office, db=db,
-        secure_cookies=not closed_network, **limits)
+        secure_cookies=not closed_network, workers=workers, **limits)
 
 
 def _loopback(host: str) -> bool:
