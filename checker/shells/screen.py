@@ -51,7 +51,8 @@ from checker.notice.render import render
 from checker.service import check
 from checker.texts import t
 from checker.workspace import MATTER_ID, Workspace
-from checker.source.yamlsource import MAX_BYTES, byte_position, load_file, load_text, nested_too_deep, open_regular
+from checker.source.yamlsource import (MAX_BYTES, MAX_DEPTH, byte_position, load_file, load_text, nested_too_deep,
+                                       open_regular)
 
 
 @dataclass
@@ -205,9 +206,10 @@ def _no_constant(name: str) -> Any:
 
 def _fast_json(line: str) -> Any:
     """Strict JSON (no duplicate keys, no NaN): the common case, several times faster than YAML.
-    Data nested too deep is left to the YAML loader, which says where."""
+    Data nested too deep is left to the YAML loader, which says where. A line with no more
+    brackets than MAX_DEPTH cannot nest deeper: it is not walked (most lines)."""
     data = json.loads(line, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
-    if nested_too_deep(data):
+    if line.count("{") + line.count("[") > MAX_DEPTH and nested_too_deep(data):
         raise ValueError("nested too deep")
     return data
 
@@ -664,10 +666,9 @@ class _Keys:
 
     def earlier(self, key: str, at: str) -> str | None:
         """Where `key` was seen before in this run; None the first time (and it is kept)."""
-        row = self.db.execute("SELECT at FROM seen WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            self.db.execute("INSERT INTO seen VALUES (?, ?)", (key, at))
-        return row[0] if row else None
+        if self.db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (key, at)).rowcount:
+            return None  # one statement for a new key, the usual case
+        return self.db.execute("SELECT at FROM seen WHERE key = ?", (key,)).fetchone()[0]
 
 
 @dataclass
@@ -902,7 +903,6 @@ def _in_workers(first: list[Record], reader: _Reader, screener: Screener, worker
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
     lang, write_notices, keep_notice = options
-    staging = tempfile.mkdtemp(prefix=".staging-", dir=out) if write_notices and not keep_notice else ""
     method = start_method()
     context = multiprocessing.get_context(method)
     if method == "fork":
@@ -910,17 +910,19 @@ def _in_workers(first: list[Record], reader: _Reader, screener: Screener, worker
             screener.prepare(record)  # compiled once, here: every worker is forked with it
     elif method == "forkserver":
         context.set_forkserver_preload([__name__])
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                               initargs=(screener if method == "fork" else screener.settings,))
     pending: deque = deque()
-    read = 0  # records sent so far: the next one's place in the batch
+    sent = 0  # records sent so far: the next one's place in the batch
 
     def send(chunk: list[Record]) -> None:
-        nonlocal read
-        pending.append((pool.submit(_check_chunk, list(enumerate(chunk, read)), *options, staging), chunk))
-        read += len(chunk)
+        nonlocal sent
+        pending.append((pool.submit(_check_chunk, list(enumerate(chunk, sent)), *options, staging), chunk))
+        sent += len(chunk)
 
+    staging = tempfile.mkdtemp(prefix=".staging-", dir=out) if write_notices and not keep_notice else ""
+    pool = None
     try:
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                   initargs=(screener if method == "fork" else screener.settings,))
         for i in range(0, len(first), CHUNK):
             send(first[i:i + CHUNK])
         while pending:
@@ -937,7 +939,8 @@ def _in_workers(first: list[Record], reader: _Reader, screener: Screener, worker
             for record, done in zip(chunk, results):
                 take(record, done)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         if staging:
             shutil.rmtree(staging, ignore_errors=True)
 
