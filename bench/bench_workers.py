@@ -1,6 +1,7 @@
 """Benchmark: `checker screen` and `checker serve` with one worker process and with two.
 
     python bench/bench_workers.py [--size 4000] [--rounds 5] [--seconds 8] [--only screen|serve]
+                                  [--modes notices "summary only" register]
 
 Screening: batches of generated applications (bench/generate.py) of one matter (as the issue
 measured it) and of every matter mixed, screened by `checker screen` in a fresh process with
@@ -79,13 +80,16 @@ def spread(xs: list[float]) -> str:
     return f"{min(xs):.2f}-{max(xs):.2f}"
 
 
-def bench_screen(size: int, rounds: int, tmp: Path) -> None:
+MODES = ("notices", "summary only", "register")
+
+
+def bench_screen(size: int, rounds: int, tmp: Path, modes: list[str]) -> None:
     print(f"checker screen, {size} generated applications, {rounds} interleaved rounds (seconds, whole command)")
     print(f"{'batch':<12} {'mode':<13} {'1 worker':>9} {'spread':>11} {'2 workers':>10} {'spread':>11} {'speed-up':>9} {'same':>5}")
     for name, only in (("one matter", IB), ("all matters", None)):
         batch = tmp / f"{name.replace(' ', '-')}.jsonl"
         write_batch(batch, size, 1, only)
-        for mode in ("notices", "summary only", "register"):
+        for mode in modes:
             times: dict[int, list[float]] = {1: [], 2: []}
             same = True
             for r in range(rounds):
@@ -172,11 +176,12 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=8.0)
     ap.add_argument("--only", choices=("screen", "serve"))
+    ap.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
     args = ap.parse_args()
     print(f"cores available: {len(os.sched_getaffinity(0))}; load average before: {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as tmp:
         if args.only != "serve":
-            bench_screen(args.size, args.rounds, Path(tmp))
+            bench_screen(args.size, args.rounds, Path(tmp), args.modes)
         if args.only != "screen":
             bench_serve(args.rounds, args.seconds, Path(tmp))
     print(f"load average after: {os.getloadavg()[0]:.2f}")
