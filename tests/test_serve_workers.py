@@ -77,11 +77,16 @@ def requests_of_every_kind() -> list[tuple[str, bytes | None, str]]:
 def test_two_workers_answer_every_request_as_one_process_does(tmp_path):
     (tmp_path / "one").mkdir()
     (tmp_path / "two").mkdir()
-    with serve(tmp_path / "one", "--workers", "1") as one, serve(tmp_path / "two", "--workers", "2") as two:
+    office = ("--office", str(REPO / "examples" / "office.yaml"))  # its name on the notices: settings reach the workers
+    with serve(tmp_path / "one", "--workers", "1", *office) as one, serve(tmp_path / "two", "--workers", "2", *office) as two:
         for path, body, kind in requests_of_every_kind():
             alone = fetch(one.base, path, body, kind)
             for _ in range(3):  # a connection each: any of the two workers may take it
                 assert fetch(two.base, path, body, kind) == alone, path
+        name = yaml.safe_load((REPO / "examples" / "office.yaml").read_text("utf-8"))["name"]["zh"]
+        leased = (REPO / "examples" / "individual-business-leased-agent.yaml").read_text("utf-8")
+        body = json.dumps(yaml.safe_load(leased), ensure_ascii=False).encode()
+        assert name in json.loads(fetch(two.base, f"/api/matters/{IB}/check", body, "application/json")[2])["office"]["name"]["zh"]
         log = two.stop()
     assert len(re.findall(r"Started server process \[\d+\]", log)) == 2 and "Traceback" not in log
     assert "?" not in "".join(re.findall(r'"(?:GET|POST) [^"]*"', log))  # no query string in the access log
