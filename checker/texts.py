@@ -689,6 +689,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "console.batch_running": ('正在预审，本页每2秒自动刷新。', 'Screening: this page refreshes every 2 seconds.'),
     "console.batch_done": ('预审完成', 'Done'),
     "console.batch_failed": ('预审中止', 'Stopped'),
+    "console.template_all": ('所有事项合用一张表（混合批次）', 'One sheet for every matter (a mixed batch)'),
     "console.found": ('找到', 'Found'),
     "console.first_shown": ('显示最新的', 'the newest shown:'),
     "console.batch_unusable": ('无法预审', 'could not be screened'),
