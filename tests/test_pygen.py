@@ -158,7 +158,7 @@ _EXPRESSIONS = [
     "full_years(d, e)", "add_months(d, a)", "id_valid(s)", "id_sex(s) == \"male\"",
     "count(L)", "count(L, x > 1)", "sum(L, x)", "min(L, x)", "max(L, x)", "any(L, x > 1)", "all(L, x > 1)",
     "any(L, a > 1)", "sum(L, x * a)", "any(L, any(M, x > y))", "count(L, all(M, y < x or known(b)))",
-    "max(L, sum(M, y + x))",
+    "max(L, sum(M, y + x))", "all(L, p)", "any(L, q)", "count(L, r)", "all(L, x)", "a / known(b)", "known(a) and not known(b) or known(s) == p",
 ]
 _VALUES = {
     "a": [None, 0, 2, 3, 1.5, 1e10, -1e10, 0.0002], "b": [None, 0, 2, 1e10, 0.0001],
@@ -201,7 +201,7 @@ def test_every_construct_evaluates_as_three_valued_evaluation_does():
     conditions["rule:reads-derived"] = SimpleNamespace(source=parse("tiny == 0 or band == \"low\" and only"))
     conditions.update({f"derive:{n}": SimpleNamespace(source=d.when) for n, d in derived.items() if d.when})
     matter = SimpleNamespace(derived=derived, conditions=conditions,
-                             matter=SimpleNamespace(derived=derived), ruleset_name="constructs")
+                             matter=SimpleNamespace(derived=derived, facts={}), ruleset_name="constructs")
     function = build(matter)
     rng = random.Random("pygen/constructs")
     for _ in range(3000):

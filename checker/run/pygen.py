@@ -27,7 +27,14 @@ below, without builtins. A string such as `__import__('os')` in a rule stays a s
 Where the evaluator's semantics are inlined (Kleene's and/or, a comparison with an unknown side,
 arithmetic beyond what the engine holds, membership in a list of constants), they are written out
 exactly; the aggregates' tails, which kleene.py keeps inside its interpreter, are the small helpers
-here. tests/test_pygen.py checks, on every matter and locality, that all three agree.
+here. Three shortcuts rest on what a valid application is (the input of a parsed application): a
+call of a built-in function outside a list's records is computed once, before the statement that
+first needs it (the functions are pure and answer None for any input they cannot use); a list
+fact's records hold only their declared fields, so any other name inside them is looked up
+outside at once; and `any`/`all`/`count` over a comparison or a truth test look for True, False
+and None with `in`, which for those three values is `is`. tests/test_pygen.py checks, on every
+matter and locality, that the function, the engine and kleene agree, and every construct on
+values the matters never reach.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ import threading
 import weakref
 from typing import Any, Callable
 
-from checker.lang.expr import Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not
+from checker.lang.expr import Arith, BoolOp, Call, Compare, ListLit, Lit, Name, Neg, Node, Not, unparse
 from checker.lang.numbers import LARGEST
 from checker.lang.typecheck import FUNCTIONS
 from checker.run.compiler import CompiledMatter
@@ -79,6 +86,11 @@ def _count(values: list) -> Any:
     return None if any(v is None for v in values) else sum(1 for v in values if v)
 
 
+def _count_truths(values: list) -> Any:
+    """_count over values that are True, False or None (for which == is `is`)."""
+    return None if None in values else values.count(True)
+
+
 def _total(values: list) -> Any:
     return None if any(v is None for v in values) else _held(sum(values))
 
@@ -95,9 +107,8 @@ _AGGREGATE_HELPER = {"any": "_some", "all": "_every", "count": "_count", "sum": 
                      "min": "_least", "max": "_greatest"}
 _FUNCTION_HELPER = {name: f"_fn_{name}" for name in FUNCTIONS}  # names of our own, never of a rule file
 _NAMESPACE: dict[str, Any] = {
-    "_held": _held, "_member": _member, "_some": _some, "_every": _every, "_count": _count,
-    "_total": _total, "_least": _least, "_greatest": _greatest, "_len": len,
-    "_engine_value": engine_value,
+    "_member": _member, "_some": _some, "_every": _every, "_count": _count, "_count_truths": _count_truths,
+    "_total": _total, "_least": _least, "_greatest": _greatest, "_len": len, "_engine_value": engine_value,
     **{helper: FUNCTIONS[name].impl for name, helper in _FUNCTION_HELPER.items()},
 }
 _ARITH = {"+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div}
@@ -135,13 +146,28 @@ def _any_unknown(exprs: list[ast.expr]) -> ast.expr | None:
     return tests[0] if len(tests) == 1 else ast.BoolOp(op=ast.Or(), values=tests)
 
 
-class _Builder:
-    """One matter's function body: statements, numbered locals, the input look-ups it needs."""
+def _sure(expr: ast.expr) -> bool:
+    """Whether an expression is never unknown (a constant other than None, `known(x)`, ...)."""
+    return getattr(expr, "never_unknown", False) or (isinstance(expr, ast.Constant) and expr.value is not None)
 
-    def __init__(self) -> None:
+
+def _never_unknown(expr: ast.expr) -> ast.expr:
+    expr.never_unknown = True  # type: ignore[attr-defined] - read by _sure, ignored by compile()
+    return expr
+
+
+class _Builder:
+    """One matter's function body: statements, numbered locals, the input look-ups it needs, and
+    the calls of built-in functions computed once (`hoisted`), before the statement needing them."""
+
+    def __init__(self, facts: dict) -> None:
+        self.facts = facts  # the matter's declared facts: the fields a list's records may hold
+        self.fields: dict[str, frozenset[str] | None] = {}  # record local -> its possible fields (None: any)
         self.count = 0
         self.inputs: dict[str, str] = {}  # input name -> local holding its value
         self.derived: dict[str, str] = {}  # derived name -> local holding its value, once computed
+        self.calls: dict[str, str] = {}  # a call outside any record, as text -> local holding its value
+        self.hoisted: list[ast.stmt] = []  # their assignments, not yet placed
 
     def fresh(self) -> str:
         self.count += 1
@@ -153,7 +179,16 @@ class _Builder:
         if isinstance(expr, (ast.Name, ast.Constant)):
             return expr, expr
         name = self.fresh()
-        return ast.NamedExpr(target=ast.Name(id=name, ctx=ast.Store()), value=expr), _load(name)
+        again = _load(name)
+        if _sure(expr):
+            _never_unknown(again)
+        return ast.NamedExpr(target=ast.Name(id=name, ctx=ast.Store()), value=expr), again
+
+    def assign(self, expr: ast.expr) -> tuple[list[ast.stmt], str]:
+        """The statements that compute `expr` into a fresh local: the calls it hoisted, then it."""
+        local = self.fresh()
+        statements, self.hoisted = self.hoisted, []
+        return statements + [ast.Assign(targets=[ast.Name(id=local, ctx=ast.Store())], value=expr)], local
 
     # --- names ---------------------------------------------------------------------------------
     def outer(self, name: str) -> ast.expr:
@@ -170,8 +205,10 @@ class _Builder:
         then the input (a record's field given as null is unknown, and hides nothing)."""
         expr = self.outer(name)
         for record in records:  # outermost first: each wraps the one outside it
-            key = _const(name)
-            expr = _if(ast.Compare(left=key, ops=[ast.In()], comparators=[_load(record)]),
+            fields = self.fields[record]
+            if fields is not None and name not in fields:
+                continue  # a valid application's records hold their declared fields alone
+            expr = _if(ast.Compare(left=_const(name), ops=[ast.In()], comparators=[_load(record)]),
                        ast.Subscript(value=_load(record), slice=_const(name), ctx=ast.Load()), expr)
         return expr
 
@@ -196,36 +233,34 @@ class _Builder:
             return self.call(node, records)
         raise TypeError(f"no code for {node!r}")  # pragma: no cover - the grammar has no other node
 
-    def guarded(self, operands: list[ast.expr], make) -> ast.expr:
+    def guarded(self, operands: list[ast.expr], make, sure: bool = True, twice: bool = False) -> ast.expr:
         """make(references) unless an operand is unknown; the operands are evaluated in order,
-        and a later one only when every earlier one is known (as kleene does)."""
-        firsts, agains, may_be_unknown = [], [], []
-        for operand in operands:
-            first, again = self.bind(operand)
-            firsts.append(first)
-            agains.append(again)
-            if not isinstance(operand, ast.Constant):
-                may_be_unknown.append(first)
-        test = _any_unknown(may_be_unknown)
-        result = make(agains)
+        and a later one only when every earlier one is known (as kleene does). The result is
+        never unknown if no operand can be and `sure` says make's result cannot be. `twice`:
+        make uses a reference more than once."""
+        # an operand that may be unknown is bound where the test first evaluates it; one that
+        # cannot be is not tested, and is evaluated where make uses it (bound in a test that is
+        # never true if make uses it twice)
+        bound = [self.bind(operand) if twice or not _sure(operand) else (operand, operand) for operand in operands]
+        test = _any_unknown([first for (first, _), operand in zip(bound, operands)
+                             if not _sure(operand) or first is not operand])
+        result = make([again for _, again in bound])
         if test is None:
-            # constants only: nothing binds (bind binds only what is not a constant)
-            return result
-        return _if(test, _const(None), result)
+            return _never_unknown(result) if sure else result
+        result = _if(test, _const(None), result)
+        return _never_unknown(result) if sure and all(_sure(o) for o in operands) else result
 
     def boolean(self, node: BoolOp, records) -> ast.expr:
         """Kleene's and/or: the first decisive item settles it (false for `and`, true for `or`);
         else unknown if any item is unknown; else the other truth value."""
         decisive = node.op == "or"
-        items = [self.bind(self.expr(i, records)) for i in node.items]
-        result: ast.expr = _const(not decisive)
-        unknown = _any_unknown([again for (_, again), item in zip(items, node.items)
-                                if not isinstance(item, Lit)])
-        if unknown is not None:
-            result = _if(unknown, _const(None), result)
+        exprs = [self.expr(i, records) for i in node.items]
+        items = [self.bind(e) for e in exprs]
+        unknown = _any_unknown([again for (_, again), e in zip(items, exprs) if not _sure(e)])
+        result: ast.expr = _const(not decisive) if unknown is None else _if(unknown, _const(None), _const(not decisive))
         for first, _ in reversed(items):
             result = _if(_is(first, decisive), _const(decisive), result)
-        return result
+        return _never_unknown(result) if unknown is None else result
 
     def arith(self, node: Arith, records) -> ast.expr:
         def make(refs):
@@ -238,7 +273,8 @@ class _Builder:
             if node.op == "/":  # a division by zero is unknown
                 result = _if(ast.Compare(left=b, ops=[ast.Eq()], comparators=[_const(0)]), _const(None), result)
             return result
-        return self.guarded([self.expr(node.left, records), self.expr(node.right, records)], make)
+        return self.guarded([self.expr(node.left, records), self.expr(node.right, records)], make,
+                            sure=False, twice=True)
 
     def compare(self, node: Compare, records) -> ast.expr:
         if node.op in ("in", "not in"):
@@ -257,7 +293,7 @@ class _Builder:
                     return found
                 first, again = self.bind(found)
                 return _if(_is(first, None), _const(None), ast.UnaryOp(op=ast.Not(), operand=again))
-            return self.guarded([self.expr(node.left, records)], member)
+            return self.guarded([self.expr(node.left, records)], member, sure=False)
         return self.guarded([self.expr(node.left, records), self.expr(node.right, records)],
                             lambda refs: ast.Compare(left=refs[0], ops=[_COMPARE[node.op]()], comparators=[refs[1]]))
 
@@ -266,11 +302,40 @@ class _Builder:
         if func == "known":
             arg = node.args[0]
             assert isinstance(arg, Name)
-            return ast.Compare(left=self.name(arg.name, records), ops=[ast.IsNot()], comparators=[_const(None)])
+            return _never_unknown(ast.Compare(left=self.name(arg.name, records), ops=[ast.IsNot()],
+                                              comparators=[_const(None)]))
         if func in _AGGREGATE_HELPER:
             return self.aggregate(node, records)
         helper = _FUNCTION_HELPER[func]  # KeyError: a function typecheck does not know (never loaded)
-        return self.guarded([self.expr(a, records) for a in node.args], lambda refs: _call(helper, *refs))
+        if records:  # inside a record: its value changes from record to record
+            return self.guarded([self.expr(a, records) for a in node.args],
+                                lambda refs: _call(helper, *refs), sure=False)
+        # outside: computed once, before the statement that first needs it. The functions are
+        # pure and answer None (unknown) for any input they cannot use, so computing one where
+        # kleene's short-cut would not is the same.
+        text = unparse(node)
+        local = self.calls.get(text)
+        if local is None:
+            value = self.guarded([self.expr(a, records) for a in node.args],
+                                 lambda refs: _call(helper, *refs), sure=False)
+            local = self.calls[text] = self.fresh()
+            self.hoisted.append(ast.Assign(targets=[ast.Name(id=local, ctx=ast.Store())], value=value))
+        return _load(local)
+
+    def record_fields(self, records_node: Node, records: tuple[str, ...]) -> frozenset[str] | None:
+        """The fields the records of a list may hold: a list fact's declared fields, when its
+        name cannot be a field of an enclosing record; else None (any name is looked up)."""
+        if not isinstance(records_node, Name):
+            return None
+        name = records_node.name
+        for r in records:
+            fields = self.fields[r]
+            if fields is None or name in fields:
+                return None
+        fact = self.facts.get(name)
+        if fact is None or fact.type.kind != "list":
+            return None
+        return frozenset(f for f, _ in fact.type.fields)
 
     def aggregate(self, node: Call, records) -> ast.expr:
         """`count(L)`, or the helper over the per-record values of the second argument, each
@@ -278,54 +343,64 @@ class _Builder:
         if node.func == "count" and len(node.args) == 1:
             return self.guarded([self.expr(node.args[0], records)], lambda refs: _call("_len", refs[0]))
         record = self.fresh()
+        self.fields[record] = self.record_fields(node.args[0], records)
         body = self.expr(node.args[1], records + (record,))
+        truth = isinstance(node.args[1], _BOOLEAN) or (isinstance(node.args[1], Call) and node.args[1].func == "known")
 
         def over(refs):
             values = ast.ListComp(elt=body, generators=[ast.comprehension(
                 target=ast.Name(id=record, ctx=ast.Store()), iter=refs[0], ifs=[], is_async=0)])
+            if truth and node.func in ("any", "all"):
+                # each value is True, False or None, for which `in` (==) is `is`: inlined
+                decisive = node.func == "any"
+                listed = self.fresh()
+                first = ast.NamedExpr(target=ast.Name(id=listed, ctx=ast.Store()), value=values)
+                return _if(ast.Compare(left=_const(decisive), ops=[ast.In()], comparators=[first]),
+                           _const(decisive), _if(ast.Compare(left=_const(None), ops=[ast.In()],
+                                                             comparators=[_load(listed)]),
+                                                 _const(None), _const(not decisive)))
+            if truth and node.func == "count":
+                return _call("_count_truths", values)
             return _call(_AGGREGATE_HELPER[node.func], values)
         # the list is bound in the test, outside the comprehension (Python allows no `:=` in
         # a comprehension's iterable)
-        return self.guarded([self.expr(node.args[0], records)], over)
-
-    # --- statements ------------------------------------------------------------------------------
-    def assign(self, expr: ast.expr) -> tuple[ast.stmt, str]:
-        local = self.fresh()
-        return ast.Assign(targets=[ast.Name(id=local, ctx=ast.Store())], value=expr), local
+        return self.guarded([self.expr(node.args[0], records)], over, sure=False)
 
 
 def _held_value(node: Node, expr: ast.expr) -> ast.expr:
-    """A derived value as the engine holds it (engine_value), unless it cannot be a number."""
+    """A derived value as the engine holds it (engine_value), unless it cannot be a float: a
+    truth value, a text, a date, an integer from a built-in function or a count."""
     if isinstance(node, _BOOLEAN) or (isinstance(node, Lit) and node.kind != "number") or (
-            isinstance(node, Call) and node.func == "known"):
+            isinstance(node, Call) and (node.func in FUNCTIONS or node.func in ("known", "count"))):
         return expr
     return _call("_engine_value", expr)
 
 
 def tree(compiled: CompiledMatter) -> ast.Module:
     """The syntax tree of the matter's function `matter(env)` (ast.unparse shows it as Python)."""
-    b = _Builder()
+    b = _Builder(compiled.matter.facts)
     body: list[ast.stmt] = []
     result: list[tuple[str, str]] = []  # (key, local)
     for d in compiled.matter.derived.values():  # in dependency order, as the engine's stages run them
-        value = _held_value(d.value, b.expr(d.value))
         if d.when is None:
-            stmt, local = b.assign(value)
+            statements, local = b.assign(_held_value(d.value, b.expr(d.value)))
         else:
-            test, when = b.assign(b.expr(d.when))
-            body.append(test)
+            statements, when = b.assign(b.expr(d.when))
+            body += statements
             result.append((f"derive:{d.name}", when))
+            value = _held_value(d.value, b.expr(d.value))
             other = _const(None) if d.otherwise is None else _held_value(d.otherwise, b.expr(d.otherwise))
-            stmt, local = b.assign(_if(_is(_load(when), True), value,
-                                       _if(_is(_load(when), False), other, _const(None))))
-        body.append(stmt)
+            if d.otherwise is not None:
+                other = _if(_is(_load(when), False), other, _const(None))
+            statements, local = b.assign(_if(_is(_load(when), True), value, other))
+        body += statements
         b.derived[d.name] = local
         result.append((d.name, local))
     for cid, c in compiled.conditions.items():
         if cid.startswith("derive:"):
             continue
-        stmt, local = b.assign(b.expr(c.source))
-        body.append(stmt)
+        statements, local = b.assign(b.expr(c.source))
+        body += statements
         result.append((cid, local))
     get = b.fresh()
     prologue: list[ast.stmt] = [ast.Assign(targets=[ast.Name(id=get, ctx=ast.Store())],
