@@ -14,13 +14,13 @@ import sys
 import pytest
 import yaml
 
+from checker.lang.expr import unparse
 from checker.lang.kleene import UNKNOWN, evaluate as kleene
 from checker.run.application import parse_application
 from checker.run.compiler import compile_matter
 from checker.run.engine import engine_value
 from checker.run.evaluate import engine_input, evaluate
 from checker.run.pygen import generated, tree
-from checker.lang.expr import unparse
 from checker.source.loader import load_matter
 from checker.source.local import locality_rows
 from conftest import FIXTURES, MATTERS, REPO, RULES
@@ -28,7 +28,7 @@ from conftest import FIXTURES, MATTERS, REPO, RULES
 sys.path.insert(0, str(REPO / "bench"))
 from generate import random_application  # noqa: E402
 
-APPLICATIONS = 120  # random applications per matter and locality (the whole file: about 30 s here)
+APPLICATIONS = 250  # random applications per matter and locality (the whole file: about 20 s on 2 CPUs)
 
 CASES = ([(path.stem, path, None) for path in sorted(MATTERS.glob("*.yaml"))]
          + [(f"{mid}@{row['id']}", MATTERS / f"{mid}.yaml", REPO / "local" / f"{row['id']}.yaml")
@@ -111,6 +111,10 @@ def _engine_view(compiled, findings) -> tuple[dict, dict]:
     return derived, conditions
 
 
+def _as_yaml(raw: dict) -> str:
+    return yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
+
+
 def _same(a, b) -> bool:
     return a == b and type(a) is type(b)
 
@@ -122,7 +126,6 @@ def test_generated_engine_and_three_valued_evaluation_agree(path, local):
     where = compiled.matter.id + (f" with locality {local.stem}" if local is not None else "")
     checked = 0
     for raw, parameters in _applications(compiled.matter, local, APPLICATIONS):
-        text = yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
         app = parse_application(raw, compiled.matter)
         app.parameters = dict(parameters)
         got = function(engine_input(compiled, app))
@@ -136,13 +139,13 @@ def test_generated_engine_and_three_valued_evaluation_agree(path, local):
                 want_engine = None  # nothing to derive when it fails: no engine rule says FALSE
             assert _same(got[key], want) and _same(engine, want_engine), (
                 f"{where}: derived {key}: generated {got[key]!r}, engine {engine!r}, "
-                f"three-valued {want!r}\napplication:\n{text}")
+                f"three-valued {want!r}\napplication:\n{_as_yaml(raw)}")
         for cid, want in kleene_conditions.items():
             needs_false = compiled.conditions[cid].needs_false
             want_engine = want if needs_false or want is not None else False  # a defect: unknown is none found
             assert got[cid] is want and engine_conditions[cid] is want_engine, (
                 f"{where}: condition {cid}: generated {got[cid]!r}, engine {engine_conditions[cid]!r}, "
-                f"three-valued {want!r}\napplication:\n{text}")
+                f"three-valued {want!r}\napplication:\n{_as_yaml(raw)}")
         assert set(got) == set(compiled.conditions) | set(compiled.matter.derived), where
         checked += 1
     assert checked >= APPLICATIONS
