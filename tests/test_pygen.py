@@ -271,3 +271,19 @@ def test_one_function_per_compiled_matter(test_licence, hostile):
     assert generated(test_licence) is not generated(hostile)
     again = compile_matter(test_licence.matter)
     assert generated(again) is not generated(test_licence)
+
+
+def test_a_parameter_below_the_engines_smallest_number_is_held_as_zero_everywhere(test_licence):
+    """A parameter of magnitude below 1e-4 (numbers.SMALLEST) reaches the engine as 0.0; the
+    three-valued evaluation and the generated function got it unrounded and disagreed (income 0
+    under an income line of 0.00005: 0 < 0.00005 is "low", 0 < 0.0 is "high"). Now every path
+    holds it as the engine does, so all three say "high"."""
+    app = parse_application({"date": "2026-03-02", "facts": {"monthly_income": 0, "members": 1}},
+                            test_licence.matter)
+    app.parameters = {"income_line": 0.00005}
+    env = engine_input(test_licence, app)
+    assert env["income_line"] == 0.0
+    engine_derived, _ = _engine_view(test_licence, evaluate(test_licence, app))
+    kleene_derived, _ = _kleene_reference(test_licence, env)
+    assert engine_derived["income_band"] == kleene_derived["income_band"] == generated(test_licence)(env)[
+        "income_band"] == "high"
