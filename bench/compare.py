@@ -1,0 +1,346 @@
+"""Side by side, in one run: our engine path, GoRules ZEN (one compiled expression, a decision
+graph) and the floor, on the same matters and the same applications; then the full check; then
+the cost of each added condition. Prints the table and whether each target of issue 18 is met.
+
+    python bench/compare.py [--n 1000] [--rounds 7] [--seed 1] [--matter ID ...]
+                            [--sizes 10 20 40 80] [--verify-only]
+
+Needs the benchmark extra: `pip install -e .[bench]` (`make bench` installs it from the lock).
+
+Columns, each from an already parsed application to every condition's TRUE/FALSE/UNKNOWN:
+  engine     this project's engine path: `evaluate` (the durable-rules C core through the adapter,
+             the lifted terms and derived values in Python), as bench/bench.py measures it
+  zen-expr   ZEN, one compiled expression per matter (bench/zen_translate.py)
+  zen-graph  ZEN, a decision graph (JDM) of two expression nodes, through ZenEngine.evaluate
+  floor      straight-line Python: checker/run/pygen.py's `generated` once it is there, until then
+             bench/floor.py's `direct` (kleene.evaluate over the tree), named in the output
+  full       parse and validate the raw application, engine, decide, JSON notice (ours only)
+Every column starts from the same input: `engine_input(compiled, app)` (the facts, the materials'
+fields, declared values, parameters in force), built inside each timed call as `evaluate` builds
+it. ZEN is handed it as JSON bytes (orjson): measured, no slower than a dict for every matter and
+much faster for the household one (its lists of records).
+
+Method. The machine has 2 cores and other work: the process pins itself to one core; each round
+runs every column over the same N applications, in an order rotated round by round; a figure is
+the median over the rounds of µs per application, with its spread (min-max); a ratio is the
+median of the per-round ratios (both sides measured seconds apart). Before anything is timed,
+every result of every column is compared with our engine's on every application: a mismatch is
+counted by the kind of condition and printed; derived numbers are equal within 1e-9 relative
+(ZEN computes in decimals, Python in binary floats: 11001.53 against 11001.529999999999).
+
+Targets (issue 18): the engine path at most 1.5x ZEN's compiled expression; the full check at
+most 1.5x the engine path; the cost per added condition (the slope over synthetic matters: the
+individual business registration with 10, 20, 40, 80 conditions added) no steeper than ZEN's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import orjson  # noqa: E402
+import yaml  # noqa: E402
+
+from checker.lang.kleene import UNKNOWN  # noqa: E402
+from checker.notice.render import render  # noqa: E402
+from checker.run.application import parse_application  # noqa: E402
+from checker.run.compiler import CompiledMatter, compile_matter  # noqa: E402
+from checker.run.decide import decide  # noqa: E402
+from checker.run.evaluate import engine_input, evaluate  # noqa: E402
+from checker.source.loader import load_matter  # noqa: E402
+from generate import random_application  # noqa: E402
+from zen_translate import translate  # noqa: E402
+
+MATTERS = ["individual-business-registration", "food-business-licence", "minimum-living-allowance"]
+SYNTHETIC_BASE = "individual-business-registration"
+TARGET = 1.5
+
+
+def zen_module():
+    try:
+        import zen
+    except ImportError:
+        sys.exit("zen-engine is not installed: it is the benchmark extra (make bench, or pip install -e .[bench])")
+    return zen
+
+
+# --- the floor: the generated function when checker/run/pygen.py exists, else bench/floor.py ----
+def floor_column() -> tuple[str, Callable]:
+    """The hook for the floor column: (its name, fn(compiled, app) -> statuses or None)."""
+    try:
+        from checker.run.pygen import generated  # the straight-line Python of issue 18
+    except ImportError:
+        from floor import direct  # kleene over the tree, until pygen is merged
+        return "floor (direct)", direct
+    return "floor (generated)", lambda c, app: generated(c)(engine_input(c, app))
+
+
+# --- the matters, the applications ---------------------------------------------------------------
+def varied(rng: random.Random, raw: dict) -> dict:
+    """A generated application with, one time in four, an ID number made wrong (check digit,
+    birth date, length, a lower-case x), so that id_valid and id_birth_date are seen failing."""
+    facts = raw["facts"]
+    for name, value in list(facts.items()):
+        if "id_number" in name and isinstance(value, str) and rng.random() < 0.25:
+            how = rng.randrange(4)
+            if how == 0:
+                value = value[:17] + ("0" if value[17] != "0" else "1")
+            elif how == 1:
+                value = value[:10] + "13" + value[12:]
+            elif how == 2:
+                value = value[:17]
+            else:
+                value = value[:17] + "x"
+            facts[name] = value
+    return raw
+
+
+class Subject:
+    """One matter made ready for every column: compiled, translated, registered, its applications."""
+
+    def __init__(self, compiled: CompiledMatter, n: int, seed: int, engine, floor):
+        zen = zen_module()
+        self.compiled = compiled
+        self.id = compiled.matter.id
+        translation = translate(compiled)
+        self.translation = translation
+        self.expression = zen.compile_expression(translation.expression())
+        content = zen.ZenDecisionContent(json.dumps(translation.graph(), ensure_ascii=False))
+        self.key = compiled.ruleset_name
+        engine.graphs[self.key] = content
+        self.engine = engine.zen
+        rng = random.Random(seed)
+        m = compiled.matter
+        self.raw = [varied(rng, random_application(rng, m)) for _ in range(n)]
+        self.apps = [parse_application(r, m) for r in self.raw]
+        evaluate(compiled, self.apps[0])  # registered outside the timings
+        self.floor = floor
+        self.conditions = len([c for c in compiled.conditions if not c.startswith("derive:")])
+
+    def columns(self) -> dict[str, tuple[Callable, list]]:
+        c, expr, zen, key, floor_fn = self.compiled, self.expression, self.engine, self.key, self.floor[1]
+        dumps = orjson.dumps
+        parsed = [(a,) for a in self.apps]
+        return {
+            "engine": (lambda a: evaluate(c, a), parsed),
+            "zen-expr": (lambda a: expr.evaluate(dumps(engine_input(c, a))), parsed),
+            "zen-graph": (lambda a: zen.evaluate(key, dumps(engine_input(c, a))), parsed),
+            "floor": (lambda a: floor_fn(c, a), parsed),
+            "full": (lambda r: render(decide(c, app := parse_application(r, c.matter), evaluate(c, app)), "json"),
+                     [(r,) for r in self.raw]),
+        }
+
+
+class Zen:
+    """One ZenEngine for every graph, its loader handing out the precompiled content."""
+
+    def __init__(self):
+        zen = zen_module()
+        self.graphs: dict[str, Any] = {}
+        self.zen = zen.ZenEngine({"loader": lambda key: self.graphs[key]})
+
+
+def library(ids: list[str]) -> list[CompiledMatter]:
+    return [compile_matter(load_matter(ROOT / "matters" / f"{mid}.yaml", ROOT / "rules")) for mid in ids]
+
+
+def synthetic(added: int, folder: Path) -> CompiledMatter:
+    """The individual business registration with `added` rules more, each a condition of its own
+    (its constants differ, so no engine shares its tests): over a derived age, an enum and a flag,
+    a stated number, the application date, in turn."""
+    doc = yaml.safe_load((ROOT / "matters" / f"{SYNTHETIC_BASE}.yaml").read_text(encoding="utf-8"))
+    model = next(r for r in doc["rules"] if r["id"] == "operator-under-16")
+    tenures = ["owned", "leased", "no_title_certificate"]
+    for i in range(added):
+        shape = i % 4
+        when = [f"operator_age >= {18 + i}",
+                f'filed_by_agent and premises_tenure == "{tenures[i % 3]}" and operator_age < {30 + i}',
+                f"known(operator_stated_age) and operator_stated_age > {20 + i}",
+                f'application_date >= date("{date(2023, 1, 1) + timedelta(days=7 * i)}")'][shape]
+        doc["rules"].append(dict(copy.deepcopy(model), id=f"synthetic-{i + 1}", when=when))
+    path = folder / f"added-{added}" / f"{SYNTHETIC_BASE}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return compile_matter(load_matter(path, ROOT / "rules"))
+
+
+# --- the same results ----------------------------------------------------------------------------
+def _same(ours: Any, theirs: Any) -> bool:
+    if ours is UNKNOWN:
+        ours = None
+    if isinstance(ours, bool) or isinstance(theirs, bool) or ours is None or theirs is None:
+        return ours is theirs or ours == theirs and type(ours) is type(theirs)
+    if isinstance(ours, (int, float)) and isinstance(theirs, (int, float)):
+        return math.isclose(ours, theirs, rel_tol=1e-9, abs_tol=1e-12)
+    return ours == theirs
+
+
+def results(subject: Subject) -> dict[str, Callable]:
+    """Each column that gives results: fn(app) -> {condition id or derived name: value}."""
+    c = subject.compiled
+
+    def graph(app) -> dict:
+        out = subject.engine.evaluate(subject.key, orjson.dumps(engine_input(c, app)))["result"]
+        return {k: out.get(k) for k in list(subject.translation.conditions) + subject.translation.derived}
+    out = {"zen-expr": lambda a: subject.expression.evaluate(orjson.dumps(engine_input(c, a))),
+           "zen-graph": graph}  # (the graph's output leaves out what is null)
+    if subject.floor[0] == "floor (generated)":
+        out["floor"] = lambda a: subject.floor[1](c, a)
+    return out
+
+
+def verify(subject: Subject) -> dict[str, dict[str, int]]:
+    """Mismatches against our engine, per column and kind of result (rule, req, opt, defect,
+    promise, derived), over every application; also 'compared' (results compared)."""
+    counts: dict[str, dict[str, int]] = {}
+    shown = 0
+    derived = subject.translation.derived
+    for app in subject.apps:
+        ours = evaluate(subject.compiled, app)
+        for column, fn in results(subject).items():
+            theirs = fn(app)
+            tally = counts.setdefault(column, {"compared": 0})
+            for cid in subject.translation.conditions:
+                tally["compared"] += 1
+                if not _same(ours.status[cid], theirs.get(cid)):
+                    kind = cid.split(":")[0]
+                    tally[kind] = tally.get(kind, 0) + 1
+                    if shown < 5:
+                        shown += 1
+                        print(f"   mismatch {subject.id} {column} {cid}: ours {ours.status[cid]!r}, "
+                              f"theirs {theirs.get(cid)!r}; input {engine_input(subject.compiled, app)}")
+            for name in derived:
+                tally["compared"] += 1
+                if not _same(ours.values.get(name), theirs.get(name)):
+                    tally["derived"] = tally.get("derived", 0) + 1
+                    if shown < 5:
+                        shown += 1
+                        print(f"   mismatch {subject.id} {column} {name}: ours {ours.values.get(name)!r}, "
+                              f"theirs {theirs.get(name)!r}")
+    return counts
+
+
+# --- timing --------------------------------------------------------------------------------------
+def interleaved(columns: dict[str, tuple[Callable, list]], rounds: int) -> dict[str, list[float]]:
+    """µs per application of each column, one figure per round; the order rotates each round."""
+    names = list(columns)
+    out: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            fn, items = columns[name]
+            start = time.perf_counter()
+            for item in items:
+                fn(*item)
+            out[name].append((time.perf_counter() - start) / len(items) * 1e6)
+    return out
+
+
+def ratio(times: dict[str, list[float]], a: str, b: str) -> float:
+    """The median of the per-round ratios a / b."""
+    return statistics.median(x / y for x, y in zip(times[a], times[b]))
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.1f} [{min(values):.0f}-{max(values):.0f}]"
+
+
+def slope(xs: list[float], ys: list[float]) -> float:
+    """Least-squares µs per condition."""
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=1000, help="applications per matter")
+    ap.add_argument("--rounds", type=int, default=7, help="interleaved rounds")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--matter", nargs="*", default=MATTERS, help="matter ids (default: three, one a household)")
+    ap.add_argument("--sizes", type=int, nargs="*", default=[10, 20, 40, 80],
+                    help="conditions added to the synthetic matters (none: no slope)")
+    ap.add_argument("--verify-only", action="store_true", help="compare the results, time nothing")
+    args = ap.parse_args()
+    from bench import pin_to_one_core
+    pin_to_one_core()
+    zen = zen_module()
+    floor = floor_column()
+    engine = Zen()
+    import importlib.metadata as md
+    print(f"zen-engine {md.version('zen-engine')}, Python {sys.version.split()[0]}, {args.n} applications "
+          f"per matter (seed {args.seed}), {args.rounds} interleaved rounds, one core; floor: {floor[0]}")
+    del zen
+
+    subjects = [Subject(c, args.n, args.seed, engine, floor) for c in library(args.matter)]
+    folder = Path(tempfile.mkdtemp(prefix="checker-compare-"))
+    grown = [Subject(synthetic(k, folder), args.n, args.seed, engine, floor) for k in args.sizes]
+
+    print("\n1. The same results: every condition and derived value of every application, against our engine")
+    clean = True
+    for s in subjects + grown:
+        for column, tally in verify(s).items():
+            wrong = {k: v for k, v in tally.items() if k != "compared"}
+            clean &= not wrong
+            label = s.id if s in subjects else f"{s.id} +{args.sizes[grown.index(s)]}"
+            print(f"   {label:42} {column:10} {tally['compared']:8,} compared, "
+                  + (f"MISMATCHES {wrong}" if wrong else "0 mismatches"))
+    if not clean:
+        sys.exit("results differ: nothing is timed")
+    if args.verify_only:
+        return
+
+    print(f"\n2. µs per application, median of {args.rounds} rounds [min-max]; (×) the median ratio to our engine path")
+    header = ["matter", "conditions", "engine path", "ZEN expression", "ZEN graph", floor[0], "full check"]
+    rows, targets = [], []
+    for s in subjects:
+        t = interleaved(s.columns(), args.rounds)
+        rows.append([s.id, str(s.conditions), spread(t["engine"])]
+                    + [f"{spread(t[k])} (×{ratio(t, k, 'engine'):.2f})" for k in ("zen-expr", "zen-graph", "floor", "full")])
+        targets.append((s.id, ratio(t, "engine", "zen-expr"), ratio(t, "full", "engine")))
+    print("   | " + " | ".join(header) + " |")
+    print("   |" + "---|" * len(header))
+    for row in rows:
+        print("   | " + " | ".join(row) + " |")
+
+    slopes = {}
+    if grown:
+        print(f"\n3. Cost per added condition: {SYNTHETIC_BASE} with {', '.join(map(str, args.sizes))} conditions added")
+        per: dict[str, list[float]] = {"engine": [], "zen-expr": [], "zen-graph": [], "floor": []}
+        xs = []
+        for s in grown:
+            cols = {k: v for k, v in s.columns().items() if k in per}
+            t = interleaved(cols, args.rounds)
+            xs.append(s.conditions)
+            for k in per:
+                per[k].append(statistics.median(t[k]))
+            print(f"   {s.conditions:4} conditions: " + ", ".join(f"{k} {per[k][-1]:.1f}" for k in per) + " µs")
+        slopes = {k: slope(xs, v) for k, v in per.items()}
+        print("   slope, µs per condition: " + ", ".join(f"{k} {v:.2f}" for k, v in slopes.items()))
+
+    print("\n4. Targets (issue 18)")
+    for mid, engine_zen, full_engine in targets:
+        print(f"   {mid}: engine path / ZEN expression = {engine_zen:.2f} (≤ {TARGET}) "
+              f"{'MET' if engine_zen <= TARGET else 'NOT MET'}; full check / engine path = {full_engine:.2f} "
+              f"(≤ {TARGET}) {'MET' if full_engine <= TARGET else 'NOT MET'}")
+    if slopes:
+        ok = slopes["engine"] <= slopes["zen-expr"]
+        print(f"   cost per added condition: engine path {slopes['engine']:.2f} µs, ZEN expression "
+              f"{slopes['zen-expr']:.2f} µs (ratio {slopes['engine'] / slopes['zen-expr']:.2f}, ≤ 1) "
+              f"{'MET' if ok else 'NOT MET'}")
+
+
+if __name__ == "__main__":
+    main()
