@@ -63,7 +63,7 @@ from checker.run.decide import decide  # noqa: E402
 from checker.run.evaluate import engine_input, evaluate  # noqa: E402
 from checker.source.loader import load_matter  # noqa: E402
 from generate import random_application  # noqa: E402
-from zen_translate import translate  # noqa: E402
+from zen_translate import graph_key, translate  # noqa: E402
 
 MATTERS = ["individual-business-registration", "food-business-licence", "minimum-living-allowance"]
 SYNTHETIC_BASE = "individual-business-registration"
@@ -195,7 +195,7 @@ def results(subject: Subject) -> dict[str, Callable]:
 
     def graph(app) -> dict:
         out = subject.engine.evaluate(subject.key, orjson.dumps(engine_input(c, app)))["result"]
-        return {k: out.get(k) for k in list(subject.translation.conditions) + subject.translation.derived}
+        return {k: out.get(graph_key(k)) for k in list(subject.translation.conditions) + subject.translation.derived}
     out = {"zen-expr": lambda a: subject.expression.evaluate(orjson.dumps(engine_input(c, a))),
            "zen-graph": graph}  # (the graph's output leaves out what is null)
     if subject.floor[0] == "floor (generated)":
@@ -232,6 +232,18 @@ def verify(subject: Subject) -> dict[str, dict[str, int]]:
                         print(f"   mismatch {subject.id} {column} {name}: ours {ours.values.get(name)!r}, "
                               f"theirs {theirs.get(name)!r}")
     return counts
+
+
+def outcomes(subject: Subject) -> dict[str, int]:
+    """How many of our conditions' results are TRUE, FALSE and UNKNOWN over the applications:
+    a comparison means little unless all three are reached."""
+    tally = {"true": 0, "false": 0, "unknown": 0}
+    for app in subject.apps:
+        status = evaluate(subject.compiled, app).status
+        for cid in subject.translation.conditions:
+            v = status[cid]
+            tally["unknown" if v is UNKNOWN else str(v).lower()] += 1
+    return tally
 
 
 # --- timing --------------------------------------------------------------------------------------
@@ -291,6 +303,9 @@ def main() -> None:
     print("\n1. The same results: every condition and derived value of every application, against our engine")
     clean = True
     for s in subjects + grown:
+        seen = outcomes(s)
+        print(f"   {s.id}{'' if s in subjects else ' +' + str(args.sizes[grown.index(s)])}: our results "
+              f"{seen['true']:,} true, {seen['false']:,} false, {seen['unknown']:,} unknown")
         for column, tally in verify(s).items():
             wrong = {k: v for k, v in tally.items() if k != "compared"}
             clean &= not wrong
