@@ -113,7 +113,7 @@ def varied(rng: random.Random, raw: dict) -> dict:
 class Subject:
     """One matter made ready for every column: compiled, translated, registered, its applications."""
 
-    def __init__(self, compiled: CompiledMatter, n: int, seed: int, engine, floor):
+    def __init__(self, compiled: CompiledMatter, n: int, seed: int, graphs: "Zen", floor: tuple[str, Callable]):
         zen = zen_module()
         self.compiled = compiled
         self.id = compiled.matter.id
@@ -122,8 +122,8 @@ class Subject:
         self.expression = zen.compile_expression(translation.expression())
         content = zen.ZenDecisionContent(json.dumps(translation.graph(), ensure_ascii=False))
         self.key = compiled.ruleset_name
-        engine.graphs[self.key] = content
-        self.engine = engine.zen
+        graphs.contents[self.key] = content
+        self.graphs = graphs.engine
         rng = random.Random(seed)
         m = compiled.matter
         self.raw = [varied(rng, random_application(rng, m)) for _ in range(n)]
@@ -133,7 +133,7 @@ class Subject:
         self.conditions = len([c for c in compiled.conditions if not c.startswith("derive:")])
 
     def columns(self) -> dict[str, tuple[Callable, list]]:
-        c, expr, zen, key, floor_fn = self.compiled, self.expression, self.engine, self.key, self.floor[1]
+        c, expr, zen, key, floor_fn = self.compiled, self.expression, self.graphs, self.key, self.floor[1]
         dumps = orjson.dumps
         parsed = [(a,) for a in self.apps]
         return {
@@ -148,12 +148,14 @@ class Subject:
 
 
 class Zen:
-    """One ZenEngine for every graph, its loader handing out the precompiled content."""
+    """One ZenEngine for every graph, its loader handing out the graph's precompiled content
+    (ZenDecisionContent; measured 2 to 4 times faster than ZenEngine.create_decision(...).evaluate,
+    which starts a runtime at every call, or than a graph handed over as text, compiled at every call)."""
 
     def __init__(self):
         zen = zen_module()
-        self.graphs: dict[str, Any] = {}
-        self.zen = zen.ZenEngine({"loader": lambda key: self.graphs[key]})
+        self.contents: dict[str, Any] = {}
+        self.engine = zen.ZenEngine({"loader": lambda key: self.contents[key]})
 
 
 def library(ids: list[str]) -> list[CompiledMatter]:
@@ -196,7 +198,7 @@ def results(subject: Subject) -> dict[str, Callable]:
     c = subject.compiled
 
     def graph(app) -> dict:
-        out = subject.engine.evaluate(subject.key, orjson.dumps(engine_input(c, app)))["result"]
+        out = subject.graphs.evaluate(subject.key, orjson.dumps(engine_input(c, app)))["result"]
         return {k: out.get(graph_key(k)) for k in list(subject.translation.conditions) + subject.translation.derived}
     out = {"zen-expr": lambda a: subject.expression.evaluate(orjson.dumps(engine_input(c, a))),
            "zen-graph": graph}  # (the graph's output leaves out what is null)
@@ -299,17 +301,16 @@ def main() -> None:
     args = ap.parse_args()
     from bench import pin_to_one_core
     pin_to_one_core()
-    zen = zen_module()
+    zen_module()
     floor = floor_column()
-    engine = Zen()
+    graphs = Zen()
     import importlib.metadata as md
     print(f"zen-engine {md.version('zen-engine')}, Python {sys.version.split()[0]}, {args.n} applications "
           f"per matter (seed {args.seed}), {args.rounds} interleaved rounds, one core; floor: {floor[0]}")
-    del zen
 
-    subjects = [Subject(c, args.n, args.seed, engine, floor) for c in library(args.matter)]
+    subjects = [Subject(c, args.n, args.seed, graphs, floor) for c in library(args.matter)]
     folder = Path(tempfile.mkdtemp(prefix="checker-compare-"))
-    grown = [Subject(synthetic(k, folder), args.n, args.seed, engine, floor) for k in args.sizes]
+    grown = [Subject(synthetic(k, folder), args.n, args.seed, graphs, floor) for k in args.sizes]
 
     print("\n1. The same results: every condition and derived value of every application, against our engine")
     clean = True
