@@ -27,18 +27,21 @@ Dates are ISO strings in both; ZEN cannot order strings, so dates are ordered as
 (equality stays string equality). 周岁 (`full_years`) is computed from year, month and day,
 since ZEN's `diff(..., 'year')` counts 2000-02-29 to 2001-02-28 as a year and 周岁 does not.
 Adding years is adding 12 months each (ZEN's `add(1, 'year')` from 29 February gives an invalid
-date; ours, as months do, gives 28 February). The ID-number functions follow GB 11643 in ZEN: 18 characters, 17 digits and a digit or X, a
-real birth date, the check digit; written out digit by digit, since ZEN's `matches` compiles its
-regular expression at every call (measured: 52 µs a call, against 5.5 µs written out) and its
-closures (`map`, `all` over [0..16]) cost 18 µs where the written-out sum costs 3.6 µs.
+date; ours, as months do, gives 28 February). The ID-number functions follow GB 11643: 18
+characters, 17 digits and a digit or X, a real birth date, the check digit; written out digit by
+digit, since ZEN's `matches` compiles its regular expression at every call (measured: 52 µs a
+call, against 5.5 µs written out) and its closures (`map`, `all` over [0..16]) cost 18 µs where
+the written-out sum costs 3.6 µs.
 
-Left out, on purpose: our arithmetic's bound (kleene._held: a result beyond LARGEST, 1e15, is
-unknown); ZEN's numbers are decimals, Python's are binary floats, so a sum such as 0.1 + 0.2
-compared with 0.3 can differ at the last digit. Generated applications reach neither; bench/
-compare.py counts every mismatch before it times anything.
+Left out, on purpose: our arithmetic's bound (kleene._held: a result of 1e15 or more is unknown);
+ZEN's numbers are decimals, Python's binary floats, so a sum such as 0.1 + 0.2 compared with 0.3
+can differ at the last digit; ZEN's strings are sliced and measured in bytes, so an ID number of
+18 bytes in non-ASCII characters makes ZEN raise where ours says "not valid". Generated
+applications reach none of these; bench/compare.py counts every mismatch before it times anything.
 
-Everything from a rule file that reaches ZEN text is a literal: numbers, dates, and strings
-without quotes or backslashes (refused otherwise: ZEN strings have no escapes).
+Everything from a rule file that reaches ZEN text is a literal: numbers, dates, and strings in a
+quote they do not contain (refused with both quotes or a backslash: ZEN strings have no escapes).
+The graph's output leaves out what is null, and reads a key's dot as a path (graph_key).
 """
 
 from __future__ import annotations
