@@ -12,6 +12,9 @@ BIN := $(VENV)/bin
 PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 STAMP := $(VENV)/.installed-python$(PYVER)
 DURABLE := $(wildcard third_party/durable-rules/*)
+# zen-engine, the benchmark-only extra, is in requirements.lock (make lock takes the bench extra)
+# but installed only by `make bench`: LOCKED_ZEN prints its entry (version and hashes), or the rest
+LOCKED_ZEN = awk -v want=$(1) '/^[^ \#]/ {zen = /^zen-engine==/} zen == want' requirements.lock
 
 .PHONY: demo test bench validate wheel lock clean golden mutation
 
@@ -37,7 +40,8 @@ $(STAMP): pyproject.toml requirements.lock $(DURABLE)
 	  else echo "PDF notices need libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk (the tests poppler-utils too):" \
 	    "install them as root" >&2; fi; fi
 	$(PYTHON) -m venv --clear $(VENV)
-	$(BIN)/python -m pip install -q --require-hashes -r requirements.lock
+	$(call LOCKED_ZEN,0) > $(VENV)/requirements-base.lock
+	$(BIN)/python -m pip install -q --require-hashes -r $(VENV)/requirements-base.lock
 	sh third_party/durable-rules/install.sh $(BIN)/python
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip check
@@ -62,7 +66,12 @@ mutation: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/checker validate
 
+# The side-by-side table with GoRules ZEN and the targets of issue 18 (bench/compare.py), then the
+# figures of bench/bench.py (the whole library mixed, load time, cold start, memory).
 bench: $(STAMP)
+	$(call LOCKED_ZEN,1) > $(VENV)/requirements-bench.lock
+	$(BIN)/python -m pip install -q --require-hashes --no-deps -r $(VENV)/requirements-bench.lock
+	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/bench.py
 
 # The wheel (with the matter library inside), in dist/.
@@ -77,7 +86,7 @@ lock:
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.11, 3.12 or 3.13 is needed; name one with PYTHON=..." >&2; exit 2; fi
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install -q uv
-	.venv-lock/bin/uv pip compile pyproject.toml requirements-build.in --extra test --universal \
+	.venv-lock/bin/uv pip compile pyproject.toml requirements-build.in --extra test --extra bench --universal \
 	  --python-version 3.11 --generate-hashes --no-emit-package durable-rules \
 	  --custom-compile-command "make lock" $(LOCK_FLAGS) -o requirements.lock
 

@@ -5,7 +5,8 @@
 1. Throughput on one core (the process pins itself to the first CPU it may use), over N applications drawn from
    every matter of the library in random order (mixed, as a service hall receives them):
      engine   the durable-rules evaluation of already-parsed applications
-     direct   the same compiled conditions evaluated directly in Python, three-valued (the floor)
+     direct   the same conditions computed by the Python function generated from them
+              (checker/run/pygen.py, over the engine's input: the floor; bench/floor.py compares it)
      check    engine + decision: the notice object
      full     parsing and validating the raw application + check + JSON rendering
    with applications per second and the ratio engine / direct.
@@ -79,8 +80,9 @@ def throughput(n: int, seed: int) -> None:
         c = rng.choice(compiled)
         raw.append((c, rng.choice(pool[c.matter.id])))
     parsed = [(c, parse_application(r, c.matter)) for c, r in raw]
-    for c in compiled:  # register every ruleset outside the timings
-        evaluate(c, parse_application(pool[c.matter.id][0], c.matter))
+    for c in compiled:  # register every ruleset, and generate every function, outside the timings
+        evaluate(c, app := parse_application(pool[c.matter.id][0], c.matter))
+        direct(c, app)
 
     def full(c, r):
         render(decide(c, app := parse_application(r, c.matter), evaluate(c, app)), "json")

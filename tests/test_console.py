@@ -225,3 +225,18 @@ def test_an_archive_with_an_unsafe_name_is_refused(hall):
         z.writestr("../outside.yaml", "matter: individual-business-registration\n")
     page = _batch(c, "bad.zip", buffer.getvalue())
     assert "unsafe name" in page and Register(Database(hall), "西市市场监督管理局", "西市监").list() == []
+
+
+def test_the_templates_download_one_matter_or_every_matter(hall):
+    import csv
+    import io
+    c = client(hall)
+    login(c, "wang")
+    one = c.get("/staff/templates/individual-business-registration.csv")
+    header = next(csv.reader(io.StringIO(one.content.decode("utf-8-sig"))))
+    assert header[0] == "matter" and "fact.premises_tenure" in header
+    every = c.get("/staff/templates/all.csv")
+    header_all = next(csv.reader(io.StringIO(every.content.decode("utf-8-sig"))))
+    assert set(header) <= set(header_all) and "bundle" in header_all  # events mixed in
+    assert c.get("/staff/templates/all.xlsx").content.startswith(b"PK")
+    assert c.get("/staff/templates/no-such-matter.csv").status_code == 404

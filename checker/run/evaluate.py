@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.run.application import Application, declarations
+from checker.lang.numbers import held
 from checker.run.compiler import CompiledMatter
 from checker.run.engine import engine
 from checker.lang.kleene import UNKNOWN
@@ -39,8 +40,10 @@ def engine_input(compiled: CompiledMatter, app: Application,
     facts = app.engine_facts()
     for name in declarations(matter, app) if declared is None else declared:
         facts[name] = matter.facts[name].declared_value
-    facts.update(matter.parameter_values(app.date))
-    facts.update(app.parameters)
+    # parameters as the engine holds every number (numbers.held): a magnitude below 1e-4 is 0.0,
+    # so that the three-valued evaluation (kleene, pygen) and the engine see the same values
+    for source in (matter.parameter_values(app.date), app.parameters):
+        facts.update({k: held(v) if isinstance(v, float) else v for k, v in source.items()})
     return facts
 
 

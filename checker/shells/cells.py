@@ -304,9 +304,12 @@ def read_ids(value: Any) -> list[str]:
     return [s.strip() for s in unicodedata.normalize("NFKC", read_text(value)).split(";") if s.strip()]
 
 
-def sheet_application(data: dict, facts: dict[str, Fact], cells: "RowCells", where: Location) -> dict:
+def sheet_application(data: dict, facts: dict[str, Fact], cells: "RowCells", where: Location,
+                      subject: str = "") -> dict:
     """A row read by `screen` (raw cells under the application's keys) as the application, each cell
-    read by its type; every cell that does not read is a problem at that cell, raised together."""
+    read by its type; every cell that does not read is a problem at that cell, raised together.
+    A `fact.ID.NAME` cell (a mixed batch's column for a fact its subjects declare differently) is
+    fact NAME in a row of `subject` ID, and refused in any other row."""
     problems: list[Problem] = []
 
     def read(column: str, reader, value):
@@ -331,15 +334,35 @@ def sheet_application(data: dict, facts: dict[str, Fact], cells: "RowCells", whe
     if applicant:
         out["applicant"] = applicant
     out["facts"] = {}
-    for name, value in (data.get("facts") or {}).items():
+    given = data.get("facts") or {}
+    for column, value in given.items():
+        owner, _, name = column.rpartition(".")
+        wrong = _not_this_rows(column, owner, name, subject, given, cells)
+        if wrong:
+            problems.append(Problem(cells.get(f"fact.{column}", where), "A002", *wrong))
+            continue
         fact = facts.get(name)
         # a column no fact has stays text: the application schema names it, with a suggestion
-        typed = read(f"fact.{name}", read_text if fact is None else lambda v: read_fact(v, fact), value)
+        typed = read(f"fact.{column}", read_text if fact is None else lambda v: read_fact(v, fact), value)
         if typed is not None:
             out["facts"][name] = typed
     if problems:
         raise CheckerError(sorted(problems))  # left to right, as the row reads
     return out
+
+
+def _not_this_rows(column: str, owner: str, name: str, subject: str, given: dict, cells: "RowCells") -> tuple[str, str] | None:
+    """Why a `fact.ID.NAME` cell is not read in this row (message, hint), or None: it is another
+    subject's column, or the row gives the fact in `fact.NAME` too."""
+    if not owner:
+        return None
+    if owner != subject:
+        own = next((c for c in (f"fact.{subject}.{name}", f"fact.{name}") if c in cells.columns), None)
+        return (f"fact.{column}: this column is for rows of {owner}, and this row is {subject}",
+                f"leave it empty; this row's {name} goes in {own}" if own else "leave it empty in this row")
+    if name in given:
+        return f"fact.{column}: the row gives {name} twice, here and in fact.{name}", "keep one of the two"
+    return None
 
 
 class RowCells:

@@ -10,9 +10,12 @@ Inputs are streamed, one record at a time, so a batch of any size runs in consta
   application per row under a header row naming these columns (any may be left out): `matter`
   (or `bundle` for an event), `date`, `reference`, `locality`, `applicant_name`,
   `applicant_contact`, `applicant_phone`, `applicant_id_number`, `fact.<name>` (one column per
-  fact), `materials` (IDs separated by `;`, e.g. `IB-01;IB-03/lease`, each optionally with
-  attributes as `IB-02:form=original_and_copy:copies=1:valid_until=2030-01-01`), `promised` (IDs
-  separated by `;`), `rongque` (yes/no). `checker template` writes these columns for a matter.
+  fact; `fact.<id>.<name>` is read in rows of matter or event <id> only: a mixed batch's column for
+  a fact its subjects declare differently), `materials` (IDs separated by `;`, e.g.
+  `IB-01;IB-03/lease`, each optionally with attributes as
+  `IB-02:form=original_and_copy:copies=1:valid_until=2030-01-01`), `promised` (IDs separated by
+  `;`), `rongque` (yes/no). Rows may name different matters and events (a row fills `matter` or
+  `bundle`, not both). `checker template` writes these columns for a matter, an event, or several.
   Each cell is read by its declared type as office software writes it (cells.py: 2026/12/3 and
   2026年12月3日 dates, 是/否 or 有/无, a choice by its Chinese or English label such as 租赁, 12,000
   and full-width digits, date cells); a row whose first cell starts with # is a note, not read.
@@ -615,6 +618,10 @@ class Screener:
         data = record.data
         if not isinstance(data, dict):
             raise CheckerError(Problem(record.where, "A001", "an application must be a mapping"))
+        if record.from_sheet and data.get("bundle") and data.get("matter") and data["bundle"] != data["matter"]:
+            raise CheckerError(Problem(record.cells.get("bundle", record.where), "A002",
+                                       f"the row names a matter ({data['matter']}) and an event ({data['bundle']})",
+                                       "fill one of the two columns: matter for a single matter, bundle for an event (一件事)"))
         if data.get("bundle") is not None or (self.default and self.ws.is_bundle(self.default) and "matter" not in data):
             return self._event(record, data)
         compiled, notice = self._matter(record, data)
@@ -630,7 +637,7 @@ class Screener:
         locality = self.locality(named if isinstance(named, str) else "", record.where)
         bundle = self.ws.bundle(bundle_id, locality)
         if record.from_sheet:
-            data = sheet_application(data, bundle.form.facts, record.cells, record.where)
+            data = sheet_application(data, bundle.form.facts, record.cells, record.where, bundle.id)
         app = parse_event(bundle, dict(data, bundle=bundle.id), where=record.where)
         notice = check_bundle(bundle, lambda mid: self.ws.compiled(mid, locality), app, office=self.office)
         if self.agency is not None:
@@ -649,7 +656,7 @@ class Screener:
         named = named if isinstance(named, str) else ""
         compiled = self.matter(str(matter_id), self.locality(named, record.where))
         if record.from_sheet:
-            data = sheet_application(data, compiled.matter.facts, record.cells, record.where)
+            data = sheet_application(data, compiled.matter.facts, record.cells, record.where, compiled.matter.id)
         notice = check(compiled, dict(data, matter=compiled.matter.id), where=record.where, office=self.office)
         if self.agency is not None:
             notice.office = self.agency
@@ -992,4 +999,7 @@ def _at_cell(problem: Problem, record: Record) -> Problem:
     elif found:
         column = found["key"]
     cell = record.cells.get(column) if column else None
+    if cell is None and column and column.startswith("fact.") and isinstance(record.data, dict):
+        owner = record.data.get("bundle") or record.data.get("matter")  # a mixed batch's fact.ID.NAME column
+        cell = record.cells.get(f"fact.{owner}.{column[5:]}")
     return problem if cell is None else Problem(cell, problem.code, problem.message, problem.hint)

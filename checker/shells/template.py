@@ -1,15 +1,22 @@
 """The batch template (`checker template`): the columns `checker screen` reads for one matter or
-one event (一件事), as a CSV file or an Excel workbook for window staff to fill in, with each
-column's question, how to write it and the values allowed, and a worked row filled from one of
-the matter's own examples. The web console serves the same bytes as downloads.
+one event (一件事), or for a mixed batch of several (each row naming its own), as a CSV file or an
+Excel workbook for window staff to fill in, with each column's question, how to write it and the
+values allowed, and a worked row filled from each subject's own examples. The web console serves
+the same bytes as downloads.
 
-The columns, in order: `matter` (an event's: `bundle`), `date`, `reference`, `locality` (when the
-library has localities), `applicant_name`, `applicant_contact`, `applicant_phone`,
-`applicant_id_number`, one `fact.NAME` per fact (an event's: of its one form), `materials`, and
-`promised` / `rongque` where the matter allows them. A row whose first cell starts with # is a
-note `checker screen` never reads (cells.COMMENT): the CSV's second row says what each column
-takes, and the worked row stays a note until its # is deleted, so that a template sent back
-unchanged screens nothing and puts no example in the register.
+The columns, in order: `matter` (an event's: `bundle`; a batch mixing matters and events has
+both, and a row fills one), `date`, `reference`, `locality` (when the library has localities),
+`applicant_name`, `applicant_contact`, `applicant_phone`, `applicant_id_number`, one `fact.NAME`
+per fact (an event's: of its one form; in a mixed batch each subject's facts in its own order
+after those of the subjects before it, a fact several ask once), `materials`, and `promised` /
+`rongque` where a subject allows them. A fact that two subjects declare differently (its type,
+its choices or their labels, its unit or range, who gives it) cannot share a column, whose help
+and drop-down would be wrong for one of them: each subject then gets its own, `fact.ID.NAME`,
+which `checker screen` reads only in that subject's rows. A row whose first cell starts with # is
+a note `checker screen` never reads (cells.COMMENT): the CSV's second row says what each column
+takes (and, in a mixed batch, which subjects ask it), and each worked row stays a note until its
+# is deleted, so that a template sent back unchanged screens nothing and puts no example in the
+register.
 
 CSV: UTF-8 with a byte-order mark, so that Excel opens the Chinese correctly. XLSX: the header
 frozen, a note on each column name, drop-down lists for yes/no and choices, date-formatted date
@@ -46,13 +53,17 @@ _ATTRIBUTE_ORDER = ("form", "copies", "signed", "sealed", "valid_until", "note")
 class Column:
     """One column of the template: its header (as `checker screen` reads it), how a cell is written
     (`kind`: id, date, text, bool, integer, number, enum, list, materials, promised, locality), what
-    it holds in words, and the values allowed (each with its labels)."""
+    it holds in words, and the values allowed (each with its labels). On a sheet of several
+    subjects, `asked_by` names the subjects (ids) whose rows fill a fact's column, and `owner` the
+    one subject of a `fact.ID.NAME` column."""
 
     name: str
     kind: str
     question: Text
     choices: tuple[tuple[str, Text], ...] = ()
     fact: Fact | None = None
+    asked_by: tuple[str, ...] = ()
+    owner: str = ""
 
 
 def _form(subject: Subject) -> Matter:
@@ -63,31 +74,126 @@ def _both(key: str) -> Text:
     return {lang: t(key, lang) for lang in ("zh", "en")}
 
 
-def template_columns(subject: Subject, localities: dict[str, Text] | None = None) -> list[Column]:
-    """The columns of a batch of `subject` (a matter, or a bundle: an event), in order;
-    `localities` (id -> name) adds the `locality` column."""
-    form = _form(subject)
-    bundle = isinstance(subject, Bundle)
-    head = "bundle" if bundle else "matter"
-    named = {lang: t(f"template.{head}", lang, id=subject.id, name=tx(subject.name, lang)) for lang in ("zh", "en")}
-    columns = [Column(head, "id", named),
-               Column("date", "date", _both("template.date")),
-               Column("reference", "text", _both("template.reference"))]
+def _subjects(subjects: Subject | Sequence[Subject]) -> list[Subject]:
+    """One subject or several as a list, each once (the first time it is named)."""
+    listed = [subjects] if isinstance(subjects, (Matter, Bundle)) else subjects
+    once: dict[str, Subject] = {}
+    for s in listed:
+        once.setdefault(s.id, s)
+    return list(once.values())
+
+
+def template_columns(subjects: Subject | Sequence[Subject], localities: dict[str, Text] | None = None) -> list[Column]:
+    """The columns of a batch of `subjects` (a matter, or a bundle: an event; or several, in the
+    order given), in order; `localities` (id -> name) adds the `locality` column."""
+    chosen = _subjects(subjects)
+    forms = [_form(s) for s in chosen]
+    columns = _id_columns(chosen)
+    columns += [Column("date", "date", _both("template.date")),
+                Column("reference", "text", _both("template.reference"))]
     if localities:
         columns.append(Column("locality", "locality", _both("template.locality"), tuple(sorted(localities.items()))))
     columns += [Column(f"applicant_{key}", "text", _both(f"template.applicant.{key}")) for key in APPLICANT_KEYS]
-    for name, fact in form.facts.items():
-        kind = fact.type.kind if fact.type.kind in ("bool", "integer", "number", "date", "enum", "list") else "text"
-        choices = tuple((v, fact.value_labels.get(v) or {"zh": v, "en": v}) for v in fact.type.values)
-        columns.append(Column(f"fact.{name}", kind, fact.question, choices, fact))
-    columns.append(Column("materials", "materials", _both("template.materials"), tuple(_pieces(form))))
-    promised = tuple((m.id, m.name) for m in form.materials if m.promise_allowed is not False)
+    columns += _fact_columns(chosen)
+    pieces: dict[str, Text] = {}  # each material (or part) once, named as where it comes first
+    promised: dict[str, Text] = {}
+    for form in forms:
+        for piece, name in _pieces(form):
+            pieces.setdefault(piece, name)
+        for m in form.materials:
+            if m.promise_allowed is not False:
+                promised.setdefault(m.id, m.name)
+    columns.append(Column("materials", "materials", _both("template.materials"), tuple(pieces.items())))
     if promised:
-        columns.append(Column("promised", "promised", _both("template.promised"), promised))
-    members = subject.members if bundle else []
-    if form.rongque or any(m.matter.rongque for m in members):
+        columns.append(Column("promised", "promised", _both("template.promised"), tuple(promised.items())))
+    members = [m for s in chosen if isinstance(s, Bundle) for m in s.members]
+    if any(form.rongque for form in forms) or any(m.matter.rongque for m in members):
         columns.append(Column("rongque", "bool", _both("template.rongque")))
     return columns
+
+
+def _id_columns(subjects: list[Subject]) -> list[Column]:
+    """`matter` and/or `bundle`: what a row names, with the ids this sheet is for."""
+    out = []
+    kinds = [("matter", [s for s in subjects if not isinstance(s, Bundle)]),
+             ("bundle", [s for s in subjects if isinstance(s, Bundle)])]
+    both = all(of_kind for _, of_kind in kinds)
+    for head, of_kind in kinds:
+        if not of_kind:
+            continue
+        if len(of_kind) == 1:
+            one = of_kind[0]
+            named = {lang: t(f"template.{head}", lang, id=one.id, name=tx(one.name, lang)) for lang in ("zh", "en")}
+        else:
+            named = {lang: t(f"template.{head}s", lang, ids=t("template.or", lang).join(
+                f"{s.id}（{tx(s.name, lang)}）" if lang == "zh" else f"{s.id} ({tx(s.name, lang)})" for s in of_kind))
+                for lang in ("zh", "en")}
+        if both:
+            named = {lang: f"{text}{t('template.sep', lang)}{t('template.one_id', lang)}" for lang, text in named.items()}
+        out.append(Column(head, "id", named))
+    return out
+
+
+def _fact_columns(subjects: list[Subject]) -> list[Column]:
+    """Each subject's facts in its own order after those of the subjects before it; a fact several
+    declare alike once (asked by each), one they declare differently once for each (`fact.ID.NAME`)."""
+    declared: dict[str, set] = {}
+    for s in subjects:
+        for name, fact in _form(s).facts.items():
+            declared.setdefault(name, set()).add(_declaration(fact))
+    mixed = len(subjects) > 1
+    found: dict[str, tuple[Fact, list[str], str]] = {}  # column -> its fact, the subjects asking it, its owner
+    for s in subjects:
+        for name, fact in _form(s).facts.items():
+            own = len(declared[name]) > 1
+            column = f"fact.{s.id}.{name}" if own else f"fact.{name}"
+            found.setdefault(column, (fact, [], s.id if own else ""))[1].append(s.id)
+    columns = []
+    for column, (fact, asked_by, owner) in found.items():
+        kind = fact.type.kind if fact.type.kind in ("bool", "integer", "number", "date", "enum", "list") else "text"
+        choices = tuple((v, fact.value_labels.get(v) or {"zh": v, "en": v}) for v in fact.type.values)
+        columns.append(Column(column, kind, fact.question, choices, fact, tuple(asked_by) if mixed else (), owner))
+    return columns
+
+
+def _declaration(fact: Fact) -> tuple:
+    """What a cell of the fact is read and checked as, and what its help says: two facts of one
+    name share a column only where this is the same."""
+    def canonical(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return (fact.type, canonical(fact.value_labels), canonical(fact.field_specs), fact.unit, fact.minimum,
+            fact.maximum, fact.source if fact.source in ("agency", "declaration") else "applicant")
+
+
+def split_facts(subjects: Sequence[Subject]) -> dict[str, list[tuple[str, str]]]:
+    """The facts that the subjects declare differently, each with the subjects (ids) declaring it
+    and how (`declared_as`): on their sheet each of these gets its own column `fact.ID.NAME`."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for column in _fact_columns(_subjects(subjects)):
+        if column.owner:
+            out.setdefault(column.fact.name, []).append((column.owner, declared_as(column.fact)))
+    return out
+
+
+def declared_as(fact: Fact) -> str:
+    """A fact's declaration in a few words, for a message: `enum(owned 自有房产/owned, leased
+    租赁/leased)`, `integer, unit 元`, `list of records (plate, total_mass)`."""
+    kind = fact.type
+    if kind.kind == "list":
+        words = [f"list of records ({', '.join(name for name, _ in kind.fields)})"]
+    elif kind.kind == "enum":
+        words = ["enum(" + ", ".join(f"{v} {tx(fact.value_labels.get(v), 'zh')}/{tx(fact.value_labels.get(v), 'en')}"
+                                     if fact.value_labels.get(v) else v for v in kind.values) + ")"]
+    else:
+        words = [str(kind)]
+    if fact.unit:
+        words.append(f"unit {fact.unit}")
+    if fact.minimum is not None or fact.maximum is not None:
+        words.append(f"from {_number(fact.minimum) if fact.minimum is not None else '...'} "
+                     f"to {_number(fact.maximum) if fact.maximum is not None else '...'}")
+    if fact.source in ("agency", "declaration"):
+        words.append(f"from the {fact.source}")
+    return ", ".join(words)
 
 
 def _pieces(form: Matter) -> list[tuple[str, Text]]:
@@ -185,11 +291,23 @@ def _number(value: float) -> str:
 
 
 def column_help(column: Column, lang: str) -> str:
-    """What the column holds and how to write it, in one text (a note on the header, a help cell)."""
+    """What the column holds and how to write it, in one text (a note on the header, a help cell),
+    and on a sheet of several subjects whose rows fill it."""
     question, how = tx(column.question, lang), how_to_write(column, lang)
-    if not how:
-        return question
-    return f"{question}【{how}】" if lang == "zh" else f"{question} [{how}]"
+    text = question if not how else f"{question}【{how}】" if lang == "zh" else f"{question} [{how}]"
+    whose = asked_by(column, lang)
+    if whose:
+        text += f"（{whose}）" if lang == "zh" else f" ({whose})"
+    return text
+
+
+def asked_by(column: Column, lang: str) -> str:
+    """Whose rows fill the column, on a sheet of several subjects ("": every row, or one subject's sheet)."""
+    if column.owner:
+        return t("template.only_for", lang, id=column.owner)
+    if column.asked_by:
+        return t("template.asked_by", lang, ids=t("template.or", lang).join(column.asked_by))
+    return ""
 
 
 # --- the worked row --------------------------------------------------------------------------------
@@ -205,16 +323,18 @@ def worked_example(subject: Subject) -> Example | None:
 def worked_row(subject: Subject, columns: Sequence[Column], example: Example, lang: str = "zh",
                note: bool = True) -> list[Any]:
     """The example's application as a row of cells (text, numbers, and dates as datetime.date), as
-    a person writes it: yes/no and choices in words of `lang`. With `note`, its first cell starts
-    with # (a note, not read until the # is deleted)."""
+    a person writes it: yes/no and choices in words of `lang`; on a sheet of several subjects the
+    columns of the others left empty. With `note`, its first cell starts with # (a note, not read
+    until the # is deleted)."""
     app = example.application
     facts = app.get("facts") or {}
     applicant = app.get("applicant") or {}
+    head = "bundle" if isinstance(subject, Bundle) else "matter"
     row: list[Any] = []
     for column in columns:
         name = column.name
         if column.kind == "id":
-            value: Any = (COMMENT if note else "") + subject.id
+            value: Any = subject.id if name == head else None
         elif name == "date":
             value = app.get("date")
         elif name == "reference":
@@ -223,8 +343,9 @@ def worked_row(subject: Subject, columns: Sequence[Column], example: Example, la
             value = example.locality or app.get("locality")
         elif name.startswith("applicant_"):
             value = applicant.get(name[len("applicant_"):])
-        elif name.startswith("fact."):
-            value = facts.get(name[5:])
+        elif column.fact is not None:
+            ours = column.owner == subject.id if column.owner else not column.asked_by or subject.id in column.asked_by
+            value = facts.get(column.fact.name) if ours else None
         elif name == "materials":
             value = ";".join(_material(m, lang) for m in app.get("materials") or [])
         elif name == "promised":
@@ -234,6 +355,8 @@ def worked_row(subject: Subject, columns: Sequence[Column], example: Example, la
         else:
             value = None
         row.append(_cell(column, value, lang))
+    if note and row:
+        row[0] = COMMENT + _as_text(row[0])
     return row
 
 
@@ -272,11 +395,17 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def _rows(subject: Subject, columns: list[Column], examples: Sequence[Example] | None, lang: str) -> list[list[Any]]:
+Worked = Union[Example, tuple[Subject, Example]]  # an example of the one subject, or of the subject named
+
+
+def _rows(subjects: list[Subject], columns: list[Column], examples: Sequence[Worked] | None,
+          lang: str) -> list[list[Any]]:
+    """The worked rows: each example given (one alone is the first subject's), else each subject's
+    `worked_example`, in the subjects' order."""
     if examples is None:
-        chosen = worked_example(subject)
-        examples = [chosen] if chosen is not None else []
-    return [worked_row(subject, columns, e, lang) for e in examples]
+        examples = [(s, e) for s in subjects if (e := worked_example(s)) is not None]
+    pairs = [e if isinstance(e, tuple) else (subjects[0], e) for e in examples]
+    return [worked_row(s, columns, e, lang) for s, e in pairs]
 
 
 # --- the files -------------------------------------------------------------------------------------
@@ -286,35 +415,40 @@ MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def template_for(ws, name: str, fmt: str = "csv", lang: str = "zh", locality=None) -> bytes:
-    """The template of a matter or an event of the library `ws` (a Workspace), under a locality's
-    rules (None: the national ones), as `checker template` writes it and the web console serves it;
-    CheckerError for an unknown matter or a broken rule file."""
+def template_for(ws, names: str | Sequence[str], fmt: str = "csv", lang: str = "zh", locality=None) -> bytes:
+    """The template of a matter or an event of the library `ws` (a Workspace), or of a mixed batch
+    of several (a list of names), under a locality's rules (None: the national ones), as
+    `checker template` writes it and the web console serves it; CheckerError for an unknown matter
+    or a broken rule file."""
     from checker.source.local import locality_rows
-    chosen = ws.bundle(name, locality) if ws.is_bundle(name) else ws.matter(name, locality)
+    chosen = [ws.bundle(name, locality) if ws.is_bundle(name) else ws.matter(name, locality)
+              for name in ([names] if isinstance(names, str) else names)]
     localities = {row["id"]: row["name"] if isinstance(row["name"], dict) else {"zh": row["id"], "en": row["id"]}
                   for row in locality_rows(ws.files("local"))}
     return (write_xlsx if fmt == "xlsx" else write_csv)(chosen, lang, localities=localities)
 
 
-def write_csv(subject: Subject, lang: str = "zh", examples: Sequence[Example] | None = None,
+def write_csv(subjects: Subject | Sequence[Subject], lang: str = "zh", examples: Sequence[Worked] | None = None,
               localities: dict[str, Text] | None = None) -> bytes:
     """The template as CSV (UTF-8 with a byte-order mark): the header, a note row saying what each
-    column takes, and a worked row per example (default: `worked_example`), each a note."""
-    columns = template_columns(subject, localities)
+    column takes, and a worked row per example (default: each subject's `worked_example`), each a
+    note. `examples`: those of the one subject, or (subject, example) pairs."""
+    chosen = _subjects(subjects)
+    columns = template_columns(chosen, localities)
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow([c.name for c in columns])
     helps = [column_help(c, lang) for c in columns]
     stop = "。" if lang == "zh" else ". "
-    helps[0] = f"{COMMENT} {helps[0]}{stop}{t('template.rows', lang)}{'' if lang == 'zh' else ' '}{t('template.forms', lang)}"
+    rows = t("template.rows_mixed" if len(chosen) > 1 else "template.rows", lang)
+    helps[0] = f"{COMMENT} {helps[0]}{stop}{rows}{'' if lang == 'zh' else ' '}{t('template.forms', lang)}"
     w.writerow(helps)
-    for row in _rows(subject, columns, examples, lang):
+    for row in _rows(chosen, columns, examples, lang):
         w.writerow([_as_text(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def write_xlsx(subject: Subject, lang: str = "zh", examples: Sequence[Example] | None = None,
+def write_xlsx(subjects: Subject | Sequence[Subject], lang: str = "zh", examples: Sequence[Worked] | None = None,
                localities: dict[str, Text] | None = None) -> bytes:
     """The template as an Excel workbook: the applications' sheet (header frozen, a note on each
     column name, drop-down lists for yes/no and choices, date and text formats, the worked rows
@@ -325,8 +459,9 @@ def write_xlsx(subject: Subject, lang: str = "zh", examples: Sequence[Example] |
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    columns = template_columns(subject, localities)
-    rows = _rows(subject, columns, examples, lang)
+    chosen = _subjects(subjects)
+    columns = template_columns(chosen, localities)
+    rows = _rows(chosen, columns, examples, lang)
     book = Workbook()
     sheet = book.active
     sheet.title = t("template.data_sheet", lang)
@@ -365,7 +500,7 @@ def write_xlsx(subject: Subject, lang: str = "zh", examples: Sequence[Example] |
                 cell.number_format = "yyyy-mm-dd"
             cell.font = note_font
     sheet.freeze_panes = "A2"
-    _help_sheet(book.create_sheet(t("template.help_sheet", lang), 1), subject, columns, rows, lang, bold)
+    _help_sheet(book.create_sheet(t("template.help_sheet", lang), 1), chosen, columns, rows, lang, bold)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -382,27 +517,31 @@ def _list_words(column: Column, lang: str) -> list[str]:
     return []
 
 
-def _help_sheet(sheet, subject: Subject, columns: list[Column], rows: list[list[Any]], lang: str, bold) -> None:
+def _help_sheet(sheet, subjects: list[Subject], columns: list[Column], rows: list[list[Any]], lang: str, bold) -> None:
+    """Each column's name, question, how to write it and a worked value (the first worked row that
+    fills it); on a sheet of several subjects, whose rows fill it."""
     from openpyxl.styles import Alignment
     wrap = Alignment(wrap_text=True, vertical="top")
-    sheet.append([t("template.title", lang, name=_subject_name(subject, lang))])
+    mixed = len(subjects) > 1
+    names = t("template.or", lang).join(_subject_name(s, lang) for s in subjects)
+    sheet.append([t("template.title_mixed" if mixed else "template.title", lang, name=names)])
     sheet["A1"].font = bold
-    for key in ("template.rows_xlsx", "template.forms", "template.run"):
+    for key in ("template.rows_xlsx_mixed" if mixed else "template.rows_xlsx", "template.forms", "template.run"):
         sheet.append([t(key, lang)])
     sheet.append([])
-    sheet.append([t(f"template.head.{k}", lang) for k in ("column", "question", "how", "example")])
+    heads = ("column", "question", "how", "example", "asked_by") if mixed else ("column", "question", "how", "example")
+    sheet.append([t(f"template.head.{k}", lang) for k in heads])
     for cell in sheet[sheet.max_row]:
         cell.font = bold
-    example = rows[0] if rows else [None] * len(columns)
-    for column, value in zip(columns, example):
-        question = tx(column.question, lang)
-        shown = _as_text(value)
+    for i, column in enumerate(columns):
+        shown = next((_as_text(row[i]) for row in rows if _as_text(row[i]).lstrip(COMMENT)), "")
         if column.kind == "id":
             shown = shown.lstrip(COMMENT)
-        sheet.append([column.name, question, how_to_write(column, lang), shown])
+        line = [column.name, tx(column.question, lang), how_to_write(column, lang), shown]
+        sheet.append([*line, asked_by(column, lang)] if mixed else line)
         for cell in sheet[sheet.max_row]:
             cell.alignment = wrap
             if isinstance(cell.value, str):
                 cell.data_type = "s"
-    for letter, width in zip("ABCD", (28, 50, 60, 40)):
+    for letter, width in zip("ABCDE", (28, 50, 60, 40, 40)):
         sheet.column_dimensions[letter].width = width

@@ -530,10 +530,12 @@ class Console:
         s = self.session(request, "clerk", "chief")
         library, _ = self.library(s)
         subject, fmt = request.path_params["subject"], request.path_params["fmt"]
-        if fmt not in ("csv", "xlsx") or not (library.knows(subject) or library.knows_bundle(subject)):
+        everything = subject == "all"  # one sheet for a mixed batch: every matter and event
+        if fmt not in ("csv", "xlsx") or not (everything or library.knows(subject) or library.knows_bundle(subject)):
             raise HTTPException(404)
+        names = [m.id for m in library.all()] + [b.id for b in library.bundles()] if everything else subject
         try:
-            data = template_for(self.workspace, subject, fmt, lang, library.locality)
+            data = template_for(self.workspace, names, fmt, lang, library.locality)
         except CheckerError:
             raise HTTPException(500, t("web.api.broken", lang)) from None
         return Response(data, media_type=MEDIA_TYPES[fmt],
