@@ -242,12 +242,9 @@ def _long_run(tmp_path: Path) -> tuple[subprocess.Popen, Path, Path]:
     src = tmp_path / "long.jsonl"
     src.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in _mixed(60000)) + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    # Ctrl-C as at a terminal: a shell running tests in the background (CI) starts them with SIGINT
-    # ignored, which Python then keeps ignoring; the child gets the default back, as a terminal gives it
     proc = subprocess.Popen([sys.executable, "-m", "checker", "screen", str(src), "--out", str(out), "--workers", "2",
                              "--root", str(REPO)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=REPO, start_new_session=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                            cwd=REPO, start_new_session=True)
     for _ in range(600):
         if len(_children(proc.pid)) >= 2 and list(out.glob("notices/*/*.json")):
             return proc, src, out

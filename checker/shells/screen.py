@@ -920,19 +920,9 @@ def _in_workers(first: list[Record], reader: _Reader, screener: Screener, worker
     pending: deque = deque()
     sent = 0  # records sent so far: the next one's place in the batch
 
-    def lost(chunk: list[Record]) -> WorkerLost:
-        return WorkerLost(f"a worker process ended unexpectedly (killed, or out of memory): no result for "
-                          f"the record at {chunk[0].where} and those after it")
-
-    def send(chunk: list[Record], waiting: list[Record]) -> None:
-        """Submit a chunk; a pool already broken (a worker died) is the loss of `waiting`, the
-        earliest chunk without its result."""
+    def send(chunk: list[Record]) -> None:
         nonlocal sent
-        try:
-            future = pool.submit(_check_chunk, list(enumerate(chunk, sent)), *options, staging)
-        except BrokenProcessPool:
-            raise lost(waiting) from None
-        pending.append((future, chunk))
+        pending.append((pool.submit(_check_chunk, list(enumerate(chunk, sent)), *options, staging), chunk))
         sent += len(chunk)
 
     staging = tempfile.mkdtemp(prefix=".staging-", dir=out) if write_notices and not keep_notice else ""
@@ -941,17 +931,18 @@ def _in_workers(first: list[Record], reader: _Reader, screener: Screener, worker
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                                    initargs=(screener if method == "fork" else screener.settings,))
         for i in range(0, len(first), CHUNK):
-            send(first[i:i + CHUNK], pending[0][1] if pending else first[i:i + CHUNK])
+            send(first[i:i + CHUNK])
         while pending:
             future, chunk = pending.popleft()
             while len(pending) < workers * IN_FLIGHT and not reader.done:
                 more = reader.take(CHUNK)
                 if more:
-                    send(more, chunk)
+                    send(more)
             try:
                 results = future.result()
             except BrokenProcessPool:
-                raise lost(chunk) from None
+                raise WorkerLost(f"a worker process ended unexpectedly (killed, or out of memory): no result for "
+                                 f"the record at {chunk[0].where} and those after it") from None
             for record, done in zip(chunk, results):
                 take(record, done)
     finally:
