@@ -237,10 +237,9 @@ def _children(pid: int) -> list[int]:
 
 
 def _long_run(tmp_path: Path) -> tuple[subprocess.Popen, Path, Path]:
-    """`checker screen --workers 2` on a batch that takes a while (about 35 s here, unloaded),
-    once its workers are running."""
+    """`checker screen --workers 2` on a batch that takes a while, once its workers are running."""
     src = tmp_path / "long.jsonl"
-    src.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in _mixed(60000)) + "\n", encoding="utf-8")
+    src.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in _mixed(20000)) + "\n", encoding="utf-8")
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "checker", "screen", str(src), "--out", str(out), "--workers", "2",
                              "--root", str(REPO)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -291,8 +290,7 @@ def test_ctrl_c_stops_the_parent_and_its_workers_cleanly(tmp_path):
         os.killpg(proc.pid, signal.SIGKILL)
         pytest.fail("Ctrl-C did not stop the run")
     assert proc.returncode != 0 and "Traceback" not in stderr, stderr
-    assert not (out / "summary.csv").exists() and not list(out.glob(".staging-*")), (
-        f"exit {proc.returncode}\nstdout: {stdout[-500:]}\nstderr: {stderr[-500:]}")
+    assert not (out / "summary.csv").exists() and not list(out.glob(".staging-*"))
     assert _gone(workers)
 
 
