@@ -689,9 +689,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "console.batch_running": ('正在预审，本页每2秒自动刷新。', 'Screening: this page refreshes every 2 seconds.'),
     "console.batch_done": ('预审完成', 'Done'),
     "console.batch_failed": ('预审中止', 'Stopped'),
-    "console.batch_lost": ('运行本批预审的服务进程已停止，预审未完成。请重新上传此文件：已编号的告知书保留原编号，不会重复编号。',
-                           'The server process running this batch stopped before it finished. Upload the file again: '
-                           'notices already numbered keep their numbers and are not numbered twice.'),
     "console.template_all": ('所有事项合用一张表（混合批次）', 'One sheet for every matter (a mixed batch)'),
     "console.found": ('找到', 'Found'),
     "console.first_shown": ('显示最新的', 'the newest shown:'),

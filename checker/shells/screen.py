@@ -54,8 +54,7 @@ from checker.notice.render import render
 from checker.service import check
 from checker.texts import t
 from checker.workspace import MATTER_ID, Workspace
-from checker.source.yamlsource import (MAX_BYTES, MAX_DEPTH, byte_position, load_file, load_text, nested_too_deep,
-                                       open_regular)
+from checker.source.yamlsource import MAX_BYTES, byte_position, load_file, load_text, nested_too_deep, open_regular
 
 
 @dataclass
@@ -209,10 +208,9 @@ def _no_constant(name: str) -> Any:
 
 def _fast_json(line: str) -> Any:
     """Strict JSON (no duplicate keys, no NaN): the common case, several times faster than YAML.
-    Data nested too deep is left to the YAML loader, which says where. A line with no more
-    brackets than MAX_DEPTH cannot nest deeper: it is not walked (most lines)."""
+    Data nested too deep is left to the YAML loader, which says where."""
     data = json.loads(line, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
-    if line.count("{") + line.count("[") > MAX_DEPTH and nested_too_deep(data):
+    if nested_too_deep(data):
         raise ValueError("nested too deep")
     return data
 
@@ -477,26 +475,15 @@ class Summary:
     MATERIAL_COLUMNS = ("most_missing", "most_to_correct", "possibly_required")
 
     def add(self, matter: str, name: str, notice: Notice) -> None:
-        self.add_tally(matter, name, self.tally(notice))
-
-    @staticmethod
-    def tally(notice: Notice) -> tuple:
-        """What the summary counts of a notice: its outcome, and its missing, to-correct and
-        possibly-required materials as (ID, name) pairs. Small, so that a worker process sends
-        this, not the notice."""
-        return (notice.outcome, *([(item.id, item.name.get("zh") or item.name.get("en") or "") for item in items]
-                                  for items in (notice.missing, notice.defective, notice.possibly_required)))
-
-    def add_tally(self, matter: str, name: str, tally: tuple) -> None:
-        outcome, *lists = tally
         self.total += 1
         self.names[matter] = name
-        self.outcomes[matter][outcome] += 1
-        for counts, items in zip((self.missing, self.to_correct, self.possibly_required), lists):
-            for mid in dict.fromkeys(mid for mid, _ in items):
+        self.outcomes[matter][notice.outcome] += 1
+        for counts, items in ((self.missing, notice.missing), (self.to_correct, notice.defective),
+                              (self.possibly_required, notice.possibly_required)):
+            for mid in dict.fromkeys(item.id for item in items):
                 counts[matter][mid] += 1
-            for mid, material in items:
-                self.material_names[(matter, mid)] = material
+            for item in items:
+                self.material_names[(matter, item.id)] = item.name.get("zh") or item.name.get("en") or ""
 
     def most(self, matter: str, counts: dict[str, Counter], n: int = 5) -> str:
         """The `n` materials counted most often, each as ID, name and count: `IB-05 委托书 (2)`."""
@@ -556,41 +543,12 @@ class Screener:
     def __init__(self, ws: Workspace, default_matter: str | None = None, local: str | Path | None = None,
                  office: Office | None = None, agency: str = ""):
         self.ws, self.default, self.local, self.office = ws, default_matter, local, office
-        # what a worker process needs to make the same screener (see screen(): `workers`)
-        self.settings = (ws.root, default_matter, local, office, agency)
         # without an office, the agency named on the command line (--agency) issues the notices
         self.agency = {"name": {"zh": agency, "en": agency}, "address": None, "hours": None, "phones": {}} \
             if agency and office is None else None
         self.localities: dict[str, Path | None | CheckerError] = {}  # by the locality a record names
         self.known = {m for m in ws.matter_ids() if MATTER_ID.fullmatch(m)}  # matters/ is read once, not for every record
         self.bundles = set(ws.bundle_ids())
-
-    @classmethod
-    def from_settings(cls, settings: tuple) -> Screener:
-        """The screener another one's `settings` describe, with a workspace of its own."""
-        root, default_matter, local, office, agency = settings
-        return cls(Workspace(root), default_matter, local, office, agency)
-
-    def prepare(self, record: Record) -> None:
-        """Load and compile in this process what checking `record` needs (its matter, or its event
-        and the event's members, under its locality), so that worker processes forked afterwards
-        share it instead of each compiling it again. A record that cannot be checked is left for
-        its check to report."""
-        data = record.data
-        if record.problems or not isinstance(data, dict):
-            return
-        try:
-            named = data.get("locality")
-            locality = self.locality(named if isinstance(named, str) else "", record.where)
-            if data.get("bundle") is not None or (self.default and self.ws.is_bundle(self.default) and "matter" not in data):
-                bundle_id = data.get("bundle") or self.default
-                if isinstance(bundle_id, str) and bundle_id in self.bundles:
-                    for member in self.ws.bundle(bundle_id, locality).members:
-                        self.ws.compiled(member.id, locality)
-            elif data.get("matter") or self.default:
-                self.matter(str(data.get("matter") or self.default), locality)
-        except CheckerError:
-            pass
 
     def matter(self, matter_id: str, locality: Path | None = None) -> CompiledMatter:
         """The matter compiled under a locality's rules (None: the national rules), once per run."""
@@ -673,283 +631,58 @@ class _Keys:
 
     def earlier(self, key: str, at: str) -> str | None:
         """Where `key` was seen before in this run; None the first time (and it is kept)."""
-        if self.db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (key, at)).rowcount:
-            return None  # one statement for a new key, the usual case
-        return self.db.execute("SELECT at FROM seen WHERE key = ?", (key,)).fetchone()[0]
-
-
-@dataclass
-class Checked:
-    """What checking one record gave, as the process that writes the results takes it: the
-    record's problems (unusable), or its subject, key, file name, the summary's tally and the
-    notice rendered (or, when the notice must be numbered first, the notice itself); or an
-    unexpected exception, raised where the record is taken, so the batch stops there as in one
-    process."""
-
-    subject: Subject | None = None
-    key: str = ""
-    file: str = ""
-    tally: tuple = ()
-    json: str | None = None
-    html: str | None = None
-    staged: str = ""  # the files a worker wrote its notice to (STAGED.json, .html): moved into place once taken
-    notice: Notice | None = None
-    problems: list[Problem] | None = None
-    error: Exception | None = None
-
-
-def check_record(screener: Screener, record: Record, lang: str, render_files: bool, keep_notice: bool,
-                 remote: bool = False) -> Checked:
-    """Check one record, in this process or a worker: its notice rendered when `render_files`
-    (unless `keep_notice`: then the notice itself, to be numbered before it is rendered). `remote`:
-    the result crosses to another process, so the compiled matter is left behind."""
-    try:
-        if record.problems:
-            raise CheckerError(record.problems)
-        subject, notice = screener.check(record)
-        key, file = submission_key(subject.id, record)
-        done = Checked(Subject(subject.id, subject.name, None) if remote else subject, key, file,
-                       Summary.tally(notice))
-        if keep_notice:
-            done.notice = notice
-        elif render_files:
-            done.json, done.html = render(notice, "json"), render(notice, "html", lang)
-        return done
-    except CheckerError as e:
-        return Checked(problems=list(e.problems))
-    except Exception as e:  # a defect, not the record's: raised where the record is taken
-        return Checked(error=e)
-
-
-# Several processes (screen's `workers`). The parent reads the records in order and sends them in
-# chunks of CHUNK to the workers, at most IN_FLIGHT chunks per worker at a time (the reorder
-# window: memory stays bounded), and takes the results back in input order: it numbers the
-# notices in the register, puts the files in place and keeps the summary itself, exactly as one
-# process does, so the output is the same byte for byte. A worker writes a notice it renders to a
-# staging folder under `out` (creating a file is the slow part of writing one), and the parent
-# moves it to its name once the record is taken, or removes it if the record is refused (its key
-# used before); a run that stops removes the staging folder, so no notice of a record the parent
-# did not take is left. A notice to be numbered first is rendered and written by the parent.
-CHUNK = 16  # records per message: about 10 ms of checking, so the messages cost little
-IN_FLIGHT = 4
-
-
-def available_cores() -> int:
-    """The cores this process may run on (its CPU affinity, not the machine's count)."""
-    count = getattr(os, "process_cpu_count", None)  # Python 3.13
-    if count is not None:
-        return count() or 1
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-class WorkerLost(Exception):
-    """A worker process ended without giving its results (killed, out of memory): the batch stops,
-    as when the register is lost. The message says from which record on nothing was taken."""
-
-
-def start_method() -> str:
-    """How worker processes start. `fork` on Linux when this process runs one thread: a worker is
-    then a copy of this process, matters already compiled included, made in milliseconds. It is
-    safe here: durable-rules' C core keeps its rulesets in plain memory (no threads, no locks: its
-    source has no pthread call), each worker gets its own copy of it, and with one thread no lock
-    can be held by another thread at the moment of the fork; the register's connections are not
-    used by workers (register.Database opens fresh ones in a forked process, and a worker ends
-    with os._exit, which closes nothing of the parent's). With other threads running (a progress
-    bar's, a web server's) or elsewhere: `forkserver` (a clean process that imported the checker,
-    forked for each worker), else `spawn`; those workers compile the matters themselves."""
-    import multiprocessing
-    import sys
-    import threading
-    methods = multiprocessing.get_all_start_methods()
-    if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
-        return "fork"
-    return "forkserver" if "forkserver" in methods else "spawn"
-
-
-_SCREENER: Screener | None = None  # a worker's
-
-
-def _start_worker(screener: Screener | tuple) -> None:
-    import signal
-    global _SCREENER
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the workers
-    _SCREENER = screener if isinstance(screener, Screener) else Screener.from_settings(screener)
-
-
-def _check_chunk(records: list[tuple[int, Record]], lang: str, render_files: bool, keep_notice: bool,
-                 staging: str) -> list[Checked]:
-    """A worker's task: the chunk's records (each with its place in the batch) checked in order, up
-    to the first unexpected error; the notices rendered are written to `staging` ("": sent back)."""
-    out = []
-    for place, record in records:
-        done = check_record(_SCREENER, record, lang, render_files, keep_notice, remote=True)
-        if staging and done.json is not None:
-            done.staged = os.path.join(staging, str(place))
-            with open(done.staged + ".json", "w", encoding="utf-8") as f:
-                f.write(done.json)
-            with open(done.staged + ".html", "w", encoding="utf-8") as f:
-                f.write(done.html)
-            done.json = done.html = None
-        out.append(done)
-        if done.error is not None:
-            break
-    return out
-
-
-class _Reader:
-    """The records, taken a few at a time; an error of the reader is kept, to be raised once the
-    records read before it are screened (as one process reaches it)."""
-
-    def __init__(self, records: Iterator[Record]):
-        self.records, self.error, self.done = iter(records), None, False
-
-    def take(self, n: int) -> list[Record]:
-        out: list[Record] = []
-        while len(out) < n and not self.done:
-            try:
-                out.append(next(self.records))
-            except StopIteration:
-                self.done = True
-            except Exception as e:
-                self.error, self.done = e, True
-        return out
+        row = self.db.execute("SELECT at FROM seen WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO seen VALUES (?, ?)", (key, at))
+        return row[0] if row else None
 
 
 def screen(records: Iterator[Record], screener: Screener, out: Path, lang: str = "zh",
            on_notice: Callable[[Record, Subject, Notice], None] | None = None,
            on_problem: Callable[[Problem], None] | None = None,
-           progress: Callable[[], None] | None = None, write_notices: bool = True, workers: int = 1) -> Summary:
+           progress: Callable[[], None] | None = None, write_notices: bool = True) -> Summary:
     """Screen every record (one naming a bundle gets the event's one notice), writing
     out/notices/MATTER/NAME.html and .json (unless write_notices
     is false: a summary only), and return the summary. A bad record is reported through
     `on_problem` and the batch goes on; a RegisterError from `on_notice` (the register is lost)
-    stops it: it is raised, and nothing more is screened.
-
-    With `workers` > 1 the records are checked in that many processes (see CHUNK) and taken back
-    in input order: `on_notice`, `on_problem`, `progress`, the files and the summary see exactly
-    what one process gives them. A batch of at most CHUNK records per worker is screened in this
-    process: starting workers would cost more than it saves. A worker that dies raises WorkerLost."""
+    stops it: it is raised, and nothing more is screened."""
     notices = out / "notices"
     notices.mkdir(parents=True, exist_ok=True)
     summary = Summary()
     keys = _Keys()
-    keep_notice = on_notice is not None  # numbered before it is rendered: rendered here, after
-    folders: set[str] = set()  # notices/MATTER made so far
-
-    def take(record: Record, done: Checked) -> None:
-        if done.error is not None:
-            raise done.error
-        try:
-            if done.problems is not None:
-                raise CheckerError(done.problems)
-            record.key, record.file = done.key, done.file
-            earlier = keys.earlier(record.key, str(record.where))
-            if earlier is not None:
-                raise CheckerError(Problem(record.where, "E024", f"the submission key '{record.key}' is "
-                                           f"already used in this batch, by the record at {earlier}",
-                                           "give each application its own reference"))
-            subject = done.subject
-            if on_notice is not None:
-                on_notice(record, subject, done.notice)
-            if write_notices:
-                if subject.id not in folders:
-                    (notices / subject.id).mkdir(exist_ok=True)
-                    folders.add(subject.id)
-                if done.staged:
-                    for suffix in (".json", ".html"):
-                        os.replace(done.staged + suffix, notices / f"{record.file}{suffix}")
-                else:
-                    if done.notice is not None:
-                        done.json, done.html = render(done.notice, "json"), render(done.notice, "html", lang)
-                    (notices / f"{record.file}.json").write_text(done.json, encoding="utf-8")
-                    (notices / f"{record.file}.html").write_text(done.html, encoding="utf-8")
-            summary.add_tally(subject.id, subject.name, done.tally)
-        except RegisterError:
-            raise  # the register is lost: not a problem of this record
-        except CheckerError as e:
-            for suffix in (".json", ".html") if done.staged else ():
-                os.unlink(done.staged + suffix)
-            summary.unusable += 1
-            for p in e.problems:
-                if on_problem is not None:
-                    on_problem(_at_cell(p if p.location.line else Problem(record.where, p.code, p.message, p.hint),
-                                        record))
-        if progress is not None:
-            progress()
-
-    reader = _Reader(records)
     try:
-        first = reader.take(CHUNK * workers + 1) if workers > 1 else []
-        if workers > 1 and not reader.done:
-            _in_workers(first, reader, screener, workers, take, out, (lang, write_notices, keep_notice))
-        else:
-            for record in first:
-                take(record, check_record(screener, record, lang, write_notices, keep_notice))
-            while not reader.done:
-                for record in reader.take(1):
-                    take(record, check_record(screener, record, lang, write_notices, keep_notice))
-        if reader.error is not None:
-            raise reader.error
+        for record in records:
+            try:
+                if record.problems:
+                    raise CheckerError(record.problems)
+                subject, notice = screener.check(record)
+                record.key, record.file = submission_key(subject.id, record)
+                earlier = keys.earlier(record.key, str(record.where))
+                if earlier is not None:
+                    raise CheckerError(Problem(record.where, "E024", f"the submission key '{record.key}' is "
+                                               f"already used in this batch, by the record at {earlier}",
+                                               "give each application its own reference"))
+                if on_notice is not None:
+                    on_notice(record, subject, notice)
+                if write_notices:
+                    (notices / subject.id).mkdir(exist_ok=True)
+                    (notices / f"{record.file}.json").write_text(render(notice, "json"), encoding="utf-8")
+                    (notices / f"{record.file}.html").write_text(render(notice, "html", lang), encoding="utf-8")
+                summary.add(subject.id, subject.name, notice)
+            except RegisterError:
+                raise  # the register is lost: not a problem of this record
+            except CheckerError as e:
+                summary.unusable += 1
+                for p in e.problems:
+                    if on_problem is not None:
+                        on_problem(_at_cell(p if p.location.line else Problem(record.where, p.code, p.message, p.hint),
+                                            record))
+            if progress is not None:
+                progress()
     finally:
         keys.db.close()
     summary.write(out)
     return summary
-
-
-def _in_workers(first: list[Record], reader: _Reader, screener: Screener, workers: int,
-                take: Callable[[Record, Checked], None], out: Path, options: tuple) -> None:
-    """The records (`first`, then the rest of `reader`) checked by `workers` processes, each
-    result taken in input order."""
-    import multiprocessing
-    import shutil
-    import tempfile
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-    lang, write_notices, keep_notice = options
-    method = start_method()
-    context = multiprocessing.get_context(method)
-    if method == "fork":
-        for record in first:
-            screener.prepare(record)  # compiled once, here: every worker is forked with it
-    elif method == "forkserver":
-        context.set_forkserver_preload([__name__])
-    pending: deque = deque()
-    sent = 0  # records sent so far: the next one's place in the batch
-
-    def send(chunk: list[Record]) -> None:
-        nonlocal sent
-        pending.append((pool.submit(_check_chunk, list(enumerate(chunk, sent)), *options, staging), chunk))
-        sent += len(chunk)
-
-    staging = tempfile.mkdtemp(prefix=".staging-", dir=out) if write_notices and not keep_notice else ""
-    pool = None
-    try:
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                   initargs=(screener if method == "fork" else screener.settings,))
-        for i in range(0, len(first), CHUNK):
-            send(first[i:i + CHUNK])
-        while pending:
-            future, chunk = pending.popleft()
-            while len(pending) < workers * IN_FLIGHT and not reader.done:
-                more = reader.take(CHUNK)
-                if more:
-                    send(more)
-            try:
-                results = future.result()
-            except BrokenProcessPool:
-                raise WorkerLost(f"a worker process ended unexpectedly (killed, or out of memory): no result for "
-                                 f"the record at {chunk[0].where} and those after it") from None
-            for record, done in zip(chunk, results):
-                take(record, done)
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-        if staging:
-            shutil.rmtree(staging, ignore_errors=True)
 
 
 class Numbering:

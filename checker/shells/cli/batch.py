@@ -26,7 +26,6 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
            abbr: str = typer.Option("", "--abbr", help="The agency's abbreviation in document numbers, e.g. 西市监 (default: the office's, else X)."),
            notices: bool = typer.Option(True, "--notices/--summary-only", help="Write each notice, or only the summary."),
            follow_links: bool = typer.Option(False, "--follow-links", help="Read links in the SOURCE folder that point outside it (not followed by default)."),
-           workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Processes that check the records (default: the cores available); the output is the same with any number."),
            local: LocalOption = None,
            office: OfficeOption = None,
            root: RootOption = None) -> None:
@@ -35,8 +34,7 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
     from checker.shells.privacy import mask_id
     from checker.shells.register import RegisterError, open_register
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    import time
-    from checker.shells.screen import Numbering, Screener, WorkerLost, available_cores, prepare_output, read, screen as run_screen
+    from checker.shells.screen import Numbering, Screener, prepare_output, read, screen as run_screen
     ws = workspace(root)
     the_office = office_of(office, ws)
     locality(ws, local, the_office)  # an unknown locality, or two choices, refused before any record
@@ -52,34 +50,22 @@ def screen(source: Path = typer.Argument(..., help="A folder of application file
         problems += 1
         typer.echo(mask_id(str(p)), err=True)  # this output is a batch log: no full ID numbers
 
-    # refreshed by `advance`, not by a thread of its own: with one thread, workers start by fork (screen.start_method)
     bar = Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   transient=True, disable=not sys.stderr.isatty(), auto_refresh=False)
-    shown = [0.0]
-
-    def advance() -> None:
-        bar.advance(task)
-        if time.monotonic() - shown[0] > 0.1:
-            shown[0] = time.monotonic()
-            bar.refresh()
-
+                   transient=True, disable=not sys.stderr.isatty())
     try:
         with bar:
             task = bar.add_task("screen", total=None)
             summary = run_screen(read(source, follow_links), screener, out, lang.value,
-                                 on_notice=hooks, on_problem=problem, progress=advance,
-                                 write_notices=notices, workers=workers or available_cores())
-    except (RegisterError, WorkerLost) as e:  # an operational error: stop at once, and say how far the run got
-        if isinstance(e, RegisterError):
-            for p in e.problems:
-                typer.echo(mask_id(str(p)), err=True)
-            lost, again = f"the register was lost at {mask_id(str(hooks.at))}", " once the register is back"
-        else:
-            lost, again = mask_id(str(e)), ""
-        done = "" if hooks is None else (f"; {hooks.numbered} notice(s) numbered in this run, the last {hooks.last}"
-                                         if hooks.numbered else "; no notice numbered in this run")
-        kept = ": notices already numbered keep their numbers" if hooks is not None else ""
-        typer.echo(f"stopped: {lost}{done}. Run the same command again{again}{kept}.", err=True)
+                                 on_notice=hooks, on_problem=problem, progress=lambda: bar.advance(task),
+                                 write_notices=notices)
+    except RegisterError as e:  # an operational error: stop at once, and say how far the run got
+        for p in e.problems:
+            typer.echo(mask_id(str(p)), err=True)
+        done = (f"{hooks.numbered} notice(s) numbered in this run, the last {hooks.last}" if hooks.numbered
+                else "no notice numbered in this run")
+        typer.echo(f"stopped: the register was lost at {mask_id(str(hooks.at))}; {done}. Run the same "
+                   "command again once the register is back: notices already numbered keep their numbers.",
+                   err=True)
         raise typer.Exit(2)
     typer.echo(printable(f"{summary.line()}; notices in {out / 'notices'}, summary in {out / 'summary.html'}"))
     accepted = sum(c.get("accept", 0) for c in summary.outcomes.values())
@@ -97,7 +83,6 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
           office: OfficeOption = None,
           db: Optional[str] = typer.Option(None, "--db", help="The register: with it, the staff console is served under /staff (accounts: `checker users`)."),
           closed_network: bool = typer.Option(False, "--closed-network", help="Let the console's cookies travel over plain HTTP: only on a hall's closed network without HTTPS."),
-          workers: int = typer.Option(1, "--workers", "-j", min=1, help="Server processes sharing the port (the limits apply to each); e.g. the cores available."),
           root: RootOption = None) -> None:
     """The self-check web pages and the JSON API (/api/matters, /api/openapi.json), which store
     nothing; with --db, the staff console under /staff too."""
@@ -118,7 +103,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
         Database(db).close()  # an unusable register is refused before serving
         typer.echo(f"staff console: http://{printable(shown)}:{port}/staff/", err=True)
     run(ws.root, host=host, port=port, local=local_choice(local), office=the_office, db=db,
-        secure_cookies=not closed_network, workers=workers, **limits)
+        secure_cookies=not closed_network, **limits)
 
 
 def _loopback(host: str) -> bool:

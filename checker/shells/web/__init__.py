@@ -31,10 +31,7 @@ and no database; request bodies and answers are never logged (the access log wri
 Concurrency: uvicorn runs the synchronous handlers in a thread pool. Requests share nothing
 mutable but the workspace's loaded and compiled matters (checker.workspace), built under its lock,
 each matter loaded and compiled once; the engine serialises evaluations per rule set itself
-(`checker.run.engine`). Everything else a request touches is its own. With `workers` > 1 there
-are that many processes, each with its own workspace and engine, taking connections from one
-socket; what they share is in the register database (the console's accounts, sessions, notices
-and batch jobs), so any of them answers any request the same way.
+(`checker.run.engine`). Everything else a request touches is its own.
 
 Where each part lives: app (the routes), pages (the self-check pages), api (the JSON API),
 openapi (its description), jsonbody (strict JSON), answers (reading the form's answers), views
@@ -42,9 +39,6 @@ openapi (its description), jsonbody (strict JSON), answers (reading the form's a
 server (uvicorn, its limits and logs), templates/ (the pages' HTML).
 """
 
-import dataclasses
-import json
-import os
 from pathlib import Path
 
 from checker.shells.web.app import create_app
@@ -52,40 +46,13 @@ from checker.shells.web.security import MAX_BODY, MAX_FIELDS
 from checker.shells.web.server import MAX_CONNECTIONS, REQUEST_TIMEOUT, NoQueryInAccessLog, run, running
 from checker.source.local import Office
 
-# what `serve` hands to its worker processes: the application's settings as JSON (the register's
-# URL among them: an environment is readable by its owner only, a command line by anyone)
-SETTINGS = "CHECKER_SERVE_SETTINGS"
-
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, local: Path | str | None = None,
           office: Office | None = None, max_connections: int = MAX_CONNECTIONS,
-          request_timeout: float = REQUEST_TIMEOUT, db: str | None = None, secure_cookies: bool = True,
-          workers: int = 1) -> None:
+          request_timeout: float = REQUEST_TIMEOUT, db: str | None = None, secure_cookies: bool = True) -> None:
     """The self-check and the API for the library at `root` (and with `db` the staff console),
-    served until interrupted; by `workers` processes, each making the application from SETTINGS."""
-    if workers == 1:
-        run(create_app(root, local, office, db, secure_cookies), host, port, max_connections, request_timeout)
-        return
-    os.environ[SETTINGS] = json.dumps({
-        "root": str(root), "local": None if local is None else str(local), "db": db, "secure_cookies": secure_cookies,
-        "office": None if office is None else dataclasses.asdict(office)}, ensure_ascii=False)
-    run(f"{__name__}:app_from_settings", host, port, max_connections, request_timeout, workers=workers)
+    served until interrupted."""
+    run(create_app(root, local, office, db, secure_cookies), host, port, max_connections, request_timeout)
 
 
-def app_from_settings():
-    """The application `serve` described in $CHECKER_SERVE_SETTINGS: the factory each worker
-    process calls (inside uvicorn's event loop, whose failed accepts it has reported as one
-    throttled warning, as the one-process server does)."""
-    import asyncio
-    from checker.shells.web.server import report_accept_errors
-    settings = json.loads(os.environ[SETTINGS])
-    office = Office(**settings["office"]) if settings["office"] else None
-    app = create_app(Path(settings["root"]), settings["local"], office, settings["db"], settings["secure_cookies"])
-    try:
-        report_accept_errors(asyncio.get_running_loop())
-    except RuntimeError:  # called outside a running loop (a test): nothing to report to
-        pass
-    return app
-
-
-__all__ = ["MAX_BODY", "MAX_FIELDS", "NoQueryInAccessLog", "app_from_settings", "create_app", "running", "serve"]
+__all__ = ["MAX_BODY", "MAX_FIELDS", "NoQueryInAccessLog", "create_app", "running", "serve"]

@@ -126,7 +126,7 @@ class Console:
         self.accounts = Accounts(self.db)
         self.secure = secure_cookies
         self._registers: dict[str, Register] = {}
-        self.jobs = Jobs(self.db)  # kept in the register database: any server process shows any job
+        self.jobs = Jobs()
         self._libraries: dict[str, Library] = {}
         self.env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
                                trim_blocks=True, lstrip_blocks=True)

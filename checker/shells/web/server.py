@@ -1,22 +1,14 @@
 """Running the web application with uvicorn: its limits (a connection cap, a request timeout, the
-open-files limit), an access log without query strings, and floods of warnings throttled; in one
-process, or in several (`workers`): uvicorn's supervisor binds the socket once and starts each
-worker process, which makes the application from an import string (a factory, see
-checker.shells.web.app_from_settings) and applies the same limits, each worker its own."""
+open-files limit), an access log without query strings, and floods of warnings throttled."""
 
 from __future__ import annotations
 
-import copy
 import logging
 import math
 import threading
 import time
 from contextlib import contextmanager
 from typing import Iterator
-
-import h11
-import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
 
 
@@ -55,7 +47,7 @@ FLOODS = ("Invalid HTTP request received.", "Exceeded concurrency limit.", "Unsu
           "cannot accept a connection: %s")
 
 
-class Throttle(logging.Filter):
+class _Throttle(logging.Filter):
     """Let each flood-prone warning (FLOODS, by its message template) through at most once every
     `every` seconds, saying how many like it were held back: a flood of bad connections gives a
     line a minute, not a line per connection."""
@@ -80,104 +72,84 @@ class Throttle(logging.Filter):
         return True
 
 
-class GuardedConfig(uvicorn.Config):
-    """uvicorn's settings with the server's own limits, which GuardedProtocol reads (a class of
-    this module, so that the settings travel to worker processes)."""
+def guarded_protocol(max_connections: int = MAX_CONNECTIONS, request_timeout: float = REQUEST_TIMEOUT):
+    """uvicorn's h11 protocol with the connection cap and the request timeout described above."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
 
-    def __init__(self, app, *, max_connections: int = MAX_CONNECTIONS, request_timeout: float = REQUEST_TIMEOUT, **kw):
-        self.max_connections, self.request_timeout = max_connections, request_timeout
-        super().__init__(app, **kw)
+    class Guarded(H11Protocol):
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self.opened = self.loop.time()
+            self.deadline = None
+            self._arm()
+            if len(self.connections) <= max_connections:
+                return
+            # one closed a moment ago stays in `connections` until the loop calls connection_lost
+            live = [c for c in self.connections if isinstance(c, Guarded) and not c.transport.is_closing()]
+            if len(live) <= max_connections:
+                return
+            idle = [c for c in live if c is not self and c.idle()]
+            if idle:
+                min(idle, key=lambda c: c.opened).close()
+                self.logger.warning(FLOODS[3], len(live))
+            else:
+                self.logger.warning(FLOODS[4], len(live))
+                self.close()
 
+        def idle(self) -> bool:
+            """No whole request head received since the connection opened or its last response."""
+            return self.conn.their_state is h11.IDLE and (self.cycle is None or self.cycle.response_complete)
 
-class GuardedProtocol(H11Protocol):
-    """uvicorn's h11 protocol with the connection cap and the request timeout described above
-    (its Config's max_connections and request_timeout); in each worker process, for its own
-    connections."""
+        def close(self) -> None:
+            if not self.transport.is_closing():
+                self.transport.close()
 
-    def connection_made(self, transport) -> None:
-        super().connection_made(transport)
-        self.opened = self.loop.time()
-        self.deadline = None
-        self._arm()
-        cap = self.config.max_connections
-        if len(self.connections) <= cap:
-            return
-        # one closed a moment ago stays in `connections` until the loop calls connection_lost
-        live = [c for c in self.connections if isinstance(c, GuardedProtocol) and not c.transport.is_closing()]
-        if len(live) <= cap:
-            return
-        idle = [c for c in live if c is not self and c.idle()]
-        if idle:
-            min(idle, key=lambda c: c.opened).close()
-            self.logger.warning(FLOODS[3], len(live))
-        else:
-            self.logger.warning(FLOODS[4], len(live))
-            self.close()
+        def _arm(self) -> None:
+            if self.deadline is not None:
+                self.deadline.cancel()
+            self.deadline = self.loop.call_later(request_timeout, self._expire)
 
-    def idle(self) -> bool:
-        """No whole request head received since the connection opened or its last response."""
-        return self.conn.their_state is h11.IDLE and (self.cycle is None or self.cycle.response_complete)
+        def _expire(self) -> None:
+            if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
+                self.logger.warning(FLOODS[5], request_timeout)
+                self.close()
 
-    def close(self) -> None:
-        if not self.transport.is_closing():
-            self.transport.close()
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._arm()  # the next request on this connection gets its own time
 
-    def _arm(self) -> None:
-        if self.deadline is not None:
-            self.deadline.cancel()
-        self.deadline = self.loop.call_later(self.config.request_timeout, self._expire)
+        def connection_lost(self, exc) -> None:
+            if self.deadline is not None:
+                self.deadline.cancel()
+            super().connection_lost(exc)
 
-    def _expire(self) -> None:
-        if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
-            self.logger.warning(FLOODS[5], self.config.request_timeout)
-            self.close()
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        self._arm()  # the next request on this connection gets its own time
-
-    def connection_lost(self, exc) -> None:
-        if self.deadline is not None:
-            self.deadline.cancel()
-        super().connection_lost(exc)
-
-
-def log_config() -> dict:
-    """uvicorn's logging, with the access log's query strings dropped and floods throttled: given
-    as configuration, so that every worker process sets it up the same way."""
-    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    config["filters"] = {"no_query": {"()": f"{__name__}.NoQueryInAccessLog"},
-                         "throttle": {"()": f"{__name__}.Throttle"}}
-    config["loggers"]["uvicorn.access"]["filters"] = ["no_query"]
-    config["loggers"]["uvicorn.error"]["filters"] = ["throttle"]
-    return config
+    return Guarded
 
 
 def _config(app, host: str, port: int, max_connections: int = MAX_CONNECTIONS,
             request_timeout: float = REQUEST_TIMEOUT, **kw):
-    return GuardedConfig(app, host=host, port=port, lifespan="off", server_header=False, backlog=BACKLOG,
-                         http=GuardedProtocol, max_connections=max_connections, request_timeout=request_timeout,
-                         timeout_keep_alive=KEEP_ALIVE, h11_max_incomplete_event_size=MAX_HEAD, **kw)
+    import uvicorn
+    return uvicorn.Config(app, host=host, port=port, lifespan="off", server_header=False, backlog=BACKLOG,
+                          http=guarded_protocol(max_connections, request_timeout),
+                          timeout_keep_alive=KEEP_ALIVE, h11_max_incomplete_event_size=MAX_HEAD, **kw)
 
 
-def report_accept_errors(loop) -> None:
-    """Have the event loop report a failed accept (out of file descriptors) as one throttled
-    warning: asyncio's own report is a traceback per attempt, thousands a second."""
+def _server(config):
+    """A uvicorn server whose event loop reports a failed accept (out of file descriptors) as one
+    throttled warning: asyncio's own report is a traceback per attempt, thousands a second."""
+    import asyncio
+    import uvicorn
+
     def loop_errors(loop, context: dict) -> None:
         if context.get("message") == "socket.accept() out of system resource":
             logging.getLogger("uvicorn.error").warning(FLOODS[6], context.get("exception"))
         else:
             loop.default_exception_handler(context)
-    loop.set_exception_handler(loop_errors)
-
-
-def _server(config):
-    """A uvicorn server whose event loop reports failed accepts as report_accept_errors says."""
-    import asyncio
 
     class Server(uvicorn.Server):
         async def startup(self, sockets=None) -> None:
-            report_accept_errors(asyncio.get_running_loop())
+            asyncio.get_running_loop().set_exception_handler(loop_errors)
             await super().startup(sockets)
 
     return Server(config)
@@ -204,24 +176,16 @@ def raise_fd_limit(max_connections: int) -> int:
 
 
 def run(app, host: str = "127.0.0.1", port: int = 8000, max_connections: int = MAX_CONNECTIONS,
-        request_timeout: float = REQUEST_TIMEOUT, workers: int = 1) -> None:
-    """Run a web application with uvicorn, within these limits, until interrupted. With `workers`
-    > 1, `app` is the import string of a factory ("module:function") that each worker process
-    calls; uvicorn's supervisor restarts a worker that dies, and stops them all on SIGINT or
-    SIGTERM. The open-files limit is raised here, before the workers start, so each inherits it."""
+        request_timeout: float = REQUEST_TIMEOUT) -> None:
+    """Run a web application with uvicorn, within these limits, until interrupted."""
     cap = raise_fd_limit(max_connections)
-    config = _config(app, host, port, cap, request_timeout, log_config=log_config(),
-                     **({"factory": True, "workers": workers} if workers > 1 else {}))
+    config = _config(app, host, port, cap, request_timeout)
+    logging.getLogger("uvicorn.access").addFilter(NoQueryInAccessLog())
+    logging.getLogger("uvicorn.error").addFilter(_Throttle())
     if cap < max_connections:
         logging.getLogger("uvicorn.error").warning(
             "at most %d connections: the limit on open files allows no more", cap)
-    if workers > 1:
-        from uvicorn.supervisors import Multiprocess
-        sock = config.bind_socket()
-        sock.listen(BACKLOG)  # from now on, not once a worker is up: a client waits, it is not refused
-        Multiprocess(config, sockets=[sock]).run()
-    else:
-        _server(config).run()
+    _server(config).run()
 
 
 @contextmanager
