@@ -27,7 +27,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from checker.shells.register import Database, RegisterError, utc_now, register_tables, actor_name
+from checker.shells.register import Database, RegisterError, actor_name, register_tables, utc_now, write_audit
 
 ROLES = ("clerk", "chief", "admin")
 MIN_PASSWORD = 10
@@ -122,9 +122,7 @@ class Accounts:
     # -- audit
 
     def _audit(self, conn, actor: str, action: str, subject: str, agency: str = "", detail: str = "") -> None:
-        import sqlalchemy as sa
-        conn.execute(sa.insert(self._audit_t).values(at=utc_now(), agency=agency, actor=actor_name(actor)[:255],
-                                                     action=action, subject=subject[:255], detail=detail))
+        write_audit(conn, self._audit_t, agency, actor_name(actor), action, subject, detail)
 
     def audit_log(self, limit: int = 200) -> list[dict]:
         """The whole audit log, newest first (for an administrator)."""

@@ -702,7 +702,6 @@ class Register:
           given (`deadline.notice_by`, 行政许可法 art. 32), so "overdue" says the corrections have
           waited longer than that, not that a right is lost. A matter that is no licence has no
           such date: no due date, never overdue."""
-        import sqlalchemy as sa
         t, day = self._entry_t, _day(today, "today")
         if day is None:
             raise BadArgument("today", "must be a day (YYYY-MM-DD)")
@@ -742,10 +741,7 @@ class Register:
     # -- the audit log: who did what to this agency's register, and when
 
     def _audit(self, conn, actor: str, action: str, subject: str, detail: str = "") -> None:
-        import sqlalchemy as sa
-        conn.execute(sa.insert(self._audit_t).values(at=utc_now(), agency=self.agency, actor=actor[:255],
-                                                     action=action, subject=subject[:255],
-                                                     detail=mask_id(detail)))
+        write_audit(conn, self._audit_t, self.agency, actor, action, subject, detail)
 
     def record(self, action: str, subject: str, by: str = "", detail: str = "") -> None:
         """Add a line to the audit log for something done outside `issue` and `mark_supplied`
@@ -772,6 +768,13 @@ class Register:
 AUDIT_ACTIONS = ("issue", "supply", "reprint", "export", "login", "login_failed", "logout",
                  "account_add", "account_disable", "account_enable", "account_password", "account_role",
                  "office_add", "office_change")
+
+
+def write_audit(conn, table, agency: str, actor: str, action: str, subject: str, detail: str = "") -> None:
+    """One line of the audit log (`table`, as register_tables gives it), in the caller's transaction."""
+    import sqlalchemy as sa
+    conn.execute(sa.insert(table).values(at=utc_now(), agency=agency, actor=actor[:255], action=action,
+                                         subject=subject[:255], detail=mask_id(detail)))
 
 
 def actor_name(by: str) -> str:

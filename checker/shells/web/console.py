@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -101,9 +100,13 @@ def _local_time(stamp: str | None) -> str:
         return stamp
 
 
+# the console's texts in each language, for the templates (`t.key`): built once, read only
+_TEXTS = {lang: {k.split(".", 1)[1]: t(k, lang) for k in TEXTS if k.startswith("console.")}
+          | {k: t(k, lang) for k in ("colon", "semicolon")} for lang in LANGS}
+
+
 def _texts(lang: str) -> dict:
-    return {k.split(".", 1)[1]: t(k, lang) for k in TEXTS if k.startswith("console.")} | {
-        k: t(k, lang) for k in ("colon", "semicolon")}
+    return _TEXTS[lang]
 
 
 @dataclass
@@ -411,11 +414,8 @@ class Console:
 
     @staticmethod
     def _row(e, lang: str, overdue: bool = False) -> dict:
-        try:
-            name = tx(json.loads(e.notice_json).get("matter", {}).get("name"), lang) or e.matter
-        except (ValueError, AttributeError):
-            name = e.matter
-        return {"number": e.number, "matter": name, "applicant": e.applicant, "date": e.application_date,
+        from checker.shells.ledger import matter_name
+        return {"number": e.number, "matter": matter_name(e, lang), "applicant": e.applicant, "date": e.application_date,
                 "outcome": t(f"console.outcome_{e.outcome}", lang), "status": t(f"console.status_{e.status}", lang),
                 "deadline": e.deadline or "", "reference": e.application_key.split("/", 1)[-1],
                 "overdue": overdue, "issued_by": e.issued_by}
